@@ -1,0 +1,70 @@
+package io.captioner;
+
+/**
+ * The word-by-word half of the encoder-decoder, seen as a step function that search algorithms
+ * (greedy, beam, sampling) drive.
+ *
+ * <p>A decoder models P(S_t | I, S_1..S_{t-1}). {@link #start(float[][])} turns image features
+ * into the initial state; each {@link #step(DecoderState, int[])} takes the previous token of every
+ * row and returns the log-probabilities of the next one. Token ids are those of the model's
+ * {@link io.captioner.text.Vocabulary}; the first step is fed {@code <start>}.
+ *
+ * <p>A decoder owns native memory (its parameters) and is closed by its owner. States it returns
+ * are closed by the caller.
+ */
+public interface CaptionDecoder extends AutoCloseable {
+
+    /**
+     * Returns V, the number of token ids the decoder scores (specials included).
+     *
+     * @return the vocabulary size
+     */
+    int vocabularySize();
+
+    /**
+     * Returns D, the length of the image feature vector the decoder expects.
+     *
+     * @return the feature size
+     */
+    int featureSize();
+
+    /**
+     * Creates the initial state from image features.
+     *
+     * @param features B rows of D floats
+     * @return a state with B rows
+     * @throws IllegalArgumentException if a row does not have {@link #featureSize()} values
+     */
+    DecoderState start(float[][] features);
+
+    /**
+     * Advances every row by one token.
+     *
+     * @param state the current state, B rows; not closed by this call
+     * @param previousTokens B token ids, the last token of each row
+     * @return natural-log probabilities of the next token, shape [B][V], and the new state
+     */
+    Step step(DecoderState state, int[] previousTokens);
+
+    /**
+     * Gathers rows of a state into a new state: reorders beams, duplicates an image's row into k
+     * beams, or drops finished rows.
+     *
+     * @param state the source state; not closed by this call
+     * @param rows for each row of the result, the source row it copies (repeats allowed)
+     * @return a new state with {@code rows.length} rows
+     */
+    DecoderState select(DecoderState state, int[] rows);
+
+    /** Releases the decoder's native memory; calling it again does nothing. */
+    @Override
+    void close();
+
+    /**
+     * The result of one decoding step.
+     *
+     * @param logProbs natural-log probabilities of the next token, shape [B][V]
+     * @param state the state after the step, owned (and closed) by the caller
+     */
+    record Step(float[][] logProbs, DecoderState state) {}
+}
