@@ -5,8 +5,11 @@ import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
 import io.captioner.CaptionerException;
+import io.captioner.io.AtomicFiles;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.Reader;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -148,7 +151,8 @@ public final class CocoResults {
      */
     public static void write(Path file, Map<String, String> captions) {
         Objects.requireNonNull(captions, "captions");
-        AtomicFiles.write(file, out -> {
+        AtomicFiles.write(file, stream -> {
+            Writer out = new OutputStreamWriter(stream, StandardCharsets.UTF_8);
             JsonWriter json = new JsonWriter(out);
             json.setIndent("  ");
             json.beginArray();
@@ -161,6 +165,7 @@ public final class CocoResults {
             json.endArray();
             json.flush();
             out.write('\n');
+            out.flush();
         });
     }
 

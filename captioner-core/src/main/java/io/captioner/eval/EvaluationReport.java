@@ -1,5 +1,6 @@
 package io.captioner.eval;
 
+import io.captioner.io.AtomicFiles;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -112,7 +113,7 @@ public final class EvaluationReport {
      */
     public void write(Path file) {
         String text = toMarkdown();
-        AtomicFiles.write(file, out -> out.write(text));
+        AtomicFiles.write(file, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     /**
