@@ -27,6 +27,10 @@ public record BleuCounts(long reflen, long testlen, long[] guess, long[] correct
     /**
      * Validates and copies the counts.
      *
+     * @param reflen see the record description
+     * @param testlen see the record description
+     * @param guess see the record description
+     * @param correct see the record description
      * @throws IllegalArgumentException if an array is not of length 4, a count is negative, or a
      *     correct count exceeds its guess count
      */

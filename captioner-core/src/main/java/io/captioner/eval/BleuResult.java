@@ -15,6 +15,9 @@ public record BleuResult(List<Double> scores, BleuCounts counts, Map<String, Lis
     /**
      * Copies the lists and map.
      *
+     * @param scores see the record description
+     * @param counts see the record description
+     * @param perImage see the record description
      * @throws IllegalArgumentException if {@code scores} does not hold four values
      */
     public BleuResult {

@@ -36,6 +36,15 @@ public record EvaluationResult(
     /**
      * Copies the per-image map.
      *
+     * @param bleu1 see the record description
+     * @param bleu2 see the record description
+     * @param bleu3 see the record description
+     * @param bleu4 see the record description
+     * @param rougeL see the record description
+     * @param cider see the record description
+     * @param images see the record description
+     * @param bleuCounts see the record description
+     * @param perImage see the record description
      * @throws IllegalArgumentException if {@code images} differs from the number of per-image
      *     entries
      */

@@ -13,7 +13,12 @@ import java.util.Map;
  */
 public record MetricResult(double corpus, Map<String, Double> perImage) {
 
-    /** Copies the map. */
+    /**
+     * Copies the map.
+     *
+     * @param corpus see the record description
+     * @param perImage see the record description
+     */
     public MetricResult {
         perImage = Collections.unmodifiableMap(new LinkedHashMap<>(perImage));
     }
