@@ -42,6 +42,14 @@ public record DatasetReport(
     /**
      * Validates and copies the fields.
      *
+     * @param layout see the record description
+     * @param sourceFiles see the record description
+     * @param imageDir see the record description
+     * @param splitSource see the record description
+     * @param repairedIds see the record description
+     * @param imagesInNoSplit see the record description
+     * @param skippedMissingImages see the record description
+     * @param warnings see the record description
      * @throws IllegalArgumentException if any field is null
      */
     public DatasetReport {

@@ -40,6 +40,8 @@ public record DatasetStats(Map<Split, Counts> splits, Counts total) {
     /**
      * Copies the map.
      *
+     * @param splits see the record description
+     * @param total see the record description
      * @throws IllegalArgumentException if an argument is null
      */
     public DatasetStats {

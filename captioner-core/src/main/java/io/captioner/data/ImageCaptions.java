@@ -20,6 +20,9 @@ public record ImageCaptions(String imageId, Split split, List<String> captions) 
     /**
      * Validates and copies the fields.
      *
+     * @param imageId see the record description
+     * @param split see the record description
+     * @param captions see the record description
      * @throws IllegalArgumentException if the id is blank or contains a tab, line break or
      *     {@code '#'}, the split is null, or the captions are empty or contain a blank caption or
      *     one with a tab or line break; the message names the image and the caption number
