@@ -159,6 +159,21 @@ public final class CaptionDataset {
     }
 
     /**
+     * Returns every reference caption of one split, image by image in dataset order and caption
+     * number order within an image; handy for building a vocabulary from the training captions.
+     *
+     * @param split the split
+     * @return an unmodifiable list of raw captions
+     */
+    public List<String> captions(Split split) {
+        List<String> out = new ArrayList<>();
+        for (ImageCaptions image : split(split)) {
+            out.addAll(image.captions());
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /**
      * Counts the images of each split.
      *
      * @return an unmodifiable map with an entry for every {@link Split}, in enum order

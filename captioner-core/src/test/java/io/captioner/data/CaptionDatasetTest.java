@@ -28,6 +28,13 @@ class CaptionDatasetTest {
     }
 
     @Test
+    void captionsOfASplitAreFlattenedInOrder() {
+        assertThat(Fixtures.small().captions(Split.TRAIN)).containsExactly(
+                "A dog runs , fast .", "A brown dog runs on \"grass\" .", "Dog running", "A man surfs a wave .");
+        assertThat(Fixtures.small().captions(Split.NONE)).isEmpty();
+    }
+
+    @Test
     void countsImagesCaptionsAndSplitSizes() {
         CaptionDataset ds = Fixtures.small();
         assertThat(ds.size()).isEqualTo(4);
