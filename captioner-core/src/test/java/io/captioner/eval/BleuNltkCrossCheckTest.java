@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.captioner.data.Flickr8kReader;
+import io.captioner.data.ImageCaptions;
+import io.captioner.data.Split;
 import io.captioner.text.Tokenizer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +21,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -74,25 +76,22 @@ class BleuNltkCrossCheckTest {
     @Test
     void matchesNltkCorpusBleuOnFlickr8kTestSplit() throws Exception {
         Path dir = flickr8kDir();
-        Path tokenFile = dir.resolve("Flickr8k.token.txt");
-        Path testFile = dir.resolve("Flickr_8k.testImages.txt");
-        assumeTrue(Files.isRegularFile(tokenFile) && Files.isRegularFile(testFile),
+        assumeTrue(Files.isRegularFile(dir.resolve(Flickr8kReader.TOKEN_FILE)),
                 "Flickr8k annotations not found in " + dir + " (set -Dcaptioner.flickr8k.dir)");
 
         // Caption #0 of each test image is the hypothesis, #1..#4 the references.
         Map<String, List<String>> hyps = new LinkedHashMap<>();
         Map<String, List<List<String>>> refs = new LinkedHashMap<>();
-        Map<String, TreeMap<Integer, String>> captions = readTokenFile(tokenFile);
         Tokenizer tok = Tokenizer.standard();
-        for (String image : readLines(testFile)) {
-            TreeMap<Integer, String> c = captions.get(image);
-            assertThat(c).as("captions of test image %s", image).isNotNull().containsKeys(0, 1, 2, 3, 4);
-            hyps.put(image, tok.tokenize(c.get(0)));
+        for (ImageCaptions image : Flickr8kReader.load(dir).split(Split.TEST)) {
+            List<String> c = image.captions();
+            assertThat(c).as("captions of test image %s", image.imageId()).hasSize(5);
+            hyps.put(image.imageId(), tok.tokenize(c.get(0)));
             List<List<String>> r = new ArrayList<>();
             for (int n = 1; n <= 4; n++) {
                 r.add(tok.tokenize(c.get(n)));
             }
-            refs.put(image, r);
+            refs.put(image.imageId(), r);
         }
         assertThat(hyps).hasSize(1000);
 
@@ -211,29 +210,6 @@ class BleuNltkCrossCheckTest {
     private static Path flickr8kDir() {
         String dir = System.getProperty("captioner.flickr8k.dir");
         return dir != null ? Paths.get(dir) : Paths.get("../../shared/data/flickr8k");
-    }
-
-    // Minimal readers for the two Flickr8k files; to be replaced by io.captioner.data's readers.
-    private static Map<String, TreeMap<Integer, String>> readTokenFile(Path file) throws IOException {
-        Map<String, TreeMap<Integer, String>> captions = new LinkedHashMap<>();
-        for (String line : readLines(file)) {
-            int tab = line.indexOf('\t');
-            int hash = line.lastIndexOf('#', tab);
-            String image = line.substring(0, hash);
-            int n = Integer.parseInt(line.substring(hash + 1, tab));
-            captions.computeIfAbsent(image, k -> new TreeMap<>()).put(n, line.substring(tab + 1));
-        }
-        return captions;
-    }
-
-    private static List<String> readLines(Path file) throws IOException {
-        List<String> out = new ArrayList<>();
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            if (!line.isBlank()) {
-                out.add(line.strip());
-            }
-        }
-        return out;
     }
 
     private static long[] longs(JsonArray a) {
