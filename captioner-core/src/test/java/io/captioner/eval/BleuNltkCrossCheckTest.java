@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,26 +52,33 @@ class BleuNltkCrossCheckTest {
 
     private static Path script;
 
+    /** Why NLTK cannot be used, or null if it can. */
+    private static String nltkMissing;
+
     @BeforeAll
-    static void requirePythonWithNltk() throws Exception {
-        String why = null;
+    static void findPythonWithNltk() throws Exception {
         try {
             Process p = new ProcessBuilder("python3", "-c", "import nltk").redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                why = "python3 cannot import nltk (install Debian python3-nltk): " + out.strip();
+                nltkMissing = "python3 cannot import nltk (install Debian python3-nltk): " + out.strip();
             }
         } catch (IOException e) {
-            why = "python3 not found (install python3 and python3-nltk): " + e.getMessage();
+            nltkMissing = "python3 not found (install python3 and python3-nltk): " + e.getMessage();
         }
-        if (why != null) {
-            System.out.println("Skipping NLTK cross-check: " + why);
+        if (nltkMissing != null) {
+            System.out.println("Skipping NLTK cross-check: " + nltkMissing);
+            return;
         }
-        assumeTrue(why == null, why);
         script = tmp.resolve("nltk_corpus_bleu.py");
         try (InputStream in = BleuNltkCrossCheckTest.class.getResourceAsStream("nltk_corpus_bleu.py")) {
             Files.copy(in, script);
         }
+    }
+
+    @BeforeEach
+    void requireNltk() {
+        assumeTrue(nltkMissing == null, nltkMissing);
     }
 
     @Test

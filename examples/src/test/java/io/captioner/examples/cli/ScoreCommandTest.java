@@ -1,9 +1,13 @@
 package io.captioner.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.captioner.data.Flickr8kReader;
+import io.captioner.data.ImageCaptions;
+import io.captioner.data.Split;
 import io.captioner.eval.CaptionEvaluator;
 import io.captioner.eval.CocoResults;
 import io.captioner.eval.EvaluationResult;
@@ -120,6 +124,27 @@ class ScoreCommandTest {
         Files.writeString(r, "[{\"image_id\": \"a.jpg\"}]");
         assertThat(run("score", "--results", r.toString(), "--dataset", dataset.toString())).isEqualTo(1);
         assertThat(err).contains("bad.json").contains("entry 0").contains("'caption'");
+    }
+
+    @Test
+    void scoresTheRealFlickr8kTestSplit() {
+        Path real = Path.of(System.getProperty("captioner.flickr8k.dir", "../../shared/data/flickr8k"));
+        assumeTrue(Files.isRegularFile(real.resolve(Flickr8kReader.TOKEN_FILE)),
+                "Flickr8k annotations not found in " + real + " (set -Dcaptioner.flickr8k.dir)");
+        // caption #0 of every test image as the "system"; the references are all five captions
+        Map<String, String> h = new LinkedHashMap<>();
+        Map<String, List<String>> refs = new LinkedHashMap<>();
+        for (ImageCaptions image : Flickr8kReader.load(real).split(Split.TEST)) {
+            h.put(image.imageId(), image.captions().get(0));
+            refs.put(image.imageId(), image.captions());
+        }
+        assertThat(run("score", "--results", results(h).toString(), "--dataset", real.toString(), "--split", "test"))
+                .as(err).isZero();
+        JsonObject json = JsonParser.parseString(out).getAsJsonObject();
+        EvaluationResult expected = CaptionEvaluator.evaluate(h, refs);
+        assertThat(json.get("images").getAsInt()).isEqualTo(1000);
+        assertThat(json.get("bleu4").getAsDouble()).isEqualTo(expected.bleu4());
+        assertThat(json.get("cider").getAsDouble()).isEqualTo(expected.cider());
     }
 
     @Test
