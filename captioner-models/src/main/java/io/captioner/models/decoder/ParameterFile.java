@@ -122,7 +122,8 @@ public record ParameterFile(String kind, Map<String, String> metadata, Map<Strin
     /**
      * Replaces the values of a block's parameters with those stored under their names. Every
      * parameter must be present with exactly its current shape. Each parameter keeps its NDArray
-     * object (and manager); its gradient flag is set to {@code requiresGradient}.
+     * object (and manager); its gradient flag is set to {@code requiresGradient}, except for
+     * parameters that never take gradients (such as batch-norm running statistics).
      *
      * @param parameters the block's initialised parameters
      * @param prefix the name prefix used by {@link #collect}
@@ -146,7 +147,7 @@ public record ParameterFile(String kind, Map<String, String> metadata, Map<Strin
             }
             NDArray loaded = t.toNDArray(target.getManager());
             target.intern(loaded);
-            target.setRequiresGradient(requiresGradient);
+            target.setRequiresGradient(requiresGradient && p.getValue().requiresGradient());
         }
     }
 

@@ -98,8 +98,10 @@ public interface FeatureSource {
     /**
      * Runs a trainable encoder block on preprocessed images at every step (end-to-end training).
      *
-     * @param encoder an initialised block mapping {@code [B, C, H, W] float32} to {@code [B, D]};
-     *     its parameters join the optimiser; the caller keeps ownership
+     * @param encoder an initialised block mapping {@code [B, C, H, W] float32} to {@code [B, D]}
+     *     (its first output; further outputs such as spatial maps are ignored); its parameters that
+     *     take gradients join the optimiser, the others (batch-norm running statistics) are
+     *     checkpointed; the caller keeps ownership
      * @param images N preprocessed images, each {@code C*H*W} floats in row-major CHW order
      * @param imageShape {@code (C, H, W)}
      * @param featureSize D, the encoder's output size
@@ -138,7 +140,7 @@ public interface FeatureSource {
                     System.arraycopy(images[idx[i]], 0, flat, i * pixels, pixels);
                 }
                 NDArray x = manager.create(flat, new Shape(idx.length).addAll(imageShape));
-                NDArray out = encoder.forward(ps, new NDList(x), training).singletonOrThrow();
+                NDArray out = encoder.forward(ps, new NDList(x), training).get(0);
                 if (out.getShape().dimension() != 2 || out.getShape().get(1) != featureSize) {
                     throw new IllegalStateException("encoder must return [B, " + featureSize + "], returned "
                             + out.getShape());

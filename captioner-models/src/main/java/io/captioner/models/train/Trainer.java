@@ -146,15 +146,21 @@ public final class Trainer {
             PairList<String, Parameter> encoderParams = train.features().trainableParameters();
             boolean encoderTrains = !encoderParams.isEmpty();
             PairList<String, Parameter> all = new PairList<>();
+            PairList<String, Parameter> trainable = new PairList<>();
             for (Pair<String, Parameter> p : block.getParameters()) {
-                p.getValue().getArray().setRequiresGradient(true);
                 all.add("decoder/" + p.getKey(), p.getValue());
             }
             for (Pair<String, Parameter> p : encoderParams) {
-                p.getValue().getArray().setRequiresGradient(true);
                 all.add("encoder/" + p.getKey(), p.getValue());
             }
-            try (AdamOptimizer adam = new AdamOptimizer(all, config.beta1(), config.beta2(), config.epsilon())) {
+            for (Pair<String, Parameter> p : all) {
+                // running statistics (batch norm) are saved but not optimised
+                if (p.getValue().requiresGradient()) {
+                    p.getValue().getArray().setRequiresGradient(true);
+                    trainable.add(p);
+                }
+            }
+            try (AdamOptimizer adam = new AdamOptimizer(trainable, config.beta1(), config.beta2(), config.epsilon())) {
                 Loop loop = new Loop(block, encoderParams, all, adam, work, train, dev);
                 if (saved != null) {
                     loop.restore(saved, checkpoint);

@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
 import ai.djl.nn.Blocks;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
@@ -152,7 +155,11 @@ class TrainerTest {
             }
         }
         try (NDManager manager = NDManager.newBaseManager()) {
-            SequentialBlock encoder = new SequentialBlock().add(Blocks.batchFlattenBlock())
+            SequentialBlock encoder = new SequentialBlock()
+                    .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(4).build())
+                    .add(BatchNorm.builder().build())
+                    .add(Activation.reluBlock())
+                    .add(Blocks.batchFlattenBlock())
                     .add(Linear.builder().setUnits(TinyProblem.D).build());
             encoder.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(imageShape));
             float[] before = encoder.getParameters().get(0).getValue().getArray().toFloatArray();
@@ -167,6 +174,52 @@ class TrainerTest {
             for (Pair<String, Parameter> p : encoder.getParameters()) {
                 assertThat(saved.arrays()).containsKey(p.getKey());
             }
+        }
+    }
+
+    private static SequentialBlock smallEncoder(NDManager manager, Shape imageShape) {
+        SequentialBlock encoder = new SequentialBlock()
+                .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(4).build())
+                .add(BatchNorm.builder().build())
+                .add(Activation.reluBlock())
+                .add(Blocks.batchFlattenBlock())
+                .add(Linear.builder().setUnits(TinyProblem.D).build());
+        ai.djl.engine.Engine.getInstance().setRandomSeed(3);
+        encoder.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(imageShape));
+        return encoder;
+    }
+
+    @Test
+    void resumingEndToEndTrainingRestoresEncoderWeightsAndBatchNormStatistics(@TempDir Path dir) {
+        Shape imageShape = new Shape(1, 4, 4);
+        float[][] raw = TinyProblem.features(16, 5);
+        float[][] images = new float[raw.length][16];
+        for (int i = 0; i < raw.length; i++) {
+            for (int j = 0; j < 16; j++) {
+                images[i][j] = raw[i][j % TinyProblem.D];
+            }
+        }
+        DecoderConfig dc = TinyProblem.decoderConfig(ImageInjection.INIT_STATE, 0.2);
+        TrainingConfig tc = quick().optEpochs(2).build();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            CaptionData straight = new CaptionData(FeatureSource.trainableEncoder(smallEncoder(manager, imageShape),
+                    images, imageShape, TinyProblem.D), TinyProblem.captions(raw));
+            trainer(dir.resolve("a"), dc, tc).build().fit(straight, straight);
+
+            CaptionData first = new CaptionData(FeatureSource.trainableEncoder(smallEncoder(manager, imageShape),
+                    images, imageShape, TinyProblem.D), TinyProblem.captions(raw));
+            assertThatThrownBy(() -> trainer(dir.resolve("b"), dc, tc).optEpochListener(e -> {
+                throw new IllegalStateException("stop");
+            }).build().fit(first, first)).hasMessage("stop");
+            CaptionData second = new CaptionData(FeatureSource.trainableEncoder(smallEncoder(manager, imageShape),
+                    images, imageShape, TinyProblem.D), TinyProblem.captions(raw));
+            trainer(dir.resolve("b"), dc, tc).build().resume(second, second);
+        }
+        ParameterFile a = ParameterFile.read(dir.resolve("a").resolve(Trainer.CHECKPOINT), Trainer.CHECKPOINT_KIND);
+        ParameterFile b = ParameterFile.read(dir.resolve("b").resolve(Trainer.CHECKPOINT), Trainer.CHECKPOINT_KIND);
+        assertThat(a.arrays().keySet()).anyMatch(k -> k.startsWith("encoder/") && k.contains("runningMean"));
+        for (Map.Entry<String, ParameterFile.Tensor> e : a.arrays().entrySet()) {
+            assertThat(b.arrays().get(e.getKey()).values()).as(e.getKey()).containsExactly(e.getValue().values());
         }
     }
 
