@@ -31,6 +31,13 @@ public record DecoderConfig(
     /**
      * Validates every field.
      *
+     * @param vocabularySize see the record description
+     * @param featureSize see the record description
+     * @param embeddingSize see the record description
+     * @param hiddenSize see the record description
+     * @param numLayers see the record description
+     * @param dropout see the record description
+     * @param imageInjection see the record description
      * @throws IllegalArgumentException naming the field, the rule and the value found
      */
     public DecoderConfig {

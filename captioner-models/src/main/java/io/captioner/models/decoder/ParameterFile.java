@@ -58,6 +58,8 @@ public record ParameterFile(String kind, Map<String, String> metadata, Map<Strin
         /**
          * Checks that the values fill the shape.
          *
+         * @param shape see the record description
+         * @param values see the record description
          * @throws IllegalArgumentException if they do not
          */
         public Tensor {
@@ -96,6 +98,9 @@ public record ParameterFile(String kind, Map<String, String> metadata, Map<Strin
     /**
      * Makes the maps unmodifiable copies.
      *
+     * @param kind see the record description
+     * @param metadata see the record description
+     * @param arrays see the record description
      * @throws IllegalArgumentException if an argument is null
      */
     public ParameterFile {

@@ -16,6 +16,8 @@ public record CaptionData(FeatureSource features, List<List<int[]>> captions) {
     /**
      * Checks that there is one caption list per image and that every image has a caption.
      *
+     * @param features see the record description
+     * @param captions see the record description
      * @throws IllegalArgumentException naming the first offending image
      */
     public CaptionData {

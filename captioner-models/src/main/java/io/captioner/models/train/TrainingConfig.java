@@ -43,6 +43,20 @@ public record TrainingConfig(
     /**
      * Validates every field.
      *
+     * @param epochs see the record description
+     * @param batchSize see the record description
+     * @param learningRate see the record description
+     * @param beta1 see the record description
+     * @param beta2 see the record description
+     * @param epsilon see the record description
+     * @param gradientClipNorm see the record description
+     * @param schedule see the record description
+     * @param stepEpochs see the record description
+     * @param stepGamma see the record description
+     * @param minLearningRate see the record description
+     * @param seed see the record description
+     * @param patience see the record description
+     * @param maxCaptionLength see the record description
      * @throws IllegalArgumentException naming the field, the rule and the value found
      */
     public TrainingConfig {

@@ -19,7 +19,16 @@ import java.util.List;
 public record TrainingResult(List<EpochResult> history, int bestEpoch, double bestScore, Path bestDecoder,
         Path bestEncoder, boolean stoppedEarly) {
 
-    /** Copies the history. */
+    /**
+     * Copies the history.
+     *
+     * @param history see the record description
+     * @param bestEpoch see the record description
+     * @param bestScore see the record description
+     * @param bestDecoder see the record description
+     * @param bestEncoder see the record description
+     * @param stoppedEarly see the record description
+     */
     public TrainingResult {
         history = List.copyOf(history);
     }
