@@ -10,10 +10,12 @@ import java.util.List;
  * <p>Each image starts with one beam (so the first step cannot produce k copies of the same
  * caption). At every step the candidates are all allowed one-token extensions of all live beams of
  * the image, ranked by total log-probability; the best 2k of them are found with a bounded heap
- * (no sort of the vocabulary). Going through them best first, an {@code <end>} candidate ranked
- * among the first k becomes a finished caption, and the first k word candidates become the new live
- * beams. So the image keeps k live beams while candidates last, and with k = 1 and no length
- * penalty the search makes exactly greedy search's choices.
+ * (no sort of the vocabulary; at most k of them are {@code <end>}, so they hold the k best word
+ * candidates). Going through them best first until k word candidates are collected, the word
+ * candidates become the new live beams and every {@code <end>} candidate met on the way (one that
+ * outranks the k-th surviving word candidate) becomes a finished caption. So the image keeps k live
+ * beams while candidates last, and with k = 1 and no length penalty the search makes exactly greedy
+ * search's choices (a caption ends exactly when {@code <end>} beats every word).
  *
  * <p>Finished captions are ranked by their length-normalised score ({@link Scoring}); the best
  * {@code nBest} are kept. Captions are distinct by construction: live beams of one step are
@@ -173,9 +175,7 @@ public final class BeamSearch extends BatchedSearch {
                 int token = code - parent * v;
                 float lp = rows[rowOffset + parent][token];
                 if (token == TokenIds.END) {
-                    if (r < k) {
-                        offerFinished(parent, lp);
-                    }
+                    offerFinished(parent, lp); // it outranks the k-th word candidate
                     continue;
                 }
                 System.arraycopy(tokens[parent], 0, nextTokens[newLive], 0, length);

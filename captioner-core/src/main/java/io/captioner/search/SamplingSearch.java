@@ -78,24 +78,34 @@ public final class SamplingSearch extends PathSearch {
         int sample(float[] row, SplittableRandom random) {
             int n = 0;
             float max = Float.NEGATIVE_INFINITY;
-            for (int t = 0; t < row.length; t++) {
-                float lp = row[t];
-                if (lp > Float.NEGATIVE_INFINITY) {
-                    ids[n++] = t;
-                    if (lp > max) {
-                        max = lp;
+            if (topK > 0) {
+                // one pass: the bounded heap keeps the k most probable allowed tokens
+                heap.reset(topK);
+                for (int t = 0; t < row.length; t++) {
+                    float lp = row[t];
+                    if (lp > Float.NEGATIVE_INFINITY) {
+                        if (lp > max) {
+                            max = lp;
+                        }
+                        if (heap.accepts(lp, t)) {
+                            heap.offer(lp, t);
+                        }
+                    }
+                }
+                n = heap.drainCodes(ids);
+            } else {
+                for (int t = 0; t < row.length; t++) {
+                    float lp = row[t];
+                    if (lp > Float.NEGATIVE_INFINITY) {
+                        ids[n++] = t;
+                        if (lp > max) {
+                            max = lp;
+                        }
                     }
                 }
             }
             if (n == 0) {
                 return -1;
-            }
-            if (topK > 0 && topK < n) {
-                heap.reset(topK);
-                for (int i = 0; i < n; i++) {
-                    heap.offer(row[ids[i]], ids[i]);
-                }
-                n = heap.drainCodes(ids);
             }
             double total = 0;
             for (int i = 0; i < n; i++) {

@@ -58,8 +58,28 @@ class HypothesisTest {
     }
 
     @Test
-    void specialIdsMatchTheVocabularyConvention() {
-        assertThat(new int[] {TokenIds.PAD, TokenIds.START, TokenIds.END, TokenIds.UNK,
-            TokenIds.FIRST_WORD}).containsExactly(0, 1, 2, 3, 4);
+    void specialIdsMatchTheVocabulary() {
+        assertThat(new int[] {TokenIds.PAD, TokenIds.START, TokenIds.END, TokenIds.UNK})
+                .containsExactly(io.captioner.text.Vocabulary.PAD, io.captioner.text.Vocabulary.START,
+                        io.captioner.text.Vocabulary.END, io.captioner.text.Vocabulary.UNK);
+        assertThat(TokenIds.FIRST_WORD).isEqualTo(io.captioner.text.Vocabulary.SPECIALS.size());
+    }
+
+    @Test
+    void searchResultMapsToACaptionThroughARealVocabulary() {
+        io.captioner.text.Vocabulary vocabulary = io.captioner.text.Vocabulary.build(
+                List.of(List.of("a", "dog", "runs"), List.of("a", "cat", "sits")), 1, 100);
+        try (io.captioner.testing.FakeDecoder decoder = io.captioner.testing.FakeDecoder.random(
+                vocabulary.size(), 2, 4, -1f)) {
+            SearchResult result = new BeamSearch(io.captioner.DecodingOptions.builder()
+                    .optBeamSize(3).optNBest(2).optMaxLength(6).build())
+                    .decode(decoder, io.captioner.testing.FakeDecoder.feature(2, 1));
+            Caption caption = result.toCaption(vocabulary::token);
+            assertThat(caption.tokens()).isEqualTo(vocabulary.decode(result.best().tokenArray()));
+            assertThat(caption.tokens()).isNotEmpty().allSatisfy(w ->
+                    assertThat(io.captioner.text.Vocabulary.SPECIALS).doesNotContain(w));
+            assertThat(caption.logProb()).isEqualTo(result.best().logProb());
+            assertThat(caption.alternatives()).hasSize(result.hypotheses().size() - 1);
+        }
     }
 }
