@@ -13,7 +13,9 @@ import java.util.List;
  * images that are done leave the batch through {@link CaptionDecoder#select}. Every
  * {@link io.captioner.DecoderState} the search obtains is closed before {@code decode} returns or
  * throws. The search modifies the log-probability arrays the decoder returns (forbidden tokens are
- * set to negative infinity), so the decoder must hand over fresh arrays, one per row.
+ * set to negative infinity), so the decoder must hand over fresh arrays, one per row. A NaN
+ * log-probability is treated like a forbidden token. Log-probabilities are assumed to be at most 0
+ * (a normalised distribution); beam search's early stop relies on it.
  *
  * <p>Implementations are immutable and keep no state between calls: one instance may be used from
  * several threads at once if the decoder allows it.

@@ -201,4 +201,29 @@ class SamplingSearchTest {
             }
         }
     }
+
+    @Test
+    void samplingRespectsTheConstraints() {
+        // Every step prefers <pad>, <start>, <unk> and repeating the last word.
+        FakeDecoder.LogitModel model = (feature, history, logits) -> {
+            java.util.Arrays.fill(logits, 0f);
+            logits[0] = 3f;
+            logits[1] = 3f;
+            logits[3] = 3f;
+            logits[history[history.length - 1]] += 3f;
+        };
+        DecodingOptions options = sample().optTemperature(1.5).optMinLength(3)
+                .optNoRepeatNgramSize(2).optNoImmediateRepeat(true).build();
+        try (FakeDecoder decoder = FakeDecoder.of(12, D, model)) {
+            for (long seed = 0; seed < 200; seed++) {
+                Hypothesis h = new SamplingSearch(options.toBuilder().optSeed(seed).build())
+                        .decode(decoder, FakeDecoder.feature(D, seed)).best();
+                assertThat(h.tokens()).hasSizeGreaterThanOrEqualTo(3)
+                        .allSatisfy(t -> assertThat(t).isGreaterThanOrEqualTo(TokenIds.FIRST_WORD));
+                assertThat(BeamSearchTest.hasImmediateRepeat(h.tokens())).isFalse();
+                assertThat(BeamSearchTest.repeatedNgram(h.tokens(), 2)).isFalse();
+            }
+            assertThat(decoder.openStates()).isZero();
+        }
+    }
 }
