@@ -8,8 +8,8 @@ import java.util.Random;
 
 /**
  * A tiny learnable captioning problem: random features whose strongest of the first four values
- * decides the caption ("word(4+k) word(8+k) word(12)"), with a second caption per image in
- * reversed order.
+ * decides the caption ("word(4+k) word(8+k) word(12) word(13) word(15)"), with a second
+ * caption per image in reversed order.
  */
 final class TinyProblem {
     static final int D = 8;
@@ -47,7 +47,7 @@ final class TinyProblem {
         List<List<int[]>> out = new ArrayList<>();
         for (float[] row : features) {
             int k = classOf(row);
-            out.add(List.of(new int[] {4 + k, 8 + k, 12}, new int[] {12, 8 + k, 4 + k}));
+            out.add(List.of(new int[] {4 + k, 8 + k, 12, 13, 15}, new int[] {15, 13, 12, 8 + k, 4 + k}));
         }
         return out;
     }
