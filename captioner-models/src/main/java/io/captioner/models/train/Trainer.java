@@ -215,13 +215,13 @@ public final class Trainer {
         }
 
         TrainingResult run(boolean encoderTrains) {
-            List<int[]> samples = samples(train);
+            List<List<int[]>> units = units(train);
             boolean stoppedEarly = config.patience() > 0 && sinceImprovement >= config.patience();
             for (int epoch = completed; epoch < config.epochs() && !stoppedEarly; epoch++) {
                 long started = System.nanoTime();
                 double lr = config.learningRateAt(epoch);
                 Engine.getInstance().setRandomSeed(seedFor(epoch));
-                List<int[]> order = new ArrayList<>(samples);
+                List<List<int[]>> order = new ArrayList<>(units);
                 shuffle(order, new Random(mix(config.seed(), epoch)));
                 double trainLoss = trainEpoch(order, lr, epoch);
                 JniUtils.setGradMode(false);
@@ -260,20 +260,23 @@ public final class Trainer {
                     encoderTrains ? workDir.resolve(BEST_ENCODER) : null, stoppedEarly);
         }
 
-        private double trainEpoch(List<int[]> order, double lr, int epoch) {
+        private double trainEpoch(List<List<int[]>> order, double lr, int epoch) {
             int batches = (order.size() + config.batchSize() - 1) / config.batchSize();
             ProgressBar bar = progress == null ? null : new ProgressBar(progress,
                     String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, config.epochs()), batches);
             double lossSum = 0;
             long tokenSum = 0;
             for (int b = 0; b < batches; b++) {
-                List<int[]> batch = order.subList(b * config.batchSize(),
-                        Math.min(order.size(), (b + 1) * config.batchSize()));
+                List<int[]> batch = new ArrayList<>();
+                for (List<int[]> unit : order.subList(b * config.batchSize(),
+                        Math.min(order.size(), (b + 1) * config.batchSize()))) {
+                    batch.addAll(unit);
+                }
                 try (NDManager bm = work.newSubManager()) {
                     Batch data = batch(train, batch, bm);
                     double loss;
                     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                        NDArray features = train.features().features(store, bm, data.images, true);
+                        NDArray features = featuresFor(train.features(), data.images, bm, true);
                         NDArray logits = block.forward(store, new NDList(features, data.inputs), true)
                                 .singletonOrThrow();
                         NDArray lossArray = MaskedCrossEntropy.loss(logits, data.targets);
@@ -307,13 +310,35 @@ public final class Trainer {
                 List<int[]> batch = samples.subList(start, Math.min(samples.size(), start + config.batchSize()));
                 try (NDManager bm = work.newSubManager()) {
                     Batch data = batch(dev, batch, bm);
-                    NDArray features = dev.features().features(store, bm, data.images, false);
+                    NDArray features = featuresFor(dev.features(), data.images, bm, false);
                     NDArray logits = block.forward(store, new NDList(features, data.inputs), false).singletonOrThrow();
                     lossSum += MaskedCrossEntropy.loss(logits, data.targets).getFloat() * data.tokens;
                     tokenSum += data.tokens;
                 }
             }
             return lossSum / tokenSum;
+        }
+
+        /** Computes each distinct image's features once and repeats rows for its other captions. */
+        private NDArray featuresFor(FeatureSource source, int[] images, NDManager bm, boolean training) {
+            Map<Integer, Integer> position = new LinkedHashMap<>();
+            long[] rows = new long[images.length];
+            for (int i = 0; i < images.length; i++) {
+                Integer p = position.get(images[i]);
+                if (p == null) {
+                    p = position.size();
+                    position.put(images[i], p);
+                }
+                rows[i] = p;
+            }
+            int[] unique = position.keySet().stream().mapToInt(Integer::intValue).toArray();
+            NDArray features = source.features(store, bm, unique, training);
+            if (unique.length == images.length) {
+                return features;
+            }
+            NDArray index = bm.create(rows).reshape(images.length, 1)
+                    .broadcast(new Shape(images.length, source.featureSize()));
+            return features.gather(index, 0);
         }
 
         private float[][] devFeatures() {
@@ -400,6 +425,25 @@ public final class Trainer {
                 tokens);
     }
 
+    /** The shuffled units of an epoch: single pairs, or all pairs of one image. */
+    private List<List<int[]>> units(CaptionData data) {
+        List<List<int[]>> out = new ArrayList<>();
+        for (int i = 0; i < data.captions().size(); i++) {
+            List<int[]> image = new ArrayList<>();
+            for (int j = 0; j < data.captions().get(i).size(); j++) {
+                image.add(new int[] {i, j});
+            }
+            if (config.groupByImage()) {
+                out.add(image);
+            } else {
+                for (int[] pair : image) {
+                    out.add(List.of(pair));
+                }
+            }
+        }
+        return out;
+    }
+
     private static List<int[]> samples(CaptionData data) {
         List<int[]> out = new ArrayList<>();
         for (int i = 0; i < data.captions().size(); i++) {
@@ -460,10 +504,10 @@ public final class Trainer {
         return z ^ (z >>> 31);
     }
 
-    private static void shuffle(List<int[]> list, Random random) {
+    private static <T> void shuffle(List<T> list, Random random) {
         for (int i = list.size() - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);
-            int[] tmp = list.get(i);
+            T tmp = list.get(i);
             list.set(i, list.get(j));
             list.set(j, tmp);
         }

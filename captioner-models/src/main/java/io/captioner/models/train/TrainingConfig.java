@@ -8,7 +8,8 @@ import java.util.Locale;
  * of the architecture ({@link io.captioner.models.decoder.DecoderConfig#dropout()}).
  *
  * @param epochs the most epochs to run, at least 1
- * @param batchSize (image, caption) pairs per optimiser step, at least 1
+ * @param batchSize (image, caption) pairs per optimiser step, or images per step with {@code
+ *     groupByImage}, at least 1
  * @param learningRate Adam's base step size, greater than 0
  * @param beta1 Adam's first-moment decay, in [0, 1)
  * @param beta2 Adam's second-moment decay, in [0, 1)
@@ -23,6 +24,9 @@ import java.util.Locale;
  * @param patience stop after this many epochs without a better validation score; 0 never stops early
  * @param maxCaptionLength longer captions are cut to this many words ({@code <end>} not counted), at
  *     least 1
+ * @param groupByImage if true, epochs shuffle images and a batch holds all captions of {@code
+ *     batchSize} images, so each image's features are computed once per batch (much cheaper with a
+ *     trainable encoder); if false, (image, caption) pairs are shuffled and batched individually
  */
 public record TrainingConfig(
         int epochs,
@@ -38,7 +42,8 @@ public record TrainingConfig(
         double minLearningRate,
         long seed,
         int patience,
-        int maxCaptionLength) {
+        int maxCaptionLength,
+        boolean groupByImage) {
 
     /**
      * Validates every field.
@@ -57,6 +62,7 @@ public record TrainingConfig(
      * @param seed see the record description
      * @param patience see the record description
      * @param maxCaptionLength see the record description
+     * @param groupByImage see the record description
      * @throws IllegalArgumentException naming the field, the rule and the value found
      */
     public TrainingConfig {
@@ -104,7 +110,7 @@ public record TrainingConfig(
     /**
      * Creates a builder holding the defaults: 20 epochs, batch 64, Adam (lr 0.001, betas 0.9 and
      * 0.999, epsilon 1e-8), clip norm 5, constant rate, seed 42, patience 3, captions of at most 20
-     * words.
+     * words, batches of pairs.
      *
      * @return a new builder
      */
@@ -133,6 +139,7 @@ public record TrainingConfig(
         b.seed = seed;
         b.patience = patience;
         b.maxCaptionLength = maxCaptionLength;
+        b.groupByImage = groupByImage;
         return b;
     }
 
@@ -141,9 +148,9 @@ public record TrainingConfig(
         return String.format(Locale.ROOT,
                 "TrainingConfig{epochs=%d, batchSize=%d, learningRate=%s, beta1=%s, beta2=%s, epsilon=%s,"
                         + " gradientClipNorm=%s, schedule=%s, stepEpochs=%d, stepGamma=%s, minLearningRate=%s,"
-                        + " seed=%d, patience=%d, maxCaptionLength=%d}",
+                        + " seed=%d, patience=%d, maxCaptionLength=%d, groupByImage=%s}",
                 epochs, batchSize, learningRate, beta1, beta2, epsilon, gradientClipNorm, schedule,
-                stepEpochs, stepGamma, minLearningRate, seed, patience, maxCaptionLength);
+                stepEpochs, stepGamma, minLearningRate, seed, patience, maxCaptionLength, groupByImage);
     }
 
     /** Collects the fields of a {@link TrainingConfig}; all are optional, in any order. */
@@ -162,6 +169,7 @@ public record TrainingConfig(
         private long seed = 42;
         private int patience = 3;
         private int maxCaptionLength = 20;
+        private boolean groupByImage;
 
         private Builder() {}
 
@@ -302,6 +310,18 @@ public record TrainingConfig(
         }
 
         /**
+         * Sets whether batches are formed from whole images (all their captions) rather than from
+         * individual (image, caption) pairs; default false.
+         *
+         * @param groupByImage true to batch by image
+         * @return this builder
+         */
+        public Builder optGroupByImage(boolean groupByImage) {
+            this.groupByImage = groupByImage;
+            return this;
+        }
+
+        /**
          * Validates and builds the configuration.
          *
          * @return the configuration
@@ -310,7 +330,7 @@ public record TrainingConfig(
         public TrainingConfig build() {
             return new TrainingConfig(epochs, batchSize, learningRate, beta1, beta2, epsilon,
                     gradientClipNorm, schedule, stepEpochs, stepGamma, minLearningRate, seed, patience,
-                    maxCaptionLength);
+                    maxCaptionLength, groupByImage);
         }
     }
 }

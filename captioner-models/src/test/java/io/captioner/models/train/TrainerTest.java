@@ -224,6 +224,49 @@ class TrainerTest {
     }
 
     @Test
+    void groupedBatchesRequestEachImageOnceWithAllItsCaptions(@TempDir Path dir) {
+        float[][] f = TinyProblem.features(10, 4);
+        List<int[]> requests = new ArrayList<>();
+        FeatureSource cached = FeatureSource.cached(f);
+        FeatureSource recording = new FeatureSource() {
+            @Override
+            public int size() {
+                return cached.size();
+            }
+
+            @Override
+            public int featureSize() {
+                return cached.featureSize();
+            }
+
+            @Override
+            public ai.djl.ndarray.NDArray features(ai.djl.training.ParameterStore ps, NDManager m, int[] images,
+                    boolean training) {
+                if (training) {
+                    requests.add(images.clone());
+                }
+                return cached.features(ps, m, images, training);
+            }
+
+            @Override
+            public ai.djl.util.PairList<String, Parameter> trainableParameters() {
+                return cached.trainableParameters();
+            }
+        };
+        CaptionData data = new CaptionData(recording, TinyProblem.captions(f));
+        TrainingResult r = trainer(dir, TinyProblem.decoderConfig(ImageInjection.FIRST_INPUT, 0),
+                quick().optEpochs(2).optBatchSize(3).optGroupByImage(true).build()).build().fit(data, data);
+        assertThat(r.history()).hasSize(2);
+        assertThat(requests).hasSize(2 * 4); // 10 images in batches of 3 images: 4 steps per epoch
+        for (int[] req : requests) {
+            assertThat(req).doesNotHaveDuplicates();
+            assertThat(req.length).isBetween(1, 3);
+        }
+        int[] firstEpoch = requests.subList(0, 4).stream().flatMapToInt(java.util.Arrays::stream).sorted().toArray();
+        assertThat(firstEpoch).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+    }
+
+    @Test
     void captionIdOutsideTheVocabularyIsRejectedWithItsPosition(@TempDir Path dir) {
         float[][] f = TinyProblem.features(2, 1);
         CaptionData bad = new CaptionData(FeatureSource.cached(f),

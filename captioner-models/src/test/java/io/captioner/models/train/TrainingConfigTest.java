@@ -47,7 +47,7 @@ class TrainingConfigTest {
     void toStringShowsEveryFieldAndToBuilderRoundTrips() {
         TrainingConfig c = TrainingConfig.builder().optEpochs(3).optSeed(9).build();
         assertThat(c.toString()).contains("epochs=3", "batchSize=64", "learningRate=0.001", "gradientClipNorm=5.0",
-                "schedule=CONSTANT", "seed=9", "patience=3", "maxCaptionLength=20");
+                "schedule=CONSTANT", "seed=9", "patience=3", "maxCaptionLength=20", "groupByImage=false");
         assertThat(c.toBuilder().build()).isEqualTo(c);
     }
 }
