@@ -21,7 +21,6 @@ import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -546,10 +545,11 @@ public record SyntheticDataset(
     }
 
     private static void writePng(BufferedImage image, Path file) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        byte[] png = PngEncoder.encode(image.getRGB(0, 0, w, h, null, 0, w), w, h);
         try {
-            if (!ImageIO.write(image, "png", file.toFile())) {
-                throw new IOException("no PNG writer available in this JVM");
-            }
+            Files.write(file, png);
         } catch (IOException e) {
             throw new UncheckedIOException(new IOException("Cannot write " + file + ": " + e, e));
         }
