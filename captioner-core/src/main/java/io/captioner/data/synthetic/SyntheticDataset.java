@@ -265,6 +265,18 @@ public record SyntheticDataset(
     }
 
     /**
+     * Returns the indices of a split's images, in increasing order.
+     *
+     * @param split a split
+     * @return a contiguous range of indices, empty if the split has no images
+     */
+    public IntStream indices(Split split) {
+        int from = split == Split.TRAIN ? 0 : split == Split.DEV ? trainImages() : trainImages() + devImages();
+        int count = split == Split.TRAIN ? trainImages() : split == Split.DEV ? devImages() : testImages();
+        return IntStream.range(from, from + count);
+    }
+
+    /**
      * Returns the composition rule an image's split follows.
      *
      * @param split a split

@@ -113,6 +113,21 @@ class SyntheticDatasetConfigTest {
     }
 
     @Test
+    void indicesOfEachSplitAreExactlyTheImagesOfThatSplit() {
+        SyntheticDataset d = SyntheticDataset.builder().optImages(97).optSplitFractions(0.2, 0.1).build();
+        int total = 0;
+        for (Split split : Split.values()) {
+            int[] indices = d.indices(split).toArray();
+            for (int i : indices) {
+                assertThat(d.split(i)).isEqualTo(split);
+            }
+            total += indices.length;
+        }
+        assertThat(total).isEqualTo(97);
+        assertThat(d.indices(Split.DEV).count()).isEqualTo(d.devImages());
+    }
+
+    @Test
     void indexOutsideTheDatasetIsRejectedWithTheRange() {
         SyntheticDataset d = SyntheticDataset.builder().optImages(10).build();
         assertThatThrownBy(() -> d.sample(10))
