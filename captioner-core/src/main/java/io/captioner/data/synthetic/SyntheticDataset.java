@@ -447,6 +447,10 @@ public record SyntheticDataset(
     public GenerationSummary generate(Path dir) {
         long start = System.nanoTime();
         Path target = dir.toAbsolutePath().normalize();
+        if (target.getParent() == null || target.getFileName() == null) {
+            throw new CaptionerException("Cannot write the synthetic dataset to " + target
+                    + ": it must be a directory below a parent directory, found a file-system root");
+        }
         String manifest = manifest();
         if (holdsThisDataset(target, manifest)) {
             LOG.info("Reusing synthetic dataset in {}", target);

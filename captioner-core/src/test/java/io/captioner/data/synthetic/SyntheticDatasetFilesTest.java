@@ -146,6 +146,14 @@ class SyntheticDatasetFilesTest {
     }
 
     @Test
+    void refusesAFileSystemRoot() {
+        Path fsRoot = root.getRoot();
+        assertThatThrownBy(() -> DATASET.generate(fsRoot))
+                .isInstanceOf(CaptionerException.class)
+                .hasMessageContaining("file-system root");
+    }
+
+    @Test
     void failureLeavesNeitherTargetNorPartialDirectory(@TempDir Path tmp) throws IOException {
         Path file = Files.writeString(tmp.resolve("a-file"), "x");
         Path target = file.resolve("dataset");
