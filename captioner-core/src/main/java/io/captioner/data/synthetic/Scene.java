@@ -33,7 +33,8 @@ public record Scene(int imageSize, Background background, Layout layout, List<Pl
      * Validates and copies the shape list.
      *
      * @throws IllegalArgumentException if the layout does not fit the number of shapes, a shape
-     *     sticks out of the image, or shapes are not in layout order
+     *     sticks out of the image, two shapes share colour and kind, or shapes are not in layout
+     *     order
      */
     public Scene {
         Objects.requireNonNull(background, "background");
@@ -52,6 +53,13 @@ public record Scene(int imageSize, Background background, Layout layout, List<Pl
                     || s.x() + s.radius() + 1 > imageSize || s.y() + s.radius() + 1 > imageSize) {
                 throw new IllegalArgumentException(
                         "shape " + s + " does not fit in a " + imageSize + " px image");
+            }
+        }
+        java.util.Set<ColouredShape> pairs = new java.util.HashSet<>();
+        for (PlacedShape s : shapes) {
+            if (!pairs.add(s.pair())) {
+                throw new IllegalArgumentException("two shapes of a scene must not share colour and "
+                        + "kind (captions could not tell them apart), found two " + s.pair() + "s");
             }
         }
         for (int i = 1; i < shapes.size(); i++) {

@@ -150,6 +150,15 @@ class SceneRenderingTest {
     }
 
     @Test
+    void sceneRejectsTwoShapesOfTheSameColourAndKind() {
+        PlacedShape left = new PlacedShape(ShapeKind.CIRCLE, Colour.RED, Size.SMALL, 10, 30, 5);
+        PlacedShape right = new PlacedShape(ShapeKind.CIRCLE, Colour.RED, Size.LARGE, 50, 30, 8);
+        assertThatThrownBy(() -> new Scene(64, Background.WHITE, Scene.Layout.ROW, List.of(left, right)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("found two red circles");
+    }
+
+    @Test
     void sceneRejectsAShapeStickingOutOfTheImage() {
         PlacedShape edge = new PlacedShape(ShapeKind.CIRCLE, Colour.RED, Size.LARGE, 60, 30, 8);
         assertThatThrownBy(() -> new Scene(64, Background.WHITE, Scene.Layout.SINGLE, List.of(edge)))
