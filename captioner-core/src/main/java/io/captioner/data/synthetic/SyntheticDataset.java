@@ -1,15 +1,19 @@
 package io.captioner.data.synthetic;
 
 import io.captioner.CaptionerException;
+import io.captioner.data.CaptionDataset;
+import io.captioner.data.Flickr8kReader;
+import io.captioner.data.Flickr8kWriter;
+import io.captioner.data.ImageCaptions;
+import io.captioner.data.Split;
+import io.captioner.io.AtomicFiles;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -78,10 +82,13 @@ public record SyntheticDataset(
 
     /** Reference captions written per image. */
     public static final int CAPTIONS_PER_IMAGE = 5;
-    /** The image directory, named (misspelt) as in the original Flickr8k archive. */
+    /**
+     * The image directory, named (misspelt) as in the original Flickr8k archive; the first
+     * directory {@link Flickr8kReader} looks for.
+     */
     public static final String IMAGES_DIR = "Flicker8k_Dataset";
     /** The caption file: {@code <image>#<n>\t<caption>} per line. */
-    public static final String TOKEN_FILE = "Flickr8k.token.txt";
+    public static final String TOKEN_FILE = Flickr8kReader.TOKEN_FILE;
     /** The file recording the configuration that wrote a directory. */
     public static final String MANIFEST_FILE = "synthetic-dataset.txt";
     /**
@@ -100,31 +107,6 @@ public record SyntheticDataset(
 
     private static final List<ColouredShape> ALL_PAIRS = allPairs();
     private static final Background[] BACKGROUNDS = Background.values();
-
-    /** A split of the dataset and the Flickr8k file that lists its images. */
-    public enum Split {
-        /** Training images. */
-        TRAIN("Flickr_8k.trainImages.txt"),
-        /** Validation images. */
-        DEV("Flickr_8k.devImages.txt"),
-        /** Test images. */
-        TEST("Flickr_8k.testImages.txt");
-
-        private final String fileName;
-
-        Split(String fileName) {
-            this.fileName = fileName;
-        }
-
-        /**
-         * Returns the name of the file listing this split's images.
-         *
-         * @return for example {@code Flickr_8k.trainImages.txt}
-         */
-        public String fileName() {
-            return fileName;
-        }
-    }
 
     /** Which (colour, kind) combinations the images of a split may show. */
     public enum Composition {
@@ -253,7 +235,7 @@ public record SyntheticDataset(
      * Returns the split of an image.
      *
      * @param index the image index, 0 to {@code images - 1}
-     * @return TRAIN for the first {@link #trainImages()} indices, then DEV, then TEST
+     * @return TRAIN for the first {@link #trainImages()} indices, then DEV, then TEST; never NONE
      * @throws IndexOutOfBoundsException if the index is out of range
      */
     public Split split(int index) {
@@ -268,9 +250,13 @@ public record SyntheticDataset(
      * Returns the indices of a split's images, in increasing order.
      *
      * @param split a split
-     * @return a contiguous range of indices, empty if the split has no images
+     * @return a contiguous range of indices, empty if the split has no images (always for
+     *     {@link Split#NONE})
      */
     public IntStream indices(Split split) {
+        if (split == Split.NONE) {
+            return IntStream.empty();
+        }
         int from = split == Split.TRAIN ? 0 : split == Split.DEV ? trainImages() : trainImages() + devImages();
         int count = split == Split.TRAIN ? trainImages() : split == Split.DEV ? devImages() : testImages();
         return IntStream.range(from, from + count);
@@ -282,19 +268,16 @@ public record SyntheticDataset(
      * @param split a split
      * @return SEEN for training, HELD_OUT for test (SEEN when no pairs are held out), and
      *     {@link #devComposition()} for dev
+     * @throws IllegalArgumentException for {@link Split#NONE}, which synthetic images never have
      */
     public Composition composition(Split split) {
-        if (heldOutPairs.isEmpty()) {
+        if (split == Split.NONE) {
+            throw new IllegalArgumentException("synthetic images are always in TRAIN, DEV or TEST, found NONE");
+        }
+        if (heldOutPairs.isEmpty() || split == Split.TRAIN) {
             return Composition.SEEN;
         }
-        switch (split) {
-            case TRAIN:
-                return Composition.SEEN;
-            case DEV:
-                return devComposition;
-            default:
-                return Composition.HELD_OUT;
-        }
+        return split == Split.DEV ? devComposition : Composition.HELD_OUT;
     }
 
     /**
@@ -333,6 +316,36 @@ public record SyntheticDataset(
         List<String> captions = CaptionGrammar.captions(scene, rng, CAPTIONS_PER_IMAGE);
         return new SyntheticSample(index, imageName(index), split(index), scene, scene.render(),
                 captions);
+    }
+
+    /**
+     * Returns an image's five reference captions without drawing the image.
+     *
+     * @param index the image index, 0 to {@code images - 1}
+     * @return the captions, identical to {@code sample(index).captions()}
+     * @throws IndexOutOfBoundsException if the index is out of range
+     */
+    public List<String> captions(int index) {
+        SplittableRandom rng = random(index);
+        Scene scene = drawScene(index, rng);
+        return CaptionGrammar.captions(scene, rng, CAPTIONS_PER_IMAGE);
+    }
+
+    /**
+     * Returns the captions and splits of all images as a {@link CaptionDataset}, without drawing
+     * any image: what {@link Flickr8kReader} reads back from a directory written by
+     * {@link #generate(Path)} (apart from its layout and report).
+     *
+     * @param dir the dataset directory whose {@value #IMAGES_DIR} sub-directory image ids resolve
+     *     against; the images exist there only once {@link #generate(Path)} has written them
+     * @return the dataset, images in index order
+     */
+    public CaptionDataset toCaptionDataset(Path dir) {
+        List<ImageCaptions> records = new ArrayList<>(images);
+        for (int i = 0; i < images; i++) {
+            records.add(new ImageCaptions(imageName(i), split(i), captions(i)));
+        }
+        return CaptionDataset.of(records, dir.resolve(IMAGES_DIR));
     }
 
     private void checkIndex(int index) {
@@ -468,12 +481,7 @@ public record SyntheticDataset(
             if (Files.isDirectory(target)) {
                 Files.delete(target); // empty, checked just above
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new CaptionerException("Cannot move " + tmp + " atomically to " + target
-                        + ": they must be on the same file system", e);
-            }
+            AtomicFiles.moveIntoPlace(tmp, target); // a sibling, so the same file system
             tmp = null;
         } catch (IOException e) {
             throw new CaptionerException("Cannot write the synthetic dataset to " + target + ": "
@@ -527,36 +535,17 @@ public record SyntheticDataset(
 
     private void writeAll(Path root, String manifest) throws IOException {
         Path imagesDir = Files.createDirectory(root.resolve(IMAGES_DIR));
-        String[] tokenLines = new String[images];
+        ImageCaptions[] records = new ImageCaptions[images];
         try {
             IntStream.range(0, images).parallel().forEach(i -> {
                 SyntheticSample s = sample(i);
-                Path file = imagesDir.resolve(s.imageName());
-                writePng(s.image(), file);
-                StringBuilder sb = new StringBuilder();
-                for (int c = 0; c < s.captions().size(); c++) {
-                    sb.append(s.imageName()).append('#').append(c).append('\t')
-                            .append(s.captions().get(c)).append('\n');
-                }
-                tokenLines[i] = sb.toString();
+                writePng(s.image(), imagesDir.resolve(s.imageName()));
+                records[i] = new ImageCaptions(s.imageName(), s.split(), s.captions());
             });
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
-        StringBuilder tokens = new StringBuilder(images * 300);
-        for (String lines : tokenLines) {
-            tokens.append(lines);
-        }
-        Files.writeString(root.resolve(TOKEN_FILE), tokens, StandardCharsets.UTF_8);
-        for (Split split : Split.values()) {
-            StringBuilder names = new StringBuilder();
-            for (int i = 0; i < images; i++) {
-                if (split(i) == split) {
-                    names.append(imageName(i)).append('\n');
-                }
-            }
-            Files.writeString(root.resolve(split.fileName()), names, StandardCharsets.UTF_8);
-        }
+        Flickr8kWriter.write(CaptionDataset.of(List.of(records), imagesDir), root);
         Files.writeString(root.resolve(MANIFEST_FILE), manifest, StandardCharsets.UTF_8);
     }
 

@@ -1,5 +1,6 @@
 package io.captioner.data.synthetic;
 
+import io.captioner.data.Split;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Objects;
@@ -20,7 +21,7 @@ import java.util.Objects;
 public record SyntheticSample(
         int index,
         String imageName,
-        SyntheticDataset.Split split,
+        Split split,
         Scene scene,
         BufferedImage image,
         List<String> captions) {

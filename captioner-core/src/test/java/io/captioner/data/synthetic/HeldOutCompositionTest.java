@@ -3,7 +3,7 @@ package io.captioner.data.synthetic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.captioner.data.synthetic.SyntheticDataset.Composition;
-import io.captioner.data.synthetic.SyntheticDataset.Split;
+import io.captioner.data.Split;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;

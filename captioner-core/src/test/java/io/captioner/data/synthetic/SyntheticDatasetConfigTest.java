@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.captioner.data.synthetic.SyntheticDataset.Composition;
-import io.captioner.data.synthetic.SyntheticDataset.Split;
+import io.captioner.data.Split;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -124,7 +124,14 @@ class SyntheticDatasetConfigTest {
             total += indices.length;
         }
         assertThat(total).isEqualTo(97);
+        assertThat(d.indices(Split.NONE)).isEmpty();
         assertThat(d.indices(Split.DEV).count()).isEqualTo(d.devImages());
+    }
+
+    @Test
+    void compositionOfSplitNoneIsRejected() {
+        assertThatThrownBy(() -> SyntheticDataset.defaults().composition(Split.NONE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("found NONE");
     }
 
     @Test

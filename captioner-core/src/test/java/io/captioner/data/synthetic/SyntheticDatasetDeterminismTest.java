@@ -59,6 +59,13 @@ class SyntheticDatasetDeterminismTest {
     }
 
     @Test
+    void captionsWithoutRenderingEqualTheSamplesCaptions() {
+        for (int i = 0; i < DATASET.images(); i++) {
+            assertThat(DATASET.captions(i)).isEqualTo(DATASET.sample(i).captions());
+        }
+    }
+
+    @Test
     void differentSeedsGiveDifferentScenesAndCaptions() {
         SyntheticDataset other = DATASET.toBuilder().optSeed(2025).build();
         long sameScenes = IntStream.range(0, DATASET.images())

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.captioner.CaptionerException;
-import io.captioner.data.synthetic.SyntheticDataset.Split;
+import io.captioner.data.CaptionDataset;
+import io.captioner.data.Flickr8kReader;
+import io.captioner.data.Split;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -71,8 +73,10 @@ class SyntheticDatasetFilesTest {
     @Test
     void splitFilesListEveryImageExactlyOnceInItsSplit() throws IOException {
         List<String> all = new ArrayList<>();
-        for (Split split : Split.values()) {
-            List<String> names = lines(split.fileName());
+        java.util.Map<Split, String> files = java.util.Map.of(Split.TRAIN, "Flickr_8k.trainImages.txt",
+                Split.DEV, "Flickr_8k.devImages.txt", Split.TEST, "Flickr_8k.testImages.txt");
+        for (Split split : files.keySet()) {
+            List<String> names = lines(files.get(split));
             for (String name : names) {
                 int index = Integer.parseInt(name.substring("synth_".length(), name.length() - 4));
                 assertThat(DATASET.split(index)).as(name).isEqualTo(split);
@@ -97,6 +101,21 @@ class SyntheticDatasetFilesTest {
             assertThat(decoded.getRGB(0, 0, 64, 64, null, 0, 64))
                     .isEqualTo(expected.getRGB(0, 0, 64, 64, null, 0, 64));
         }
+    }
+
+    @Test
+    void flickr8kReaderLoadsTheDirectoryWithEveryImagePresent() {
+        CaptionDataset read = Flickr8kReader.builder().optVerifyImages(true).build().read(root);
+        assertThat(read.splitSizes()).containsEntry(Split.TRAIN, 90).containsEntry(Split.DEV, 30)
+                .containsEntry(Split.TEST, 30);
+        assertThat(read.imageDir()).isEqualTo(root.resolve(SyntheticDataset.IMAGES_DIR));
+        assertThat(read.images()).isEqualTo(DATASET.toCaptionDataset(root).images());
+        assertThat(read.get("synth_000042.png").captions()).isEqualTo(DATASET.sample(42).captions());
+    }
+
+    @Test
+    void imageDirectoryIsTheFirstOneTheReaderLooksFor() {
+        assertThat(Flickr8kReader.IMAGE_DIR_CANDIDATES.get(0)).isEqualTo(SyntheticDataset.IMAGES_DIR);
     }
 
     @Test
