@@ -1,0 +1,87 @@
+package io.captioner.models.encoder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import io.captioner.models.npy.Npy;
+import io.captioner.models.npy.NpyArray;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Network parity with PyTorch: torchvision (torch 1.13, via python3) and the DJL rebuild get the same
+ * seeded random weights (exported by scripts/export_torchvision.py, BatchNorm statistics perturbed)
+ * and the same normalised batch; their vectors and spatial maps must agree to 1e-4 of the largest
+ * feature magnitude.
+ */
+class TorchvisionParityTest {
+
+    static final double RELATIVE_TOLERANCE = 1e-4;
+
+    @TempDir Path dir;
+
+    @ParameterizedTest
+    @EnumSource(TorchvisionArch.class)
+    void featuresMatchTorchvisionOnTheSameInput(TorchvisionArch arch) throws IOException {
+        PythonReference.assumeTorchvision();
+        Path weights = dir.resolve(arch.id() + ".npz");
+        PythonReference.python(PythonReference.exportScript(), "--arch", arch.id(), "--out", weights,
+                "--random-seed", 11);
+        float[] input = new float[2 * 3 * 224 * 224];
+        Random random = new Random(5);
+        for (int i = 0; i < input.length; i++) {
+            input[i] = (float) (random.nextGaussian() * 1.1);
+        }
+        Path inputFile = dir.resolve("input.npy");
+        Npy.writeFloat32(inputFile, new long[] {2, 3, 224, 224}, input);
+        Path perturbed = dir.resolve(arch.id() + "-bn.npz");
+        PythonReference.python(PythonReference.helper(dir), "network", "--arch", arch.id(), "--weights", weights,
+                "--perturbed", perturbed, "--seed", 3, "--input", inputFile, "--out", dir);
+        float[] refVector = Npy.read(dir.resolve("vector.npy")).toFloatArray();
+        NpyArray refSpatial = Npy.read(dir.resolve("spatial.npy"));
+
+        TorchvisionNetwork net = TorchvisionNetwork.create(arch);
+        try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager()) {
+            net.initialize(manager);
+            WeightsLoader.load(perturbed, net.parameters());
+            NDList out = net.block().forward(new ParameterStore(manager, false),
+                    new NDList(manager.create(input, new Shape(2, 3, 224, 224))), false);
+            float[] vector = out.get(0).toFloatArray();
+            float[] spatial = out.get(1).toFloatArray();
+            assertThat(out.get(1).getShape().getShape()).isEqualTo(refSpatial.shape());
+
+            double vectorRatio = maxDiff(vector, refVector) / maxAbs(refVector);
+            double spatialRatio = maxDiff(spatial, refSpatial.toFloatArray()) / maxAbs(refSpatial.toFloatArray());
+            System.out.printf("parity %s: vector max|diff|/max|feature| = %.3e (max|feature| %.4g),"
+                    + " spatial %.3e%n", arch, vectorRatio, maxAbs(refVector), spatialRatio);
+            assertThat(maxAbs(refVector)).as("reference features must not be all zero").isGreaterThan(0);
+            assertThat(vectorRatio).isLessThanOrEqualTo(RELATIVE_TOLERANCE);
+            assertThat(spatialRatio).isLessThanOrEqualTo(RELATIVE_TOLERANCE);
+        }
+    }
+
+    static double maxDiff(float[] a, float[] b) {
+        assertThat(a).hasSameSizeAs(b);
+        double m = 0;
+        for (int i = 0; i < a.length; i++) {
+            m = Math.max(m, Math.abs((double) a[i] - b[i]));
+        }
+        return m;
+    }
+
+    static double maxAbs(float[] a) {
+        double m = 0;
+        for (float v : a) {
+            m = Math.max(m, Math.abs(v));
+        }
+        return m;
+    }
+}
