@@ -1,0 +1,35 @@
+package io.captioner.models.encoder;
+
+/**
+ * Options shared by all encoders.
+ *
+ * @param batchSize images per forward pass (memory grows linearly with it); positive
+ * @param trainable whether parameters require gradients (for fine-tuning); {@code false} freezes
+ *     the encoder so no gradient memory is attached
+ */
+public record EncoderOptions(int batchSize, boolean trainable) {
+
+    /** The defaults: batch size 8, frozen. */
+    public static final EncoderOptions DEFAULTS = new EncoderOptions(8, false);
+
+    /**
+     * Validates the options.
+     *
+     * @throws IllegalArgumentException if {@code batchSize <= 0}
+     */
+    public EncoderOptions {
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
+        }
+    }
+
+    /**
+     * Returns a copy with another batch size.
+     *
+     * @param size images per forward pass
+     * @return the new options
+     */
+    public EncoderOptions withBatchSize(int size) {
+        return new EncoderOptions(size, trainable);
+    }
+}
