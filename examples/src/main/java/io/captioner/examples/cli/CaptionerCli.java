@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
         versionProvider = CaptionerCli.Version.class,
         description = "Writes an English sentence for an image, and trains and evaluates the models that do.",
         subcommands = {
+            VocabCommand.class,
         })
 public final class CaptionerCli implements Runnable {
 

@@ -1,0 +1,40 @@
+package io.captioner.examples.cli;
+
+import io.captioner.data.Split;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+
+/** Argument checks shared by the commands; failures are usage errors (exit code 2). */
+final class CliArgs {
+
+    private CliArgs() {}
+
+    /**
+     * Fails with a usage error when a condition on the arguments does not hold.
+     *
+     * @param spec the command being run
+     * @param ok the condition
+     * @param message the option, the rule and the value found
+     */
+    static void require(CommandSpec spec, boolean ok, String message) {
+        if (!ok) {
+            throw new ParameterException(spec.commandLine(), message);
+        }
+    }
+
+    /**
+     * Parses a split name given to an option.
+     *
+     * @param spec the command being run
+     * @param option the option's name, for the message
+     * @param value the value given
+     * @return the split
+     */
+    static Split split(CommandSpec spec, String option, String value) {
+        try {
+            return Split.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
+        }
+    }
+}
