@@ -1,6 +1,7 @@
 package io.captioner.models.npy;
 
 import io.captioner.CaptionerException;
+import io.captioner.io.AtomicFiles;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -10,10 +11,8 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -203,7 +202,7 @@ public final class Npy {
     /**
      * Writes a float32 matrix as a {@code .npy} file of shape {@code [rows, cols]}, atomically.
      *
-     * @param file the destination; its parent directory must exist
+     * @param file the destination; parent directories are created
      * @param rows the rows, all of the same length
      * @throws IllegalArgumentException if the rows are ragged
      * @throws CaptionerException if the file cannot be written
@@ -223,7 +222,7 @@ public final class Npy {
     /**
      * Writes a float32 array of any shape as a {@code .npy} file (version 1.0, C order), atomically.
      *
-     * @param file the destination; its parent directory must exist
+     * @param file the destination; parent directories are created
      * @param shape the dimensions
      * @param data the elements in C order; length must equal the product of the shape
      * @throws IllegalArgumentException if the data length does not match the shape
@@ -234,29 +233,11 @@ public final class Npy {
             throw new IllegalArgumentException("shape " + NpyArray.shapeString(shape) + " needs "
                     + NpyArray.count(shape) + " values, got " + data.length);
         }
-        Path abs = file.toAbsolutePath();
-        Path tmp = null;
-        try {
-            tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-                writeFloat32(out, shape, data);
+        AtomicFiles.write(file, out -> {
+            try (OutputStream buffered = new BufferedOutputStream(out, 1 << 16)) {
+                writeFloat32(buffered, shape, data);
             }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            throw new CaptionerException(file + ": cannot write .npy file: " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort: the temp file is hidden and named after the target
-                }
-            }
-        }
+        });
     }
 
     /**
