@@ -11,7 +11,12 @@ import io.captioner.models.npy.Npy;
 import io.captioner.models.npy.NpyArray;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
+import java.awt.image.BufferedImage;
+import io.captioner.models.image.ImageLoader;
+import io.captioner.models.image.Preprocessing;
+import io.captioner.models.image.TestImages;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -20,7 +25,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Network parity with PyTorch: torchvision (torch 1.13, via python3) and the DJL rebuild get the same
  * seeded random weights (exported by scripts/export_torchvision.py, BatchNorm statistics perturbed)
  * and the same normalised batch; their vectors and spatial maps must agree to 1e-4 of the largest
- * feature magnitude.
+ * feature magnitude. End to end, the same PNG files go through torchvision's eval transform (tensor
+ * path, antialias) and model, and through {@link BlockEncoder}; the same bound applies.
  */
 class TorchvisionParityTest {
 
@@ -43,8 +49,11 @@ class TorchvisionParityTest {
         Path inputFile = dir.resolve("input.npy");
         Npy.writeFloat32(inputFile, new long[] {2, 3, 224, 224}, input);
         Path perturbed = dir.resolve(arch.id() + "-bn.npz");
+        List<BufferedImage> images = List.of(TestImages.rgb(400, 300, 21), TestImages.rgb(217, 333, 22));
+        Path a = TestImages.png(images.get(0), dir.resolve("a.png"));
+        Path b = TestImages.png(images.get(1), dir.resolve("b.png"));
         PythonReference.python(PythonReference.helper(dir), "network", "--arch", arch.id(), "--weights", weights,
-                "--perturbed", perturbed, "--seed", 3, "--input", inputFile, "--out", dir);
+                "--perturbed", perturbed, "--seed", 3, "--input", inputFile, "--out", dir, "--images", a, b);
         float[] refVector = Npy.read(dir.resolve("vector.npy")).toFloatArray();
         NpyArray refSpatial = Npy.read(dir.resolve("spatial.npy"));
 
@@ -65,6 +74,21 @@ class TorchvisionParityTest {
             assertThat(maxAbs(refVector)).as("reference features must not be all zero").isGreaterThan(0);
             assertThat(vectorRatio).isLessThanOrEqualTo(RELATIVE_TOLERANCE);
             assertThat(spatialRatio).isLessThanOrEqualTo(RELATIVE_TOLERANCE);
+
+            // end to end: the same PNG files, decoded and preprocessed by each side
+            BlockEncoder encoder = new BlockEncoder(arch.id(), arch.featureSize(), net.block(),
+                    manager.newSubManager(), Preprocessing.imagenet(), EncoderOptions.DEFAULTS, null);
+            ImageLoader loader = ImageLoader.standard();
+            float[][] rows = encoder.encode(List.of(loader.load(a), loader.load(b)));
+            float[] ours = new float[2 * arch.featureSize()];
+            System.arraycopy(rows[0], 0, ours, 0, arch.featureSize());
+            System.arraycopy(rows[1], 0, ours, arch.featureSize(), arch.featureSize());
+            float[] refImages = Npy.read(dir.resolve("image_vector.npy")).toFloatArray();
+            float[] refPil = Npy.read(dir.resolve("image_vector_pil.npy")).toFloatArray();
+            double imageRatio = maxDiff(ours, refImages) / maxAbs(refImages);
+            System.out.printf("parity %s end to end (PNG -> features): max|diff|/max|feature| = %.3e;"
+                    + " vs torchvision's PIL path %.3e%n", arch, imageRatio, maxDiff(ours, refPil) / maxAbs(refPil));
+            assertThat(imageRatio).isLessThanOrEqualTo(RELATIVE_TOLERANCE);
         }
     }
 

@@ -49,9 +49,20 @@ def network(args):
             vector = torch.flatten(model.avgpool(spatial), 1)
     np.save(os.path.join(args.out, "vector.npy"), vector.numpy())
     np.save(os.path.join(args.out, "spatial.npy"), spatial.numpy())
+    if args.images:
+        tensor_batch, pil_batch = transform(args.images)
+        with torch.no_grad():
+            for name, batch in (("image_vector.npy", tensor_batch), ("image_vector_pil.npy", pil_batch)):
+                if args.arch == "vgg16":
+                    v = model.classifier[:5](torch.flatten(model.avgpool(model.features(batch)), 1))
+                else:
+                    v = torch.flatten(model.avgpool(model.layer4(model.layer3(model.layer2(model.layer1(
+                        model.maxpool(model.relu(model.bn1(model.conv1(batch))))))))), 1)
+                np.save(os.path.join(args.out, name), v.numpy())
 
 
-def preprocess(args):
+def transform(images):
+    """Returns torchvision's eval transform of each image as [N, 3, 224, 224]: tensor path, PIL path."""
     from PIL import Image
     tensor_tf = transforms.Compose([
         transforms.Resize(256, interpolation=transforms.InterpolationMode.BILINEAR, antialias=True),
@@ -66,13 +77,18 @@ def preprocess(args):
         transforms.Normalize(MEAN, STD),
     ])
     tensors, pils = [], []
-    for path in args.images:
+    for path in images:
         img = Image.open(path).convert("RGB")
         pixels = torch.from_numpy(np.asarray(img, dtype=np.uint8).copy()).permute(2, 0, 1).contiguous()
         tensors.append(tensor_tf(pixels))
         pils.append(pil_tf(img))
-    np.save(os.path.join(args.out, "tensor.npy"), torch.stack(tensors).numpy())
-    np.save(os.path.join(args.out, "pil.npy"), torch.stack(pils).numpy())
+    return torch.stack(tensors), torch.stack(pils)
+
+
+def preprocess(args):
+    tensors, pils = transform(args.images)
+    np.save(os.path.join(args.out, "tensor.npy"), tensors.numpy())
+    np.save(os.path.join(args.out, "pil.npy"), pils.numpy())
 
 
 def main():
@@ -85,6 +101,7 @@ def main():
     n.add_argument("--seed", type=int, default=0)
     n.add_argument("--input", required=True)
     n.add_argument("--out", required=True)
+    n.add_argument("--images", nargs="*", default=[])
     q = sub.add_parser("preprocess")
     q.add_argument("--images", nargs="+", required=True)
     q.add_argument("--out", required=True)
