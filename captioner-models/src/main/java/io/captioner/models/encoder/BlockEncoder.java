@@ -9,7 +9,15 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import io.captioner.CaptionerException;
 import io.captioner.ImageEncoder;
+import io.captioner.io.AtomicFiles;
 import io.captioner.models.image.Preprocessing;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Objects;
@@ -27,6 +35,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * thread-safe; closing while another thread encodes is not.
  */
 public final class BlockEncoder implements ImageEncoder {
+
+    private static final String PARAMS_MAGIC = "captioner-encoder-params-v1";
 
     private final String name;
     private final int featureSize;
@@ -191,6 +201,79 @@ public final class BlockEncoder implements ImageEncoder {
             System.arraycopy(flat, i * featureSize, out[i], 0, featureSize);
         }
         return out;
+    }
+
+    /**
+     * Saves the network's parameters (the library's own format: a header naming the encoder and D,
+     * then DJL's parameter encoding), atomically. Use it for a fine-tuned or trained encoder.
+     *
+     * @param file the destination
+     * @throws CaptionerException if writing fails
+     * @throws IllegalStateException if the encoder is closed
+     */
+    public void saveParameters(Path file) {
+        checkOpen();
+        AtomicFiles.write(file, out -> {
+            DataOutputStream dos = new DataOutputStream(new BufferedOutputStream(out, 1 << 16));
+            dos.writeUTF(PARAMS_MAGIC);
+            dos.writeUTF(name);
+            dos.writeInt(featureSize);
+            block.saveParameters(dos);
+            dos.flush();
+        });
+    }
+
+    /**
+     * Replaces the network's parameters with ones saved by {@link #saveParameters(Path)} from an
+     * encoder of the same name, D and parameter shapes; trainability is kept.
+     *
+     * @param file the saved parameters
+     * @throws CaptionerException naming the file and the mismatch (name, D, or parameter with its
+     *     expected and found shape) if the file does not fit this encoder
+     */
+    public void loadParameters(Path file) {
+        checkOpen();
+        List<ai.djl.util.Pair<String, ai.djl.nn.Parameter>> params = block.getParameters().stream().toList();
+        List<Shape> before = params.stream().map(p -> p.getValue().getArray().getShape()).toList();
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+            String magic = in.readUTF();
+            if (!PARAMS_MAGIC.equals(magic)) {
+                throw new CaptionerException(file + ": not a captioner encoder parameter file (header '" + magic + "')");
+            }
+            String savedName = in.readUTF();
+            int savedD = in.readInt();
+            if (!savedName.equals(name) || savedD != featureSize) {
+                throw new CaptionerException(file + ": parameters of encoder " + savedName + " (D=" + savedD
+                        + ") do not fit " + name + " (D=" + featureSize + ")");
+            }
+            block.loadParameters(manager, in);
+        } catch (IOException | ai.djl.MalformedModelException e) {
+            throw new CaptionerException(file + ": cannot load encoder parameters: " + e.getMessage(), e);
+        }
+        for (int i = 0; i < params.size(); i++) {
+            Shape found = params.get(i).getValue().getArray().getShape();
+            if (!found.equals(before.get(i))) {
+                throw new CaptionerException(file + ": parameter '" + params.get(i).getKey() + "' expected shape "
+                        + before.get(i) + ", found " + found);
+            }
+        }
+        setTrainable(block, options.trainable());
+    }
+
+    /**
+     * Makes a block's learnable parameters require gradients or not; batch-norm running statistics
+     * never do (PyTorch refuses gradients for them; they are updated by the forward pass in
+     * training mode).
+     *
+     * @param block the network
+     * @param trainable whether weights, biases, gammas and betas require gradients
+     */
+    static void setTrainable(Block block, boolean trainable) {
+        for (ai.djl.nn.Parameter p : block.getParameters().values()) {
+            boolean statistic = p.getType() == ai.djl.nn.Parameter.Type.RUNNING_MEAN
+                    || p.getType() == ai.djl.nn.Parameter.Type.RUNNING_VAR;
+            p.freeze(statistic || !trainable);
+        }
     }
 
     /**

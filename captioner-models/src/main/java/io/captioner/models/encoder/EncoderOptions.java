@@ -4,8 +4,9 @@ package io.captioner.models.encoder;
  * Options shared by all encoders.
  *
  * @param batchSize images per forward pass (memory grows linearly with it); positive
- * @param trainable whether parameters require gradients (for fine-tuning); {@code false} freezes
- *     the encoder so no gradient memory is attached
+ * @param trainable whether weights, biases and batch-norm scales/shifts require gradients (for
+ *     end-to-end fine-tuning; batch-norm running statistics never do); {@code false} freezes the
+ *     encoder so no gradient memory is attached
  */
 public record EncoderOptions(int batchSize, boolean trainable) {
 

@@ -23,7 +23,9 @@ import java.nio.file.Path;
  *       {@code scripts/export_torchvision.py} (ImageNet or seeded random weights);
  *   <li>{@link #torchScript}: any traced/scripted module that maps {@code [N, 3, S, S]} to
  *       {@code [N, D]} (optionally a tuple whose first element is that);
- *   <li>{@link #smallCnn}: the small trainable CNN, randomly initialised.
+ *   <li>{@link #smallCnn}: the small trainable CNN, randomly initialised;
+ *   <li>the library's own saved parameters: {@link BlockEncoder#saveParameters} after training or
+ *       fine-tuning, {@link BlockEncoder#loadParameters} into an encoder of the same architecture.
  * </ul>
  *
  * <p>DJL's PyTorch model zoo ResNet-50 is not offered: that artifact is a traced classifier whose
@@ -53,7 +55,7 @@ public final class Encoders {
             TorchvisionNetwork net = TorchvisionNetwork.create(arch);
             net.initialize(manager);
             WeightsLoader.load(weights, net.parameters());
-            net.block().freezeParameters(!options.trainable());
+            BlockEncoder.setTrainable(net.block(), options.trainable());
             return new BlockEncoder(arch.id(), arch.featureSize(), net.block(), manager,
                     Preprocessing.imagenet(), options, null);
         } catch (RuntimeException e) {
@@ -83,8 +85,8 @@ public final class Encoders {
         }
         NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
         Block block = new SmallCnnBlock(baseChannels, featureSize);
-        block.freezeParameters(!options.trainable());
         block.initialize(manager, DataType.FLOAT32, new Shape(1, 3, inputSize, inputSize));
+        BlockEncoder.setTrainable(block, options.trainable());
         Preprocessing im = Preprocessing.imagenet();
         return new BlockEncoder("small-cnn", featureSize, block, manager,
                 new Preprocessing(inputSize, inputSize, im.mean(), im.std()), options, null);

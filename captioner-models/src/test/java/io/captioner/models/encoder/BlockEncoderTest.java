@@ -166,4 +166,49 @@ class BlockEncoderTest {
                 .isInstanceOf(CaptionerException.class)
                 .hasMessageContaining("bad.pt: cannot");
     }
+
+    @Test
+    void savedParametersReloadIntoAFreshEncoderAndReproduceItsFeatures() {
+        Path file = dir.resolve("small.params");
+        List<BufferedImage> imgs = images(2);
+        float[][] expected;
+        try (BlockEncoder a = Encoders.smallCnn(64, 16, 4, EncoderOptions.DEFAULTS)) {
+            expected = a.encode(imgs);
+            a.saveParameters(file);
+        }
+        try (BlockEncoder b = Encoders.smallCnn(64, 16, 4, EncoderOptions.DEFAULTS)) {
+            assertThat(b.encode(imgs)).isNotEqualTo(expected);
+            b.loadParameters(file);
+            assertThat(b.encode(imgs)).isDeepEqualTo(expected);
+            assertThat(b.block().getParameters().values()).noneMatch(p -> p.requiresGradient());
+        }
+    }
+
+    @Test
+    void savedParametersOfAnotherShapeAreRejectedNamingTheParameter() {
+        Path file = dir.resolve("wide.params");
+        try (BlockEncoder a = Encoders.smallCnn(64, 16, 8, EncoderOptions.DEFAULTS)) {
+            a.saveParameters(file);
+        }
+        try (BlockEncoder b = Encoders.smallCnn(64, 16, 4, EncoderOptions.DEFAULTS)) {
+            assertThatThrownBy(() -> b.loadParameters(file))
+                    .isInstanceOf(CaptionerException.class)
+                    .hasMessageContaining("wide.params: parameter '")
+                    .hasMessageContaining("expected shape (4, 3, 3, 3), found (8, 3, 3, 3)");
+        }
+    }
+
+    @Test
+    void trainableEncoderReceivesGradientsForFineTuning() {
+        try (BlockEncoder encoder = Encoders.smallCnn(64, 8, 4, new EncoderOptions(4, true));
+                ai.djl.ndarray.NDManager m = ai.djl.engine.Engine.getEngine("PyTorch").newBaseManager();
+                ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getEngine("PyTorch").newGradientCollector()) {
+            ai.djl.ndarray.NDArray x = m.randomNormal(new ai.djl.ndarray.types.Shape(2, 3, 64, 64));
+            ai.djl.ndarray.NDList out = encoder.block().forward(
+                    new ai.djl.training.ParameterStore(m, false), new ai.djl.ndarray.NDList(x), true);
+            gc.backward(out.get(0).square().sum());
+            ai.djl.nn.Parameter first = encoder.block().getParameters().valueAt(0);
+            assertThat(first.getArray().getGradient().abs().sum().getFloat()).isGreaterThan(0f);
+        }
+    }
 }
