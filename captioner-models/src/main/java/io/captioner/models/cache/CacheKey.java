@@ -27,6 +27,10 @@ public record CacheKey(String encoder, int featureSize, String weightsSha256, St
     /**
      * Validates the fields.
      *
+     * @param encoder the encoder's name
+     * @param featureSize D
+     * @param weightsSha256 the weights digest or label
+     * @param preprocessing the preprocessing's description
      * @throws IllegalArgumentException if a field is blank, contains a line break, or D is not positive
      */
     public CacheKey {

@@ -16,6 +16,8 @@ public record EncoderOptions(int batchSize, boolean trainable) {
     /**
      * Validates the options.
      *
+     * @param batchSize images per forward pass
+     * @param trainable whether learnable parameters require gradients
      * @throws IllegalArgumentException if {@code batchSize <= 0}
      */
     public EncoderOptions {

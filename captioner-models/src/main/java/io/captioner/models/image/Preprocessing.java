@@ -25,6 +25,10 @@ public record Preprocessing(int resize, int crop, float[] mean, float[] std) {
     /**
      * Validates the values.
      *
+     * @param resize the target length of the shorter side
+     * @param crop the side of the centre crop
+     * @param mean per-channel mean
+     * @param std per-channel standard deviation
      * @throws IllegalArgumentException if sizes are not positive, {@code crop > resize}, or mean/std
      *     do not have 3 entries or std has a non-positive entry
      */

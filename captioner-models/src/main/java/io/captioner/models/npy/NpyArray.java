@@ -21,6 +21,10 @@ public record NpyArray(String name, NpyDType dtype, long[] shape, ByteBuffer dat
     /**
      * Validates the parts.
      *
+     * @param name where the array came from
+     * @param dtype the element type
+     * @param shape the dimensions in C order
+     * @param data the elements
      * @throws IllegalArgumentException if the data length does not match the shape
      */
     public NpyArray {
