@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             VocabCommand.class,
             FeaturesCommand.class,
+            ScoreCommand.class,
         })
 public final class CaptionerCli implements Runnable {
 
