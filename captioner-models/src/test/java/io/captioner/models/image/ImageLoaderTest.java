@@ -82,6 +82,20 @@ class ImageLoaderTest {
     }
 
     @Test
+    void sixteenBitRgbIsScaledToEightBits() throws IOException {
+        java.awt.image.ComponentColorModel cm = new java.awt.image.ComponentColorModel(
+                java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_sRGB), false, false,
+                java.awt.Transparency.OPAQUE, java.awt.image.DataBuffer.TYPE_USHORT);
+        WritableRaster raster = cm.createCompatibleWritableRaster(2, 1);
+        raster.setPixel(0, 0, new int[] {65535, 0, 32896});
+        raster.setPixel(1, 0, new int[] {257 * 10, 257 * 200, 257 * 30});
+        BufferedImage img = new BufferedImage(cm, raster, false, null);
+        BufferedImage rgb = loader.load(TestImages.png(img, dir.resolve("rgb16.png")));
+        assertThat(rgb.getRGB(0, 0) & 0xFFFFFF).isEqualTo(0xFF0080);
+        assertThat(rgb.getRGB(1, 0) & 0xFFFFFF).isEqualTo((10 << 16) | (200 << 8) | 30);
+    }
+
+    @Test
     void eightBitGreyKeepsItsLevelsInsteadOfGammaBrightening() throws IOException {
         BufferedImage img = new BufferedImage(2, 1, BufferedImage.TYPE_BYTE_GRAY);
         img.getRaster().setSample(0, 0, 0, 100);
