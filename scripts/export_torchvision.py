@@ -9,6 +9,11 @@ pickle, so loading it cannot run code.
   export_torchvision.py --arch resnet50 --out resnet50.npz               # ImageNet weights (internet)
   export_torchvision.py --arch vgg16 --out vgg16.npz --random-seed 7     # seeded random weights, offline
   export_torchvision.py --arch vgg16 --out vgg16.npz --print-keys        # also list key and shape
+  export_torchvision.py --arch resnet50 --out r50.pt --torchscript       # traced feature extractor
+
+With --torchscript the output is instead a TorchScript module (torch.jit.trace) that maps a
+normalised [N, 3, 224, 224] batch to the penultimate features (VGG-16 fc7 after ReLU, 4096;
+ResNet-50 average pool, 2048), for captioner's generic TorchScript encoder.
 
 Works with torchvision >= 0.13 (``weights=``) and older releases (``pretrained=``).
 """
@@ -43,6 +48,46 @@ def build(arch, random_seed):
     return model.eval()
 
 
+class Penultimate(torch.nn.Module):
+    """torchvision's network up to its penultimate layer (what captioner uses as image features)."""
+
+    def __init__(self, arch, model):
+        super().__init__()
+        self.arch = arch
+        self.model = model
+
+    def forward(self, x):
+        m = self.model
+        if self.arch == "vgg16":
+            return m.classifier[:5](torch.flatten(m.avgpool(m.features(x)), 1))
+        x = m.maxpool(m.relu(m.bn1(m.conv1(x))))
+        x = m.layer4(m.layer3(m.layer2(m.layer1(x))))
+        return torch.flatten(m.avgpool(x), 1)
+
+
+def atomic_path(out):
+    """Returns a temporary file next to out, with normal permissions."""
+    directory = os.path.dirname(os.path.abspath(out))
+    fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=os.path.splitext(out)[1], dir=directory)
+    os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the file normal permissions
+    return tmp
+
+
+def save_torchscript(arch, model, out):
+    """Traces the penultimate-feature extractor and writes it atomically."""
+    traced = torch.jit.trace(Penultimate(arch, model).eval(), torch.zeros(1, 3, 224, 224))
+    tmp = atomic_path(out)
+    try:
+        traced.save(tmp)
+        os.replace(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
 def save_npz(state_dict, out):
     """Writes the state_dict atomically: float tensors as float32, integer buffers as int64."""
     arrays = {}
@@ -52,15 +97,10 @@ def save_npz(state_dict, out):
             arrays[key] = np.ascontiguousarray(t.to(torch.float32).numpy())
         else:
             arrays[key] = np.ascontiguousarray(t.to(torch.int64).numpy())
-    directory = os.path.dirname(os.path.abspath(out))
-    fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=".npz", dir=directory)
-    os.close(fd)
+    tmp = atomic_path(out)
     try:
         with open(tmp, "wb") as f:
             np.savez(f, **arrays)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the file normal permissions
         os.replace(tmp, out)
     finally:
         if os.path.exists(tmp):
@@ -75,8 +115,15 @@ def main(argv=None):
     parser.add_argument("--random-seed", type=int, default=None,
                         help="build with weights=None after torch.manual_seed(N) instead of downloading")
     parser.add_argument("--print-keys", action="store_true", help="print 'key<TAB>shape' for every array")
+    parser.add_argument("--torchscript", action="store_true",
+                        help="write a traced penultimate-feature module (.pt) instead of a .npz")
     args = parser.parse_args(argv)
     model = build(args.arch, args.random_seed)
+    if args.torchscript:
+        save_torchscript(args.arch, model, args.out)
+        print("wrote %s: %s TorchScript feature extractor, torch %s" % (args.out, args.arch, torch.__version__),
+              file=sys.stderr)
+        return 0
     arrays = save_npz(model.state_dict(), args.out)
     if args.print_keys:
         for key, a in arrays.items():

@@ -22,15 +22,17 @@ import java.nio.file.Path;
  *   <li>{@link #torchvision}: VGG-16 or ResNet-50 from a {@code .npz} written by
  *       {@code scripts/export_torchvision.py} (ImageNet or seeded random weights);
  *   <li>{@link #torchScript}: any traced/scripted module that maps {@code [N, 3, S, S]} to
- *       {@code [N, D]} (optionally a tuple whose first element is that);
+ *       {@code [N, D]}, e.g. {@code export_torchvision.py --torchscript}'s penultimate-feature
+ *       extractor;
  *   <li>{@link #smallCnn}: the small trainable CNN, randomly initialised;
  *   <li>the library's own saved parameters: {@link BlockEncoder#saveParameters} after training or
  *       fine-tuning, {@link BlockEncoder#loadParameters} into an encoder of the same architecture.
  * </ul>
  *
- * <p>DJL's PyTorch model zoo ResNet-50 is not offered: that artifact is a traced classifier whose
- * penultimate layer cannot be reached, and this library never downloads. Export ImageNet weights once
- * with the script instead. The PyTorch engine is used throughout.
+ * <p>DJL's PyTorch model zoo ResNet-50 is not offered: that artifact is a traced classifier (1000
+ * logits) whose penultimate layer cannot be reached from Java, and this library never downloads.
+ * Export ImageNet weights once with the script instead (as {@code .npz}, or as a traced feature
+ * extractor with {@code --torchscript}). The PyTorch engine is used throughout.
  */
 public final class Encoders {
 

@@ -92,6 +92,38 @@ class TorchvisionParityTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void tracedTorchScriptExportGivesTheSameFeaturesAsTheRebuiltNetwork() throws IOException {
+        PythonReference.assumeTorchvision();
+        Path pt = dir.resolve("r50.pt");
+        Path npz = dir.resolve("r50.npz");
+        PythonReference.python(PythonReference.exportScript(), "--arch", "resnet50", "--out", pt,
+                "--random-seed", 13, "--torchscript");
+        PythonReference.python(PythonReference.exportScript(), "--arch", "resnet50", "--out", npz,
+                "--random-seed", 13);
+        List<BufferedImage> images = List.of(TestImages.rgb(320, 240, 31), TestImages.rgb(240, 320, 32));
+        float[][] traced;
+        float[][] rebuilt;
+        try (BlockEncoder ts = Encoders.torchScript(pt, "resnet50-torchscript", Preprocessing.imagenet(),
+                EncoderOptions.DEFAULTS)) {
+            assertThat(ts.featureSize()).isEqualTo(2048);
+            traced = ts.encode(images);
+        }
+        try (BlockEncoder rb = Encoders.torchvision(TorchvisionArch.RESNET50, npz, EncoderOptions.DEFAULTS)) {
+            rebuilt = rb.encode(images);
+        }
+        float[] a = new float[2 * 2048];
+        float[] b = new float[2 * 2048];
+        for (int i = 0; i < 2; i++) {
+            System.arraycopy(traced[i], 0, a, i * 2048, 2048);
+            System.arraycopy(rebuilt[i], 0, b, i * 2048, 2048);
+        }
+        double ratio = maxDiff(b, a) / maxAbs(a);
+        System.out.printf("parity resnet50 TorchScript export vs rebuilt network: %.3e%n", ratio);
+        assertThat(maxAbs(a)).isGreaterThan(0);
+        assertThat(ratio).isLessThanOrEqualTo(RELATIVE_TOLERANCE);
+    }
+
     static double maxDiff(float[] a, float[] b) {
         assertThat(a).hasSameSizeAs(b);
         double m = 0;
