@@ -1,0 +1,69 @@
+package io.captioner.models.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.captioner.models.decoder.LstmCaptionDecoder;
+import io.captioner.text.Vocabulary;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class QuickstartTest {
+
+    @Test
+    void smallQuickstartTrainsEndToEndScoresTheTestSplitAndSavesALoadableModel(@TempDir Path dir) throws Exception {
+        QuickstartOptions options = QuickstartOptions.builder().setOutDir(dir).optImages(200).optInputSize(32)
+                .optEpochs(5).optBatchImages(8).optFeatureSize(32).optBaseChannels(8).optEmbeddingSize(32)
+                .optHiddenSize(64).optWriteDataset(false).build();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Quickstart.Result r = Quickstart.run(options, new PrintStream(log, true, StandardCharsets.UTF_8));
+        System.out.println("quickstart test result: " + r.toJson() + " baseline caption: " + r.baselineCaption());
+
+        List<EpochResult> h = r.history();
+        assertThat(h).hasSize(5);
+        assertThat(h.get(4).trainLoss()).isLessThan(h.get(0).trainLoss() * 0.8);
+        assertThat(r.testImages()).isEqualTo(20);
+        assertThat(r.bleu()).hasSize(4).allMatch(b -> b >= 0 && b <= 1);
+        assertThat(r.bleu().get(0)).isGreaterThan(r.bleu().get(3));
+        assertThat(r.baselineBleu4()).isGreaterThan(0);
+        assertThat(r.examples()).hasSize(5).allMatch(e -> !e.caption().isBlank() && e.references().size() == 5);
+        assertThat(r.toJson()).contains("\"bleu1\":", "\"bleu4\":", "\"baseline_bleu4\":", "\"train_seconds\":",
+                "\"test_images\":20", "\"model\":");
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("epoch 5/5", "ETA");
+
+        Path model = r.model();
+        assertThat(model).isEqualTo(dir.resolve(Quickstart.MODEL_DIR));
+        assertThat(model.resolve("encoder.params")).exists();
+        assertThat(model.resolve("captioner.properties")).content().contains("encoder=small-cnn");
+        Vocabulary vocabulary = Vocabulary.load(model.resolve("vocabulary.txt"));
+        try (LstmCaptionDecoder decoder = LstmCaptionDecoder.load(model.resolve("decoder.params"))) {
+            assertThat(decoder.vocabularySize()).isEqualTo(vocabulary.size());
+            assertThat(decoder.featureSize()).isEqualTo(32);
+        }
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .noneMatch(n -> n.startsWith(".model."), "no temporary model directory is left behind");
+        }
+    }
+
+    @Test
+    void mostCommonCaptionBreaksTiesAlphabetically() {
+        List<List<List<String>>> tokens = List.of(
+                List.of(List.of("b", "x"), List.of("a", "x")),
+                List.of(List.of("c"), List.of("b", "x"), List.of("a", "x")));
+        assertThat(Quickstart.mostCommonCaption(tokens)).isEqualTo("a x");
+    }
+
+    @Test
+    void optionsRequireAnOutputDirectoryAndValidSizes() {
+        assertThatThrownBy(() -> QuickstartOptions.builder().build()).hasMessageContaining("outDir");
+        assertThatThrownBy(() -> QuickstartOptions.builder().setOutDir(Path.of("x")).optInputSize(30).build())
+                .hasMessageContaining("inputSize").hasMessageContaining("30");
+    }
+}

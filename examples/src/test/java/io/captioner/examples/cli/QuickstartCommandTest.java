@@ -1,0 +1,33 @@
+package io.captioner.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class QuickstartCommandTest {
+
+    @Test
+    void tinyQuickstartEndsWithOneJsonLineAndSavesTheModel(@TempDir Path dir) {
+        CliRun run = CliRun.of("quickstart", "--out", dir.toString(), "--images", "40", "--epochs", "1");
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(CaptionerCli.EXIT_OK);
+        String[] lines = run.out().strip().split("\n");
+        JsonObject json = JsonParser.parseString(lines[lines.length - 1]).getAsJsonObject();
+        assertThat(json.keySet()).contains("bleu1", "bleu4", "baseline_bleu4", "train_seconds", "test_images", "model");
+        assertThat(json.get("test_images").getAsInt()).isEqualTo(4);
+        assertThat(Path.of(json.get("model").getAsString()).resolve("decoder.params")).exists();
+        assertThat(dir.resolve("dataset").resolve("Flickr8k.token.txt")).exists();
+        assertThat(run.out()).contains("generated: ", "reference: ");
+        assertThat(run.err()).contains("epoch 1/1");
+    }
+
+    @Test
+    void invalidImageCountIsAUsageError(@TempDir Path dir) {
+        CliRun run = CliRun.of("quickstart", "--out", dir.toString(), "--images", "3");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("images must be at least 10, found 3");
+    }
+}
