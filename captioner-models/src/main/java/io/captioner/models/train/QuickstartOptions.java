@@ -12,7 +12,7 @@ import java.util.Locale;
  * @param imageSize side of the generated images in pixels, 64 to 512; default 64
  * @param inputSize side of the CNN input in pixels, a multiple of 8 in [32, 256]; default 64
  * @param seed seeds the dataset, initialisation, shuffling and dropout; default 42
- * @param epochs the most training epochs, at least 1; default 30
+ * @param epochs the most training epochs, at least 1; default 60
  * @param batchImages images per optimiser step (all their captions), at least 1; default 16
  * @param learningRate Adam's learning rate, above 0; default 3e-3
  * @param featureSize D, the CNN feature size, at least 1; default 128
@@ -107,7 +107,7 @@ public record QuickstartOptions(
         private int imageSize = 64;
         private int inputSize = 64;
         private long seed = 42;
-        private int epochs = 30;
+        private int epochs = 60;
         private int batchImages = 16;
         private double learningRate = 3e-3;
         private int featureSize = 128;

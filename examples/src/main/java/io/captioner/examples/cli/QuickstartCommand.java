@@ -39,7 +39,7 @@ final class QuickstartCommand implements Callable<Integer> {
             description = "Images over all splits (default: ${DEFAULT-VALUE}).")
     private int images;
 
-    @Option(names = "--epochs", defaultValue = "30", paramLabel = "N",
+    @Option(names = "--epochs", defaultValue = "60", paramLabel = "N",
             description = "Most training epochs (default: ${DEFAULT-VALUE}).")
     private int epochs;
 
