@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             VocabCommand.class,
             ScoreCommand.class,
+            ServeCommand.class,
         })
 public final class CaptionerCli implements Runnable {
 
