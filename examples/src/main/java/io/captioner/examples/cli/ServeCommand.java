@@ -4,6 +4,7 @@ import io.captioner.Captioner;
 import io.captioner.CaptionerException;
 import io.captioner.examples.server.CaptionServer;
 import io.captioner.examples.server.ServerConfig;
+import io.captioner.examples.server.SizeCaptioner;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -59,6 +60,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Model file to serve (default: the quickstart's model).")
     private Path model;
 
+    @Option(names = "--stand-in", hidden = true,
+            description = "Serve a stand-in captioner that only reports the image size (no model), to try the API.")
+    private boolean standIn;
+
     @Option(names = "--host", defaultValue = ServerConfig.DEFAULT_HOST, paramLabel = "HOST",
             description = "Interface to bind (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for all).")
     private String host;
@@ -104,17 +109,26 @@ final class ServeCommand implements Callable<Integer> {
         String bearer = token == null || token.isBlank() ? null : token;
         PrintWriter err = spec.commandLine().getErr();
 
-        Path modelPath = model != null ? model : defaultModel.get().orElseThrow(() -> new CaptionerException(
-                "no --model given and no quickstart model is available yet; pass --model FILE"));
-        if (!Files.exists(modelPath)) {
-            throw new CaptionerException("--model " + modelPath + ": no such file");
+        CliArgs.require(spec, !(standIn && model != null), "--stand-in and --model exclude each other");
+        String modelName;
+        Captioner captioner;
+        if (standIn) {
+            modelName = "stand-in (image size only, no model)";
+            captioner = new SizeCaptioner(Duration.ZERO);
+        } else {
+            Path modelPath = model != null ? model : defaultModel.get().orElseThrow(() -> new CaptionerException(
+                    "no --model given and no quickstart model is available yet; pass --model FILE"));
+            if (!Files.exists(modelPath)) {
+                throw new CaptionerException("--model " + modelPath + ": no such file");
+            }
+            modelName = modelPath.getFileName().toString();
+            captioner = loader.apply(modelPath);
         }
-        Captioner captioner = loader.apply(modelPath);
         CaptionServer server;
         try {
             server = CaptionServer.builder()
                     .setCaptioner(captioner)
-                    .setModelName(modelPath.getFileName().toString())
+                    .setModelName(modelName)
                     .optHost(host)
                     .optPort(port)
                     .optToken(bearer)
@@ -138,7 +152,7 @@ final class ServeCommand implements Callable<Integer> {
             err.println("warning: serving on " + host + " without --token: anyone who can reach this port "
                     + "can use it");
         }
-        err.println("Serving " + modelPath + " at " + server.uri() + " (POST /caption, GET /health, "
+        err.println("Serving " + modelName + " at " + server.uri() + " (POST /caption, GET /health, "
                 + "Swagger UI " + server.uri() + "/swagger); Ctrl-C stops");
         err.flush();
         onStarted.accept(server);

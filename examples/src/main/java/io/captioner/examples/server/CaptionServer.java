@@ -1,6 +1,7 @@
 package io.captioner.examples.server;
 
 import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import io.captioner.Caption;
 import io.captioner.Captioner;
 import io.captioner.CaptionerException;
@@ -245,7 +246,7 @@ public final class CaptionServer implements AutoCloseable {
     }
 
     private Javalin createApp() {
-        Gson gson = new Gson();
+        Gson gson = new GsonBuilder().disableHtmlEscaping().create();
         Javalin javalin = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.startupWatcherEnabled = false;

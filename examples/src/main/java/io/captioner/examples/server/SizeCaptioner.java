@@ -21,9 +21,10 @@ import java.util.List;
  *
  * <p>It exists to test the HTTP layer and to load-test it without a trained model; figures
  * measured with it are the server's overhead, not a model's speed. N-best requests get
- * alternatives {@code "alternative i of WxH"} with lower scores. Thread-safe.
+ * alternatives {@code "alternative i of WxH"} with lower scores. Thread-safe; {@code serve
+ * --stand-in} and {@code LoadTest --in-process-fake} use it.
  */
-class SizeCaptioner implements Captioner {
+public class SizeCaptioner implements Captioner {
 
     /** Natural-log probability of every emitted step, the final end step included. */
     static final double STEP_LOG_PROB = -0.25;
@@ -37,7 +38,7 @@ class SizeCaptioner implements Captioner {
      *
      * @param delay time each caption call sleeps
      */
-    SizeCaptioner(Duration delay) {
+    public SizeCaptioner(Duration delay) {
         this.delay = delay;
     }
 

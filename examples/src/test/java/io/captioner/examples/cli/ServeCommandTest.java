@@ -78,6 +78,31 @@ class ServeCommandTest {
     }
 
     @Test
+    void standInServesWithoutAModel() throws Exception {
+        AtomicReference<CaptionServer> started = new AtomicReference<>();
+        ServeCommand.onStarted = started::set;
+        ServeCommand.loader = path -> {
+            throw new AssertionError("no model may be loaded with --stand-in");
+        };
+
+        CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(() -> CliRun.of("serve", "--stand-in",
+                "--port", "0"));
+        CaptionServer server = awaitStarted(started, run);
+        assertThat(server.modelName()).startsWith("stand-in");
+        server.stop();
+        assertThat(run.get(20, TimeUnit.SECONDS).exitCode()).isZero();
+    }
+
+    @Test
+    void standInAndModelTogetherAreAUsageError(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("m.captioner"), "x");
+        CliRun run = CliRun.of("serve", "--stand-in", "--model", file.toString());
+
+        assertThat(run.exitCode()).isEqualTo(CaptionerCli.EXIT_USAGE);
+        assertThat(run.err()).contains("--stand-in and --model");
+    }
+
+    @Test
     void badLimitsAreUsageErrors(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("m.captioner"), "x");
         for (String[] args : List.of(
