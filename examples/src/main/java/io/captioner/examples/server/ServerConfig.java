@@ -45,6 +45,14 @@ public record ServerConfig(
     /**
      * Validates every field.
      *
+     * @param host the interface to bind
+     * @param port the TCP port, 0 for an ephemeral one
+     * @param maxUploadBytes the largest accepted request body in bytes
+     * @param workers threads that caption concurrently
+     * @param queueCapacity requests that may wait for a worker
+     * @param timeout longest a request may wait and be captioned
+     * @param shutdownGrace longest a stop waits for requests in flight
+     * @param tokenRequired whether a bearer token is required
      * @throws IllegalArgumentException naming the field, the rule and the value found
      */
     public ServerConfig {
