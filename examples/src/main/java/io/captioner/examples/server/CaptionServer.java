@@ -525,7 +525,7 @@ public final class CaptionServer implements AutoCloseable {
         private int queueCapacity = ServerConfig.DEFAULT_QUEUE;
         private Duration timeout = ServerConfig.DEFAULT_TIMEOUT;
         private Duration shutdownGrace = ServerConfig.DEFAULT_SHUTDOWN_GRACE;
-        private ImageDecoder decoder = ImageDecoder.imageIo();
+        private ImageDecoder decoder = ImageDecoder.standard();
 
         private Builder() {}
 
@@ -640,7 +640,7 @@ public final class CaptionServer implements AutoCloseable {
         }
 
         /**
-         * Replaces the image decoder (ImageIO by default).
+         * Replaces the image decoder (the SDK's ImageLoader by default).
          *
          * @param value a thread-safe decoder
          * @return this builder

@@ -107,7 +107,7 @@ public class SizeCaptioner implements Captioner {
     @Override
     public Caption caption(InputStream image) {
         try {
-            return caption(ImageDecoder.imageIo().decode(image.readAllBytes(), "stream"));
+            return caption(ImageDecoder.standard().decode(image.readAllBytes(), "stream"));
         } catch (IOException e) {
             throw new CaptionerException("stream: cannot read image: " + e.getMessage(), e);
         }
@@ -116,7 +116,7 @@ public class SizeCaptioner implements Captioner {
     @Override
     public Caption caption(Path image) {
         try {
-            return caption(ImageDecoder.imageIo().decode(Files.readAllBytes(image), image.toString()));
+            return caption(ImageDecoder.standard().decode(Files.readAllBytes(image), image.toString()));
         } catch (IOException e) {
             throw new CaptionerException(image + ": cannot read image: " + e.getMessage(), e);
         }

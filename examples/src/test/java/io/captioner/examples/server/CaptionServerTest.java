@@ -172,7 +172,7 @@ class CaptionServerTest {
         HttpResponse<String> response = client(server).postImage("", "photo.jpg", "image/jpeg",
                 "this is not a picture".getBytes(StandardCharsets.UTF_8));
 
-        assertError(response, 400, "not an image", "photo.jpg");
+        assertError(response, 400, "not a supported image format", "photo.jpg");
     }
 
     @Test
@@ -181,7 +181,19 @@ class CaptionServerTest {
         HttpResponse<String> response = client(server).postImage("", "cut.png", "image/png",
                 TestImages.truncatedPng());
 
-        assertError(response, 400, "corrupt image", "cut.png");
+        assertError(response, 400, "corrupt", "cut.png");
+    }
+
+    @Test
+    void imageAboveTheDecodersPixelLimitIs400BeforeCaptioning() {
+        SizeCaptioner captioner = new SizeCaptioner(Duration.ZERO);
+        io.captioner.models.image.ImageLoader small = io.captioner.models.image.ImageLoader.withMaxPixels(1000);
+        CaptionServer server = start(captioner, b -> b.optImageDecoder(small::decode));
+        HttpResponse<String> response = client(server).postImage("beam=2", "wide.png", "image/png",
+                TestImages.encoded("png", 100, 20));
+
+        assertError(response, 400, "100x20", "1000 pixels");
+        assertThat(captioner.lastOptions()).as("captioner not called").isNull();
     }
 
     @Test
