@@ -347,6 +347,8 @@ class CaptionServerTest {
         CompletableFuture<Void> stopping = CompletableFuture.runAsync(server::stop);
         Thread.sleep(300);
         assertThat(stopping).as("stop waits for the request in flight").isNotDone();
+        assertThatThrownBy(() -> new TestClient(server.uri()).get("/health"))
+                .as("no new connections while draining").isInstanceOf(UncheckedIOException.class);
 
         captioner.release();
         HttpResponse<String> response = inFlight.get(10, TimeUnit.SECONDS);
