@@ -139,7 +139,11 @@ public final class CaptionServer implements AutoCloseable {
             startNanos = System.nanoTime();
             try {
                 app.start(config.host(), config.port());
+                // Graceful stop (close the listener, wait for requests in flight) is set only once
+                // started: on a failed bind, Jetty's graceful stop would hide the bind error.
+                app.jettyServer().server().setStopTimeout(config.shutdownGrace().toMillis());
             } catch (RuntimeException e) {
+                stopCalled = true;
                 executor.shutdownNow();
                 stopped.countDown();
                 throw new CaptionerException("cannot serve on " + config.host() + ":" + config.port() + ": "
@@ -205,12 +209,13 @@ public final class CaptionServer implements AutoCloseable {
         synchronized (lifecycle) {
             if (stopCalled || app == null) {
                 stopCalled = true;
+                executor.shutdownNow();
                 stopped.countDown();
             } else {
                 stopCalled = true;
                 draining = true;
-                LOG.info("Stopping caption server on port {}: waiting up to {} ms for {} request(s)",
-                        boundPort, config.shutdownGrace().toMillis(), executor.getActiveCount() + executor.getQueue().size());
+                LOG.info("Stopping caption server on port {}: waiting up to {} ms for {} request(s)", boundPort,
+                        config.shutdownGrace().toMillis(), executor.getActiveCount() + executor.getQueue().size());
                 try {
                     app.stop();
                 } finally {
@@ -252,7 +257,6 @@ public final class CaptionServer implements AutoCloseable {
             cfg.startupWatcherEnabled = false;
             cfg.http.prefer405over404 = true;
             cfg.jsonMapper(new JavalinGson(gson, false));
-            cfg.jetty.modifyServer(server -> server.setStopTimeout(config.shutdownGrace().toMillis()));
             cfg.registerPlugin(new OpenApiPlugin(openApi -> openApi
                     .withDocumentationPath("/openapi.json")
                     .withDefinitionConfiguration((version, definition) -> definition

@@ -360,6 +360,17 @@ class CaptionServerTest {
     }
 
     @Test
+    void portInUseFailsStartNamingTheAddress() {
+        CaptionServer first = start(new SizeCaptioner(Duration.ZERO), b -> { });
+        CaptionServer second = CaptionServer.builder().setCaptioner(new SizeCaptioner(Duration.ZERO))
+                .setModelName("m").optPort(first.port()).build();
+
+        assertThatThrownBy(second::start).isInstanceOf(CaptionerException.class)
+                .hasMessageContaining("127.0.0.1:" + first.port());
+        second.stop();
+    }
+
+    @Test
     void healthReportsModelQueueAndUptime() throws Exception {
         CaptionServer server = start(new SizeCaptioner(Duration.ZERO), b -> b.optWorkers(2).optQueueCapacity(5));
         Thread.sleep(20);
