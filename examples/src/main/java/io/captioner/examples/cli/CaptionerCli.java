@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             VocabCommand.class,
             FeaturesCommand.class,
             ScoreCommand.class,
+            ServeCommand.class,
         })
 public final class CaptionerCli implements Runnable {
 
