@@ -2,6 +2,7 @@ package io.captioner.models.artifact;
 
 import io.captioner.CaptionerException;
 import io.captioner.models.DjlCaptioner;
+import io.captioner.models.decoder.DecoderConfig;
 import io.captioner.models.decoder.LstmCaptionDecoder;
 import io.captioner.models.decoder.ParameterFile;
 import io.captioner.models.encoder.BlockEncoder;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -160,7 +162,7 @@ public final class ModelArtifact {
         BlockEncoder encoder = null;
         LstmCaptionDecoder decoder = null;
         try {
-            decoder = LstmCaptionDecoder.load(decoderFile, m.decoderConfig());
+            decoder = loadDecoder(decoderFile, m.decoderConfig());
             encoder = buildEncoder(m, encoderFile, baseWeights, encoderOptions);
             if (encoder.featureSize() != decoder.featureSize()) {
                 throw new CaptionerException(artifact + ": encoder gives " + encoder.featureSize()
@@ -186,6 +188,29 @@ public final class ModelArtifact {
         }
     }
 
+    private static LstmCaptionDecoder loadDecoder(Path file, DecoderConfig expected) {
+        ParameterFile pf = ParameterFile.read(file, LstmCaptionDecoder.FILE_KIND);
+        DecoderConfig found = LstmCaptionDecoder.configFromMetadata(pf.metadata(), file);
+        Map<String, String> e = LstmCaptionDecoder.configToMetadata(expected);
+        Map<String, String> f = LstmCaptionDecoder.configToMetadata(found);
+        for (Map.Entry<String, String> entry : e.entrySet()) {
+            if (!entry.getKey().equals("dropout") && !entry.getValue().equals(f.get(entry.getKey()))) {
+                throw new CaptionerException(file + ": decoder " + entry.getKey() + " is " + f.get(entry.getKey())
+                        + " but manifest.json decoder.config says " + entry.getValue());
+            }
+        }
+        // create() initialises the parameters (and reseeds the engine's generator); the saved
+        // values then overwrite them in place.
+        LstmCaptionDecoder decoder = LstmCaptionDecoder.create(found, 0);
+        try {
+            Parameters.restore(pf, decoder.block().getParameters(), file);
+            return decoder;
+        } catch (RuntimeException ex) {
+            decoder.close();
+            throw ex;
+        }
+    }
+
     private static BlockEncoder buildEncoder(Manifest m, Path encoderFile, Path baseWeights, EncoderOptions options) {
         EncoderSpec spec = m.encoder();
         EncoderOptions frozen = new EncoderOptions(options.batchSize(), false);
@@ -202,7 +227,7 @@ public final class ModelArtifact {
         try {
             if (encoderFile != null) {
                 ParameterFile pf = ParameterFile.read(encoderFile, Trainer.ENCODER_KIND);
-                pf.restore(encoder.block().getParameters(), "", encoderFile, false);
+                Parameters.restore(pf, encoder.block().getParameters(), encoderFile);
             }
             return encoder;
         } catch (RuntimeException e) {
