@@ -53,7 +53,7 @@ public final class CaptionTranslatorFactory implements TranslatorFactory {
         DecodingOptions.Builder b = captioner.defaultOptions().toBuilder();
         Object beam = arguments.get("beamSize");
         if (beam != null) {
-            b.optBeamSize(Integer.parseInt(beam.toString()));
+            b.optStrategy(DecodingOptions.Strategy.BEAM).optBeamSize(Integer.parseInt(beam.toString()));
         }
         Object nBest = arguments.get("nBest");
         if (nBest != null) {

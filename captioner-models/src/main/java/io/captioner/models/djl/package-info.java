@@ -14,9 +14,12 @@
  * }
  * }</pre>
  *
- * <p>The artifact's {@code serving.properties} names the PyTorch engine, the
+ * <p>The artifact's {@code serving.properties} names the PyTorch engine and the
  * {@link io.captioner.models.djl.CaptionerBlockFactory} (a parameterless placeholder block, because
- * the encoder and decoder are loaded by the translator from the manifest) and the translator
- * factory. Optional {@code Criteria} arguments: {@code beamSize}, {@code nBest}, {@code maxLength}.
+ * the encoder and decoder are loaded by the translator from the manifest). DJL 0.36 looks up the
+ * translator factory before it reads {@code serving.properties}, so name it in the criteria:
+ * {@code optTranslatorFactory(new CaptionTranslatorFactory())} or
+ * {@code optArgument("translatorFactory", "io.captioner.models.djl.CaptionTranslatorFactory")}.
+ * Optional {@code Criteria} arguments: {@code beamSize}, {@code nBest}, {@code maxLength}.
  */
 package io.captioner.models.djl;
