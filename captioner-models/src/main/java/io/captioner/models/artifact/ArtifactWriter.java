@@ -78,6 +78,7 @@ public final class ArtifactWriter {
             Files.createDirectories(parent);
             tmp = Files.createTempDirectory(parent, "." + abs.getFileName() + ".tmp-");
             Manifest manifest = writeInto(tmp);
+            makeReadable(tmp);
             if (abs.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".zip")) {
                 Path dir = tmp;
                 AtomicFiles.write(abs, out -> ArtifactFiles.zipDirectory(dir, out));
@@ -145,6 +146,19 @@ public final class ArtifactWriter {
                 "option.hasParameter=false",
                 ""), StandardCharsets.UTF_8);
         return manifest;
+    }
+
+    /** Temporary directories and files are private (700/600); a saved model is world-readable. */
+    private static void makeReadable(Path dir) throws IOException {
+        if (!Files.getFileStore(dir).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
+            return;
+        }
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            }
+        }
     }
 
     private static FileRef embedded(Path dir, String name) throws IOException {
