@@ -3,6 +3,7 @@ package io.captioner.models.artifact;
 import io.captioner.CaptionerException;
 import io.captioner.DecodingOptions;
 import io.captioner.io.AtomicFiles;
+import io.captioner.models.decoder.DecoderConfig;
 import io.captioner.models.decoder.LstmCaptionDecoder;
 import io.captioner.models.decoder.ParameterFile;
 import io.captioner.models.encoder.BlockEncoder;
@@ -106,13 +107,20 @@ public final class ArtifactWriter {
     private Manifest writeInto(Path dir) throws IOException {
         b.vocabulary.save(dir.resolve(VOCABULARY_FILE));
         FileRef vocab = embedded(dir, VOCABULARY_FILE);
-        b.decoder.save(dir.resolve(DECODER_FILE));
+        if (b.decoderFile != null) {
+            Files.copy(b.decoderFile, dir.resolve(DECODER_FILE));
+        } else {
+            b.decoder.save(dir.resolve(DECODER_FILE));
+        }
         FileRef decoder = embedded(dir, DECODER_FILE);
 
         EncoderSpec spec = b.spec;
         boolean small = spec.architecture().equals(EncoderSpec.SMALL_CNN);
         FileRef encoderParams = null;
-        if (small || b.saveEncoderParameters) {
+        if (b.encoderParametersFile != null) {
+            Files.copy(b.encoderParametersFile, dir.resolve(ENCODER_FILE));
+            encoderParams = embedded(dir, ENCODER_FILE);
+        } else if (small || b.saveEncoderParameters) {
             Map<String, ParameterFile.Tensor> arrays = new LinkedHashMap<>();
             ParameterFile.collect(b.encoder.block().getParameters(), "", arrays);
             Map<String, String> meta = new LinkedHashMap<>();
@@ -136,7 +144,7 @@ public final class ArtifactWriter {
         }
         Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, Versions.sdk(), Versions.djl(), Versions.pytorch(),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), spec, encoderParams, base,
-                b.decoder.config(), decoder, b.vocabulary.size(), vocab, b.options, b.provenance);
+                b.decoderConfig, decoder, b.vocabulary.size(), vocab, b.options, b.provenance);
         Files.writeString(dir.resolve(Manifest.FILE_NAME), manifest.toJson(), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve(SERVING_PROPERTIES), String.join("\n",
                 "# Lets DJL's Criteria load this captioner artifact (see io.captioner.models.djl).",
@@ -171,6 +179,9 @@ public final class ArtifactWriter {
         private BlockEncoder encoder;
         private EncoderSpec spec;
         private LstmCaptionDecoder decoder;
+        private Path decoderFile;
+        private DecoderConfig decoderConfig;
+        private Path encoderParametersFile;
         private Vocabulary vocabulary;
         private DecodingOptions options = DecodingOptions.defaults();
         private Provenance provenance = Provenance.UNKNOWN;
@@ -201,6 +212,34 @@ public final class ArtifactWriter {
          */
         public Builder setDecoder(LstmCaptionDecoder decoder) {
             this.decoder = decoder;
+            this.decoderFile = null;
+            return this;
+        }
+
+        /**
+         * Sets the decoder from a file saved by {@link LstmCaptionDecoder#save} (for example the
+         * trainer's {@code TrainingResult.bestDecoder()}); the file is validated and copied, no
+         * model is created. Replaces {@link #setDecoder(LstmCaptionDecoder)}.
+         *
+         * @param file the decoder file
+         * @return this builder
+         */
+        public Builder setDecoder(Path file) {
+            this.decoderFile = file;
+            this.decoder = null;
+            return this;
+        }
+
+        /**
+         * Saves these encoder parameters instead of the encoder's current ones: a captioner array
+         * file of kind {@value Trainer#ENCODER_KIND} such as the trainer's
+         * {@code TrainingResult.bestEncoder()}. Null means none (the default).
+         *
+         * @param file the parameter file, or null
+         * @return this builder
+         */
+        public Builder optEncoderParameters(Path file) {
+            this.encoderParametersFile = file;
             return this;
         }
 
@@ -271,8 +310,17 @@ public final class ArtifactWriter {
             if (encoder == null || spec == null) {
                 throw new IllegalArgumentException("encoder and its spec are required: call setEncoder");
             }
-            if (decoder == null) {
+            if (decoder == null && decoderFile == null) {
                 throw new IllegalArgumentException("decoder is required: call setDecoder");
+            }
+            if (decoderFile != null) {
+                ParameterFile pf = ParameterFile.read(decoderFile, LstmCaptionDecoder.FILE_KIND);
+                decoderConfig = LstmCaptionDecoder.configFromMetadata(pf.metadata(), decoderFile);
+            } else {
+                decoderConfig = decoder.config();
+            }
+            if (encoderParametersFile != null) {
+                checkEncoderParameters(ParameterFile.read(encoderParametersFile, Trainer.ENCODER_KIND));
             }
             if (vocabulary == null) {
                 throw new IllegalArgumentException("vocabulary is required: call setVocabulary");
@@ -284,15 +332,27 @@ public final class ArtifactWriter {
                 throw new IllegalArgumentException("encoder spec " + spec.architecture() + " (D=" + spec.featureSize()
                         + ") does not describe encoder " + encoder.name() + " (D=" + encoder.featureSize() + ")");
             }
-            if (decoder.featureSize() != encoder.featureSize()) {
-                throw new IllegalArgumentException("decoder expects " + decoder.featureSize()
+            if (decoderConfig.featureSize() != encoder.featureSize()) {
+                throw new IllegalArgumentException("decoder expects " + decoderConfig.featureSize()
                         + " features but the encoder gives " + encoder.featureSize());
             }
-            if (decoder.vocabularySize() != vocabulary.size()) {
-                throw new IllegalArgumentException("decoder scores " + decoder.vocabularySize()
+            if (decoderConfig.vocabularySize() != vocabulary.size()) {
+                throw new IllegalArgumentException("decoder scores " + decoderConfig.vocabularySize()
                         + " tokens but the vocabulary has " + vocabulary.size());
             }
             return new ArtifactWriter(this);
+        }
+
+        private void checkEncoderParameters(ParameterFile pf) {
+            for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : encoder.block().getParameters()) {
+                ParameterFile.Tensor t = pf.arrays().get(p.getKey());
+                ai.djl.ndarray.types.Shape want = p.getValue().getArray().getShape();
+                if (t == null || !t.shape().equals(want)) {
+                    throw new CaptionerException(encoderParametersFile + ": parameter " + p.getKey() + " must have shape "
+                            + want + " to fit encoder " + encoder.name() + ", found "
+                            + (t == null ? "none" : t.shape().toString()));
+                }
+            }
         }
     }
 }

@@ -99,6 +99,29 @@ class ModelArtifactTest {
     }
 
     @Test
+    void savingFromTheTrainersParameterFilesGivesIdenticalCaptions() {
+        LstmCaptionDecoder decoder = (LstmCaptionDecoder) original.decoder();
+        io.captioner.models.encoder.BlockEncoder encoder = (io.captioner.models.encoder.BlockEncoder) original.encoder();
+        Path decoderFile = dir.resolve("best-decoder.params");
+        decoder.save(decoderFile);
+        Map<String, ParameterFile.Tensor> arrays = new LinkedHashMap<>();
+        ParameterFile.collect(encoder.block().getParameters(), "", arrays);
+        Path encoderFile = dir.resolve("best-encoder.params");
+        new ParameterFile(io.captioner.models.train.Trainer.ENCODER_KIND, Map.of(), arrays).write(encoderFile);
+        Path target = dir.resolve("from-files.zip");
+        ArtifactWriter.builder()
+                .setEncoder(encoder, EncoderSpec.smallCnn(encoder))
+                .setDecoder(decoderFile)
+                .optEncoderParameters(encoderFile)
+                .setVocabulary(original.vocabulary())
+                .optDecodingOptions(original.defaultOptions())
+                .build().write(target);
+        try (DjlCaptioner loaded = ModelArtifact.load(target)) {
+            assertSameCaptions(loaded);
+        }
+    }
+
+    @Test
     void captionerLoadFindsTheArtifactProviderThroughServiceLoader() {
         try (Captioner loaded = Captioner.load(saved("model"))) {
             assertThat(loaded).isInstanceOf(DjlCaptioner.class);
@@ -134,6 +157,28 @@ class ModelArtifactTest {
         try (Stream<Path> s = Files.list(dir)) {
             assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactly("model");
         }
+    }
+
+    @Test
+    void zipEntryEscapingTheArchiveIsRefused() throws IOException {
+        Path zip = dir.resolve("evil.zip");
+        try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+            out.putNextEntry(new java.util.zip.ZipEntry("../escaped.txt"));
+            out.write("x".getBytes(StandardCharsets.US_ASCII));
+            out.closeEntry();
+        }
+        assertThatThrownBy(() -> ModelArtifact.load(zip))
+                .isInstanceOf(CaptionerException.class)
+                .hasMessageContaining("entry '../escaped.txt' points outside the archive");
+        assertThat(Path.of(System.getProperty("java.io.tmpdir"), "escaped.txt")).doesNotExist();
+    }
+
+    @Test
+    void fileThatIsNotAZipIsReported() throws IOException {
+        Path zip = Files.writeString(dir.resolve("model.zip"), "not a zip at all");
+        assertThatThrownBy(() -> ModelArtifact.load(zip))
+                .isInstanceOf(CaptionerException.class)
+                .hasMessageContaining("model.zip: not a zip archive or an empty one");
     }
 
     @Test

@@ -91,6 +91,17 @@ class CaptionCommandTest {
     }
 
     @Test
+    void captionAndEvaluateHaveHelp() {
+        CliRun caption = CliRun.of("caption", "--help");
+        assertThat(caption.exitCode()).isEqualTo(0);
+        assertThat(caption.out()).contains("--model", "--beam", "--nbest", "--temperature", "--top-k", "--top-p",
+                "--seed", "--json", "--max-length");
+        CliRun evaluate = CliRun.of("evaluate", "--help");
+        assertThat(evaluate.exitCode()).isEqualTo(0);
+        assertThat(evaluate.out()).contains("--model", "--dataset", "--split", "--beam", "--report", "--results-out");
+    }
+
+    @Test
     void usageErrorsExitTwo() {
         assertThat(CliRun.of("caption", "--model", model.toString()).exitCode()).as("no image").isEqualTo(2);
         assertThat(CliRun.of("caption", "--model", model.toString(), "--beam", "0", image(0).toString()).exitCode())
