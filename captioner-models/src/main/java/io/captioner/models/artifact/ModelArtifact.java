@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
  * different DJL or PyTorch version than the writer's is only logged.
  *
  * <p>A zip is unpacked into a temporary directory that is deleted once the model is in memory.
+ * Loading initialises the networks before overwriting their parameters, which reseeds the PyTorch
+ * engine's random generator (caption sampling uses its own seeded Java generator and is not
+ * affected).
  */
 public final class ModelArtifact {
 
@@ -78,7 +81,7 @@ public final class ModelArtifact {
                 ArtifactFiles.unzip(artifact, tmp);
                 dir = tmp;
             }
-            return loadDirectory(artifact, dir, encoderOptions.withBatchSize(encoderOptions.batchSize()));
+            return loadDirectory(artifact, dir, encoderOptions);
         } catch (IOException e) {
             throw new CaptionerException(artifact + ": cannot open model artifact: " + e.getMessage(), e);
         } finally {
