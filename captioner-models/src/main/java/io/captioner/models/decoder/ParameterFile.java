@@ -150,8 +150,9 @@ public record ParameterFile(String kind, Map<String, String> metadata, Map<Strin
                 throw new CaptionerException(source + ": parameter " + name + " must have shape "
                         + target.getShape() + " to match the model, found " + t.shape());
             }
-            NDArray loaded = t.toNDArray(target.getManager());
-            target.intern(loaded);
+            // Copy into the parameter's own storage: intern() would adopt a tensor whose memory is
+            // a Java buffer that the garbage collector may free, leaving the parameter dangling.
+            target.set(java.nio.FloatBuffer.wrap(t.values()));
             target.setRequiresGradient(requiresGradient && p.getValue().requiresGradient());
         }
     }
