@@ -9,10 +9,12 @@ import io.captioner.data.synthetic.SyntheticDataset;
 import io.captioner.data.synthetic.SyntheticSample;
 import io.captioner.eval.CaptionEvaluator;
 import io.captioner.eval.EvaluationResult;
-import io.captioner.io.AtomicFiles;
 import io.captioner.models.decoder.DecoderConfig;
 import io.captioner.models.decoder.ImageInjection;
 import io.captioner.models.decoder.LstmCaptionDecoder;
+import io.captioner.models.artifact.ArtifactWriter;
+import io.captioner.models.artifact.EncoderSpec;
+import io.captioner.models.artifact.Provenance;
 import io.captioner.models.decoder.ParameterFile;
 import io.captioner.models.encoder.BlockEncoder;
 import io.captioner.models.encoder.EncoderOptions;
@@ -21,10 +23,7 @@ import io.captioner.search.GreedySearch;
 import io.captioner.search.SearchResult;
 import io.captioner.text.Tokenizer;
 import io.captioner.text.Vocabulary;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -34,7 +33,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * The quickstart job: generates the synthetic shapes dataset, trains the small CNN and the LSTM
@@ -43,17 +41,15 @@ import java.util.stream.Stream;
  *
  * <p>Files under the output directory: {@code dataset/} (the generated dataset in Flickr8k layout,
  * unless disabled), {@code training/} (checkpoint, best parameters, JSON-lines log) and {@code
- * model/} (see {@link #MODEL_DIR}), written to a temporary directory and renamed into place so an
- * interrupted save never leaves a valid-looking model. Training reads the images from memory (the
+ * model/} (see {@link #MODEL_DIR}), written by {@link ArtifactWriter} so an interrupted save never
+ * leaves a valid-looking model. Training reads the images from memory (the
  * generator is deterministic, so they equal the written files). Not thread-safe: run one at a time.
  */
 public final class Quickstart {
 
     /**
-     * Name of the saved model directory: {@code vocabulary.txt} ({@link Vocabulary} format), {@code
-     * decoder.params} ({@link LstmCaptionDecoder#save}), {@code encoder.params} ({@link
-     * BlockEncoder#saveParameters}) and {@code captioner.properties} (encoder architecture and sizes,
-     * decoder and training configuration).
+     * Name of the saved model: an artifact directory written by {@link ArtifactWriter} (best-epoch
+     * encoder and decoder, vocabulary, provenance), loadable with {@code Captioner.load}.
      */
     public static final String MODEL_DIR = "model";
 
@@ -207,7 +203,8 @@ public final class Quickstart {
                     String name = test.names.get(i);
                     examples.add(new Example(name, hypotheses.get(name), references.get(name)));
                 }
-                Path model = saveModel(out, vocabulary, decoder, encoder, options, decoderConfig, trainingConfig);
+                Path model = saveModel(out, vocabulary, trained, encoder, train.names.size(), dev.names.size(),
+                        test.names.size());
                 return new Result(List.of(scores.bleu1(), scores.bleu2(), scores.bleu3(), scores.bleu4()),
                         baselineScores.bleu4(), common, trained.trainSeconds(), test.names.size(),
                         trained.history(), examples, model);
@@ -271,59 +268,20 @@ public final class Quickstart {
                 .orElseThrow().getKey();
     }
 
-    private static Path saveModel(Path out, Vocabulary vocabulary, LstmCaptionDecoder decoder, BlockEncoder encoder,
-            QuickstartOptions options, DecoderConfig decoderConfig, TrainingConfig trainingConfig) {
+    private static Path saveModel(Path out, Vocabulary vocabulary, TrainingResult trained, BlockEncoder encoder,
+            int trainImages, int devImages, int testImages) {
         Path target = out.resolve(MODEL_DIR);
-        Path tmp = null;
-        try {
-            Files.createDirectories(out);
-            tmp = Files.createTempDirectory(out, "." + MODEL_DIR + ".");
-            vocabulary.save(tmp.resolve("vocabulary.txt"));
-            decoder.save(tmp.resolve("decoder.params"));
-            encoder.saveParameters(tmp.resolve("encoder.params"));
-            String properties = String.join("\n",
-                    "# captioner model written by the quickstart",
-                    "format=1",
-                    "encoder=" + encoder.name(),
-                    "encoder.inputSize=" + options.inputSize(),
-                    "encoder.featureSize=" + options.featureSize(),
-                    "encoder.baseChannels=" + options.baseChannels(),
-                    "decoder=" + decoderConfig,
-                    "training=" + trainingConfig,
-                    "");
-            byte[] bytes = properties.getBytes(StandardCharsets.UTF_8);
-            AtomicFiles.write(tmp.resolve("captioner.properties"), o -> o.write(bytes));
-            if (Files.exists(target)) {
-                Path old = Files.createTempDirectory(out, "." + MODEL_DIR + ".old.");
-                Files.delete(old);
-                AtomicFiles.moveIntoPlace(target, old);
-                AtomicFiles.moveIntoPlace(tmp, target);
-                deleteTree(old);
-            } else {
-                AtomicFiles.moveIntoPlace(tmp, target);
-            }
-            tmp = null;
-            return target;
-        } catch (IOException e) {
-            throw new CaptionerException("Cannot save the model to " + target + ": " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                deleteTree(tmp);
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort: a leftover temporary directory has a dot name no reader opens
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort, as above
-        }
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("dev_bleu4", trained.bestScore());
+        ArtifactWriter.builder()
+                .setEncoder(encoder, EncoderSpec.smallCnn(encoder))
+                .optEncoderParameters(trained.bestEncoder())
+                .setDecoder(trained.bestDecoder())
+                .setVocabulary(vocabulary)
+                .optProvenance(new Provenance("synthetic-shapes", trainImages, devImages, testImages,
+                        trained.bestEpoch(), metrics))
+                .build()
+                .write(target);
+        return target;
     }
 }

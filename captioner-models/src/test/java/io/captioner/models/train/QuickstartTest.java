@@ -3,7 +3,11 @@ package io.captioner.models.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.captioner.Caption;
+import io.captioner.Captioner;
+import io.captioner.models.artifact.ArtifactWriter;
 import io.captioner.models.decoder.LstmCaptionDecoder;
+import java.awt.image.BufferedImage;
 import io.captioner.text.Vocabulary;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -39,16 +43,19 @@ class QuickstartTest {
 
         Path model = r.model();
         assertThat(model).isEqualTo(dir.resolve(Quickstart.MODEL_DIR));
-        assertThat(model.resolve("encoder.params")).exists();
-        assertThat(model.resolve("captioner.properties")).content().contains("encoder=small-cnn");
-        Vocabulary vocabulary = Vocabulary.load(model.resolve("vocabulary.txt"));
-        try (LstmCaptionDecoder decoder = LstmCaptionDecoder.load(model.resolve("decoder.params"))) {
+        Vocabulary vocabulary = Vocabulary.load(model.resolve(ArtifactWriter.VOCABULARY_FILE));
+        try (LstmCaptionDecoder decoder = LstmCaptionDecoder.load(model.resolve(ArtifactWriter.DECODER_FILE))) {
             assertThat(decoder.vocabularySize()).isEqualTo(vocabulary.size());
             assertThat(decoder.featureSize()).isEqualTo(32);
         }
+        try (Captioner captioner = Captioner.load(model)) {
+            BufferedImage image = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+            Caption caption = captioner.caption(image);
+            assertThat(caption.tokens()).isNotEmpty();
+        }
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString()))
-                    .noneMatch(n -> n.startsWith(".model."), "no temporary model directory is left behind");
+                    .noneMatch(n -> n.startsWith("."), "no temporary model directory is left behind");
         }
     }
 
