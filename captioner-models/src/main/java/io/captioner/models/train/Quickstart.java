@@ -20,7 +20,6 @@ import io.captioner.models.encoder.BlockEncoder;
 import io.captioner.models.encoder.EncoderOptions;
 import io.captioner.models.encoder.Encoders;
 import io.captioner.search.GreedySearch;
-import io.captioner.search.SearchResult;
 import io.captioner.text.Tokenizer;
 import io.captioner.text.Vocabulary;
 import java.io.PrintStream;
@@ -184,11 +183,10 @@ public final class Quickstart {
             Map<String, String> hypotheses = new LinkedHashMap<>();
             Map<String, List<String>> references = new LinkedHashMap<>();
             try (LstmCaptionDecoder decoder = LstmCaptionDecoder.load(trained.bestDecoder(), decoderConfig)) {
-                List<SearchResult> results = new GreedySearch(DecodingOptions.builder().optMaxLength(20).build())
-                        .decode(decoder, testFeatures);
-                for (int i = 0; i < results.size(); i++) {
-                    hypotheses.put(test.names.get(i), String.join(" ",
-                            vocabulary.decode(results.get(i).best().tokenArray())));
+                hypotheses.putAll(SplitCaptions.caption(
+                        new GreedySearch(DecodingOptions.builder().optMaxLength(20).build()), decoder, vocabulary,
+                        test.names, testFeatures));
+                for (int i = 0; i < test.names.size(); i++) {
                     references.put(test.names.get(i), test.captions.get(i));
                 }
                 EvaluationResult scores = CaptionEvaluator.evaluate(hypotheses, references);
@@ -220,16 +218,8 @@ public final class Quickstart {
         final List<List<List<String>>> tokens = new ArrayList<>();
 
         CaptionData data(BlockEncoder encoder, Vocabulary vocabulary, Shape imageShape, int featureSize) {
-            List<List<int[]>> ids = new ArrayList<>();
-            for (List<List<String>> image : tokens) {
-                List<int[]> encoded = new ArrayList<>();
-                for (List<String> caption : image) {
-                    encoded.add(vocabulary.encode(caption));
-                }
-                ids.add(encoded);
-            }
             return new CaptionData(FeatureSource.trainableEncoder(encoder.block(),
-                    tensors.toArray(new float[0][]), imageShape, featureSize), ids);
+                    tensors.toArray(new float[0][]), imageShape, featureSize), SplitCaptions.ids(vocabulary, tokens));
         }
     }
 

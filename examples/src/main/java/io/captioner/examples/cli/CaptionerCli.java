@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
             EvaluateCommand.class,
             ServeCommand.class,
             QuickstartCommand.class,
+            TrainCommand.class,
         })
 public final class CaptionerCli implements Runnable {
 

@@ -1,0 +1,341 @@
+package io.captioner.models.train;
+
+import ai.djl.engine.Engine;
+import io.captioner.CaptionerException;
+import io.captioner.DecodingOptions;
+import io.captioner.data.CaptionDataset;
+import io.captioner.data.Flickr8kReader;
+import io.captioner.data.ImageCaptions;
+import io.captioner.data.Split;
+import io.captioner.eval.CaptionEvaluator;
+import io.captioner.eval.EvaluationResult;
+import io.captioner.models.artifact.ArtifactWriter;
+import io.captioner.models.artifact.EncoderSpec;
+import io.captioner.models.artifact.Provenance;
+import io.captioner.models.cache.CacheKey;
+import io.captioner.models.cache.FeatureCache;
+import io.captioner.models.cache.Progress;
+import io.captioner.models.decoder.DecoderConfig;
+import io.captioner.models.decoder.LstmCaptionDecoder;
+import io.captioner.models.encoder.BlockEncoder;
+import io.captioner.models.encoder.EncoderOptions;
+import io.captioner.models.encoder.Encoders;
+import io.captioner.models.encoder.TorchvisionArch;
+import io.captioner.models.image.ImageLoader;
+import io.captioner.search.CaptionSearch;
+import io.captioner.text.Tokenizer;
+import io.captioner.text.Vocabulary;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The Show-and-Tell recipe on a dataset in Flickr8k layout: reads the annotations, keeps the images
+ * whose file exists, builds the vocabulary from the training captions, encodes every image once
+ * with a frozen CNN into a {@link FeatureCache}, trains the LSTM decoder on the cached features with
+ * early stopping on dev BLEU-4, captions the test split and scores it, and saves the model.
+ *
+ * <p>Files under the output directory: {@code features/<split>/} (the feature caches, reused by a
+ * later run with the same encoder, weights and images), {@code training/} (checkpoint, best
+ * parameters, JSON-lines log) and {@code model/} ({@link #MODEL_DIR}, written by
+ * {@link ArtifactWriter} through a temporary directory, so a failed run leaves no model). For
+ * {@code vgg16}/{@code resnet50} the artifact references the {@code .npz} weights by absolute path
+ * and SHA-256; for {@code small-cnn} the random, frozen encoder is embedded. Not thread-safe: run
+ * one at a time per output directory.
+ */
+public final class Flickr8kRecipe {
+
+    /** Name of the saved model directory under the output directory. */
+    public static final String MODEL_DIR = "model";
+    /** Name of the feature-cache directory under the output directory (one subdirectory per split). */
+    public static final String FEATURES_DIR = "features";
+    /** Name of the small CNN's frozen random parameters inside {@link #FEATURES_DIR}. */
+    static final String SMALL_CNN_PARAMS = "small-cnn-encoder.params";
+
+    private static final int SMALL_CNN_INPUT = 64;
+    private static final int SMALL_CNN_FEATURES = 128;
+    private static final int SMALL_CNN_CHANNELS = 16;
+
+    private Flickr8kRecipe() {}
+
+    /**
+     * What to run.
+     *
+     * @param dataset the dataset directory (annotations in any layout {@link Flickr8kReader} reads,
+     *     images in {@code Flicker8k_Dataset/} or another of its candidate directories)
+     * @param encoder {@code vgg16}, {@code resnet50} or {@code small-cnn}
+     * @param weights the torchvision {@code .npz} (required for vgg16/resnet50, must be null for small-cnn)
+     * @param outDir the output directory (created if absent)
+     * @param epochs the most training epochs, at least 1
+     * @param batchSize training batch size in (image, caption) pairs, at least 1
+     * @param minCount words seen fewer times in the training captions become {@code <unk>}, at least 1
+     * @param beam beam width for the test captions; 1 means greedy
+     * @param hiddenSize LSTM hidden units
+     * @param embeddingSize word embedding size
+     * @param patience epochs without a better dev BLEU-4 before stopping, at least 1
+     * @param seed seed of initialisation and shuffling
+     * @param encodeBatchSize images per encoder forward pass while caching features
+     */
+    public record Options(Path dataset, String encoder, Path weights, Path outDir, int epochs, int batchSize,
+            int minCount, int beam, int hiddenSize, int embeddingSize, int patience, long seed, int encodeBatchSize) {
+
+        /**
+         * Validates the options.
+         *
+         * @param dataset see the record description
+         * @param encoder see the record description
+         * @param weights see the record description
+         * @param outDir see the record description
+         * @param epochs see the record description
+         * @param batchSize see the record description
+         * @param minCount see the record description
+         * @param beam see the record description
+         * @param hiddenSize see the record description
+         * @param embeddingSize see the record description
+         * @param patience see the record description
+         * @param seed see the record description
+         * @param encodeBatchSize see the record description
+         * @throws IllegalArgumentException naming the first invalid option and its value
+         */
+        public Options {
+            if (dataset == null || outDir == null || encoder == null) {
+                throw new IllegalArgumentException("dataset, encoder and outDir are required");
+            }
+            boolean small = EncoderSpec.SMALL_CNN.equals(encoder);
+            if (!small) {
+                TorchvisionArch.of(encoder);
+                if (weights == null) {
+                    throw new IllegalArgumentException("--weights is required for encoder " + encoder
+                            + " (export a .npz with scripts/export_torchvision.py --arch " + encoder + ")");
+                }
+            } else if (weights != null) {
+                throw new IllegalArgumentException("--weights is not used by encoder small-cnn"
+                        + " (its frozen random weights are kept in the feature cache), found " + weights);
+            }
+            positive("epochs", epochs);
+            positive("batch-size", batchSize);
+            positive("min-count", minCount);
+            positive("beam", beam);
+            positive("hidden", hiddenSize);
+            positive("embedding", embeddingSize);
+            positive("patience", patience);
+            positive("encode-batch-size", encodeBatchSize);
+        }
+
+        private static void positive(String name, int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException(name + " must be at least 1, found " + value);
+            }
+        }
+    }
+
+    /**
+     * What the run reached.
+     *
+     * @param scores test-split scores of the captions (BLEU-1..4, ROUGE-L, CIDEr)
+     * @param testImages the number of test images scored
+     * @param trainSeconds wall-clock seconds of decoder training (dev validation included)
+     * @param epochs epochs run
+     * @param bestEpoch the epoch whose parameters were saved
+     * @param encodedImages images encoded in this run (0 when every feature cache was reused)
+     * @param model the saved model directory
+     */
+    public record Result(EvaluationResult scores, int testImages, double trainSeconds, int epochs, int bestEpoch,
+            int encodedImages, Path model) {
+
+        /**
+         * Formats the headline figures as one line of JSON with keys {@code bleu1}..{@code bleu4},
+         * {@code rougeL}, {@code cider}, {@code test_images}, {@code train_seconds}, {@code epochs},
+         * {@code best_epoch}, {@code encoded_images} and {@code model}.
+         *
+         * @return the JSON text
+         */
+        public String toJson() {
+            return String.format(Locale.ROOT,
+                    "{\"bleu1\":%.4f,\"bleu2\":%.4f,\"bleu3\":%.4f,\"bleu4\":%.4f,\"rougeL\":%.4f,\"cider\":%.4f,"
+                            + "\"test_images\":%d,\"train_seconds\":%.1f,\"epochs\":%d,\"best_epoch\":%d,"
+                            + "\"encoded_images\":%d,\"model\":\"%s\"}",
+                    scores.bleu1(), scores.bleu2(), scores.bleu3(), scores.bleu4(), scores.rougeL(), scores.cider(),
+                    testImages, trainSeconds, epochs, bestEpoch, encodedImages,
+                    model.toString().replace("\\", "\\\\").replace("\"", "\\\""));
+        }
+    }
+
+    /**
+     * Runs the recipe.
+     *
+     * @param options what to run
+     * @param log receives progress lines (for example {@code System.err})
+     * @return the test scores and the saved model's location
+     * @throws CaptionerException if the dataset has no usable image, a split is missing or empty,
+     *     the weights do not fit, a stale feature cache is in the way, or a file cannot be written;
+     *     no model is saved then
+     */
+    public static Result run(Options options, PrintStream log) {
+        Path out = options.outDir().toAbsolutePath().normalize();
+        CaptionDataset dataset = usableImages(options.dataset());
+        Map<Split, List<ImageCaptions>> splits = new LinkedHashMap<>();
+        for (Split s : List.of(Split.TRAIN, Split.DEV, Split.TEST)) {
+            splits.put(s, dataset.split(s));
+        }
+        Tokenizer tokenizer = Tokenizer.standard();
+        Map<Split, List<List<List<String>>>> tokens = new LinkedHashMap<>();
+        for (Map.Entry<Split, List<ImageCaptions>> e : splits.entrySet()) {
+            List<List<List<String>>> perImage = new ArrayList<>();
+            for (ImageCaptions image : e.getValue()) {
+                perImage.add(image.captions().stream().map(tokenizer::tokenize).toList());
+            }
+            tokens.put(e.getKey(), perImage);
+        }
+        List<List<String>> trainTokens = new ArrayList<>();
+        tokens.get(Split.TRAIN).forEach(trainTokens::addAll);
+        Vocabulary vocabulary = Vocabulary.build(trainTokens, options.minCount(), 0);
+        log.printf(Locale.ROOT, "train: %d train, %d dev, %d test images; vocabulary %d (min count %d)%n",
+                splits.get(Split.TRAIN).size(), splits.get(Split.DEV).size(), splits.get(Split.TEST).size(),
+                vocabulary.size(), options.minCount());
+
+        Path featuresDir = out.resolve(FEATURES_DIR);
+        Engine.getInstance().setRandomSeed((int) options.seed());
+        try (BlockEncoder encoder = openEncoder(options, featuresDir)) {
+            CacheKey key = new CacheKey(encoder.name(), encoder.featureSize(), weightsDigest(options, featuresDir),
+                    encoder.preprocessing().toString());
+            ImageLoader loader = ImageLoader.standard();
+            Map<Split, float[][]> features = new LinkedHashMap<>();
+            int encoded = 0;
+            PrintWriter progressOut = new PrintWriter(log, true, StandardCharsets.UTF_8);
+            for (Map.Entry<Split, List<ImageCaptions>> e : splits.entrySet()) {
+                List<String> ids = e.getValue().stream().map(ImageCaptions::imageId).toList();
+                Path dir = featuresDir.resolve(e.getKey().name().toLowerCase(Locale.ROOT));
+                int[] encodedHere = {0};
+                try (FeatureCache cache = FeatureCache.build(dir, key, ids, id -> loader.load(dataset.imagePath(id)),
+                        encoder, options.encodeBatchSize(), countingBar(progressOut, "features " + e.getKey()
+                                .name().toLowerCase(Locale.ROOT), encodedHere))) {
+                    float[][] rows = new float[cache.size()][];
+                    for (int i = 0; i < rows.length; i++) {
+                        rows[i] = cache.get(i);
+                    }
+                    features.put(e.getKey(), rows);
+                }
+                log.printf(Locale.ROOT, "features %s: %d images, %s%n", e.getKey().name().toLowerCase(Locale.ROOT),
+                        ids.size(), encodedHere[0] == 0 ? "reused the cache in " + dir : "encoded " + encodedHere[0]
+                                + " into " + dir);
+                encoded += encodedHere[0];
+            }
+
+            DecoderConfig decoderConfig = DecoderConfig.builder().setVocabularySize(vocabulary.size())
+                    .setFeatureSize(encoder.featureSize()).optEmbeddingSize(options.embeddingSize())
+                    .optHiddenSize(options.hiddenSize()).build();
+            TrainingConfig trainingConfig = TrainingConfig.builder().optEpochs(options.epochs())
+                    .optBatchSize(options.batchSize()).optPatience(options.patience()).optSeed(options.seed())
+                    .build();
+            log.println("train: " + decoderConfig + "; " + trainingConfig);
+            TrainingResult trained = Trainer.builder().setDecoderConfig(decoderConfig)
+                    .setTrainingConfig(trainingConfig).setWorkDir(out.resolve("training"))
+                    .optMetric(BleuMetric.greedyBleu4(trainingConfig.maxCaptionLength())).optProgress(log).build()
+                    .fit(new CaptionData(FeatureSource.cached(features.get(Split.TRAIN)),
+                                    SplitCaptions.ids(vocabulary, tokens.get(Split.TRAIN))),
+                            new CaptionData(FeatureSource.cached(features.get(Split.DEV)),
+                                    SplitCaptions.ids(vocabulary, tokens.get(Split.DEV))));
+
+            DecodingOptions decoding = options.beam() > 1 ? DecodingOptions.beam(options.beam())
+                    : DecodingOptions.defaults();
+            List<ImageCaptions> test = splits.get(Split.TEST);
+            Map<String, List<String>> references = new LinkedHashMap<>();
+            for (ImageCaptions image : test) {
+                references.put(image.imageId(), image.captions());
+            }
+            EvaluationResult scores;
+            try (LstmCaptionDecoder decoder = LstmCaptionDecoder.load(trained.bestDecoder(), decoderConfig)) {
+                Map<String, String> hypotheses = SplitCaptions.caption(CaptionSearch.of(decoding), decoder,
+                        vocabulary, new ArrayList<>(references.keySet()), features.get(Split.TEST));
+                scores = CaptionEvaluator.evaluate(hypotheses, references);
+            }
+            Path model = out.resolve(MODEL_DIR);
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            metrics.put("dev_bleu4", trained.bestScore());
+            EncoderSpec spec = EncoderSpec.SMALL_CNN.equals(encoder.name()) ? EncoderSpec.smallCnn(encoder)
+                    : EncoderSpec.torchvision(TorchvisionArch.of(encoder.name()),
+                            options.weights().toAbsolutePath().normalize());
+            ArtifactWriter.builder().setEncoder(encoder, spec).setDecoder(trained.bestDecoder())
+                    .setVocabulary(vocabulary).optDecodingOptions(decoding)
+                    .optProvenance(new Provenance("flickr8k-layout:" + options.dataset().toAbsolutePath().normalize(),
+                            splits.get(Split.TRAIN).size(), splits.get(Split.DEV).size(), test.size(),
+                            trained.bestEpoch(), metrics))
+                    .build().write(model);
+            log.println("train: saved " + model);
+            return new Result(scores, test.size(), trained.trainSeconds(), trained.history().size(),
+                    trained.bestEpoch(), encoded, model);
+        }
+    }
+
+    /** Reads the dataset, drops images without a file, and checks that every split keeps images. */
+    private static CaptionDataset usableImages(Path dir) {
+        CaptionDataset all = Flickr8kReader.load(dir);
+        CaptionDataset usable = all.withoutMissingImages();
+        if (usable.size() == 0) {
+            throw new CaptionerException(dir + ": no usable image: none of the " + all.size()
+                    + " annotated images has a file in " + all.imageDir());
+        }
+        for (Split s : List.of(Split.TRAIN, Split.DEV, Split.TEST)) {
+            if (usable.split(s).isEmpty()) {
+                throw new CaptionerException(dir + ": split " + s.name().toLowerCase(Locale.ROOT)
+                        + " has no image with a file in " + all.imageDir() + " (" + all.split(s).size()
+                        + " annotated); the recipe needs train, dev and test images");
+            }
+        }
+        return usable;
+    }
+
+    private static BlockEncoder openEncoder(Options options, Path featuresDir) {
+        if (!EncoderSpec.SMALL_CNN.equals(options.encoder())) {
+            return Encoders.torchvision(TorchvisionArch.of(options.encoder()), options.weights(),
+                    EncoderOptions.DEFAULTS.withBatchSize(options.encodeBatchSize()));
+        }
+        BlockEncoder encoder = Encoders.smallCnn(SMALL_CNN_INPUT, SMALL_CNN_FEATURES, SMALL_CNN_CHANNELS,
+                new EncoderOptions(options.encodeBatchSize(), false));
+        try {
+            // The cached features are only valid for these exact random weights: keep them beside the cache.
+            Path params = featuresDir.resolve(SMALL_CNN_PARAMS);
+            if (Files.isRegularFile(params)) {
+                encoder.loadParameters(params);
+            } else {
+                Files.createDirectories(featuresDir);
+                encoder.saveParameters(params);
+            }
+            return encoder;
+        } catch (java.io.IOException e) {
+            encoder.close();
+            throw new CaptionerException(featuresDir + ": cannot create feature directory: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            encoder.close();
+            throw e;
+        }
+    }
+
+    private static String weightsDigest(Options options, Path featuresDir) {
+        return CacheKey.sha256(EncoderSpec.SMALL_CNN.equals(options.encoder())
+                ? featuresDir.resolve(SMALL_CNN_PARAMS) : options.weights());
+    }
+
+    /** A progress bar that also counts the images encoded in this session. */
+    private static Progress countingBar(PrintWriter out, String label, int[] encoded) {
+        Progress bar = Progress.bar(out, label);
+        int[] start = {-1};
+        return (done, total, rate) -> {
+            if (start[0] < 0) {
+                start[0] = done;
+            }
+            encoded[0] = done - start[0];
+            if (done < total || encoded[0] > 0) {
+                bar.update(done, total, rate);
+            }
+        };
+    }
+}

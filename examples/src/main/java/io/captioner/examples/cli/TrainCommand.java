@@ -1,0 +1,115 @@
+package io.captioner.examples.cli;
+
+import io.captioner.models.train.Flickr8kRecipe;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code captioner train}: the Show-and-Tell recipe on a dataset in Flickr8k layout (see
+ * {@link Flickr8kRecipe}): caches the frozen encoder's features of every image once, trains the
+ * LSTM decoder with early stopping on dev BLEU-4, scores the test split, saves the model under
+ * {@code OUT/model}, and ends with one line of JSON (BLEU-1..4, ROUGE-L, CIDEr, test images,
+ * training seconds, the model's directory). Progress goes to stderr.
+ */
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Trains the LSTM decoder on a Flickr8k-layout dataset over cached CNN features,",
+            "scores the test split (BLEU, ROUGE-L, CIDEr) and saves the model in OUT/model; ends with one JSON line.",
+            "Features are cached in OUT/features and reused by later runs with the same encoder and weights."
+        })
+final class TrainCommand implements Callable<Integer> {
+
+    @Spec private CommandSpec spec;
+
+    @Option(names = "--dataset", required = true, paramLabel = "DIR",
+            description = "Dataset directory: Flickr8k annotations and the image folder (e.g. Flicker8k_Dataset/).")
+    private Path dataset;
+
+    @Option(names = "--encoder", required = true, paramLabel = "ARCH",
+            description = "vgg16 (D=4096), resnet50 (D=2048), both frozen, or small-cnn (random frozen, no weights).")
+    private String encoder;
+
+    @Option(names = "--weights", paramLabel = "FILE",
+            description = "ImageNet weights .npz from scripts/export_torchvision.py (vgg16, resnet50).")
+    private Path weights;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "Output directory for features/, training/ and model/.")
+    private Path out;
+
+    @Option(names = "--epochs", defaultValue = "20", paramLabel = "N",
+            description = "Most training epochs (default: ${DEFAULT-VALUE}).")
+    private int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "64", paramLabel = "N",
+            description = "(image, caption) pairs per training step (default: ${DEFAULT-VALUE}).")
+    private int batchSize;
+
+    @Option(names = "--min-count", defaultValue = "5", paramLabel = "N",
+            description = "Words rarer than N in the training captions become <unk> (default: ${DEFAULT-VALUE}).")
+    private int minCount;
+
+    @Option(names = "--beam", defaultValue = "3", paramLabel = "K",
+            description = "Beam width for the test captions; 1 is greedy (default: ${DEFAULT-VALUE}).")
+    private int beam;
+
+    @Option(names = "--hidden", defaultValue = "512", paramLabel = "N",
+            description = "LSTM hidden units (default: ${DEFAULT-VALUE}).")
+    private int hidden;
+
+    @Option(names = "--embedding", defaultValue = "512", paramLabel = "N",
+            description = "Word embedding size (default: ${DEFAULT-VALUE}).")
+    private int embedding;
+
+    @Option(names = "--patience", defaultValue = "3", paramLabel = "N",
+            description = "Epochs without a better dev BLEU-4 before stopping (default: ${DEFAULT-VALUE}).")
+    private int patience;
+
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "N",
+            description = "Seed of initialisation and shuffling (default: ${DEFAULT-VALUE}).")
+    private long seed;
+
+    @Option(names = "--encode-batch-size", defaultValue = "16", paramLabel = "N",
+            description = "Images per encoder forward pass while caching (default: ${DEFAULT-VALUE}).")
+    private int encodeBatchSize;
+
+    @Override
+    public Integer call() {
+        Flickr8kRecipe.Options options;
+        try {
+            options = new Flickr8kRecipe.Options(dataset, encoder, weights, out, epochs, batchSize, minCount, beam,
+                    hidden, embedding, patience, seed, encodeBatchSize);
+        } catch (IllegalArgumentException e) {
+            CliArgs.require(spec, false, e.getMessage());
+            return CaptionerCli.EXIT_USAGE; // not reached: require throws
+        }
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stderr = spec.commandLine().getErr();
+        PrintStream progress = new PrintStream(new OutputStream() {
+            @Override
+            public void write(int b) {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                stderr.print(new String(b, off, len, StandardCharsets.UTF_8));
+                stderr.flush();
+            }
+        }, true, StandardCharsets.UTF_8);
+        Flickr8kRecipe.Result result = Flickr8kRecipe.run(options, progress);
+        stdout.println(result.toJson());
+        stdout.flush();
+        return CaptionerCli.EXIT_OK;
+    }
+}

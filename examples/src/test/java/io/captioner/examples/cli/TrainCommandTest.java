@@ -1,0 +1,203 @@
+package io.captioner.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.captioner.Caption;
+import io.captioner.Captioner;
+import io.captioner.data.Flickr8kReader;
+import io.captioner.data.synthetic.SyntheticDataset;
+import io.captioner.testing.Python;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainCommandTest {
+
+    private static final SyntheticDataset DATASET =
+            SyntheticDataset.builder().optImages(40).optImageSize(64).optSeed(3).build();
+
+    /** Small, fast training options shared by the tests. */
+    private static List<String> args(Path dataset, Path out, String... more) {
+        List<String> args = new ArrayList<>(List.of("train", "--dataset", dataset.toString(), "--out", out.toString(),
+                "--epochs", "1", "--batch-size", "32", "--min-count", "1", "--hidden", "32", "--embedding", "32",
+                "--beam", "2"));
+        args.addAll(List.of(more));
+        return args;
+    }
+
+    private static CliRun train(List<String> args) {
+        return CliRun.of(args.toArray(new String[0]));
+    }
+
+    private static JsonObject lastJsonLine(CliRun run) {
+        String[] lines = run.out().strip().split("\n");
+        return JsonParser.parseString(lines[lines.length - 1]).getAsJsonObject();
+    }
+
+    private static Path someTestImage(Path dataset) throws IOException {
+        String first = Files.readAllLines(dataset.resolve(Flickr8kReader.TEST_FILE), StandardCharsets.UTF_8).get(0)
+                .strip();
+        return dataset.resolve(SyntheticDataset.IMAGES_DIR).resolve(first);
+    }
+
+    private static void assertSavedModelCaptions(JsonObject json, Path image) {
+        try (Captioner captioner = Captioner.load(Path.of(json.get("model").getAsString()))) {
+            Caption caption = captioner.caption(image);
+            assertThat(caption.tokens()).isNotEmpty();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void smallCnnRunPrintsTheScoresAndSavesALoadableModel(@TempDir Path dir) throws IOException {
+        Path dataset = dir.resolve("flickr8k");
+        DATASET.generate(dataset);
+        Path out = dir.resolve("run");
+
+        CliRun run = train(args(dataset, out, "--encoder", "small-cnn"));
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(CaptionerCli.EXIT_OK);
+        JsonObject json = lastJsonLine(run);
+        assertThat(json.keySet()).contains("bleu1", "bleu2", "bleu3", "bleu4", "rougeL", "cider", "test_images",
+                "train_seconds", "model");
+        assertThat(json.get("test_images").getAsInt()).isEqualTo(DATASET.testImages());
+        assertThat(json.get("encoded_images").getAsInt()).isEqualTo(DATASET.images());
+        assertThat(Path.of(json.get("model").getAsString())).isEqualTo(out.toAbsolutePath().resolve("model"));
+        assertSavedModelCaptions(json, someTestImage(dataset));
+    }
+
+    @Test
+    void secondRunReusesTheFeatureCacheInsteadOfEncodingAgain(@TempDir Path dir) throws IOException {
+        Path dataset = dir.resolve("flickr8k");
+        DATASET.generate(dataset);
+        Path out = dir.resolve("run");
+        CliRun first = train(args(dataset, out, "--encoder", "small-cnn"));
+        assertThat(first.exitCode()).as(first.err()).isEqualTo(CaptionerCli.EXIT_OK);
+        Path trainFeatures = out.resolve("features").resolve("train").resolve("features.f32");
+        byte[] before = Files.readAllBytes(trainFeatures);
+        long modified = Files.getLastModifiedTime(trainFeatures).toMillis();
+
+        CliRun second = train(args(dataset, out, "--encoder", "small-cnn"));
+
+        assertThat(second.exitCode()).as(second.err()).isEqualTo(CaptionerCli.EXIT_OK);
+        assertThat(lastJsonLine(first).get("encoded_images").getAsInt()).isEqualTo(DATASET.images());
+        assertThat(lastJsonLine(second).get("encoded_images").getAsInt()).isZero();
+        assertThat(second.err()).contains("features train: ", "reused the cache");
+        assertThat(Files.readAllBytes(trainFeatures)).isEqualTo(before);
+        assertThat(Files.getLastModifiedTime(trainFeatures).toMillis()).isEqualTo(modified);
+        assertSavedModelCaptions(lastJsonLine(second), someTestImage(dataset));
+    }
+
+    @Test
+    void randomWeightResNet50RunCachesFeaturesTrainsAndSavesAModelReferencingTheWeights(@TempDir Path dir)
+            throws Exception {
+        Path weights = dir.resolve("resnet50.npz");
+        exportRandomResNet50(weights);
+        Path dataset = dir.resolve("flickr8k");
+        DATASET.generate(dataset);
+        Path out = dir.resolve("run");
+
+        CliRun run = train(args(dataset, out, "--encoder", "resnet50", "--weights", weights.toString(),
+                "--encode-batch-size", "8"));
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(CaptionerCli.EXIT_OK);
+        JsonObject json = lastJsonLine(run);
+        assertThat(json.keySet()).contains("bleu1", "bleu4", "rougeL", "cider", "test_images", "train_seconds",
+                "model");
+        assertThat(json.get("test_images").getAsInt()).isEqualTo(DATASET.testImages());
+        assertThat(json.get("encoded_images").getAsInt()).isEqualTo(DATASET.images());
+        assertThat(run.err()).contains("encoded " + DATASET.trainImages() + " into");
+        assertThat(Files.size(out.resolve("features").resolve("test").resolve("features.f32")))
+                .isEqualTo((long) DATASET.testImages() * 2048 * 4);
+        String manifest = Files.readString(out.resolve("model").resolve("manifest.json"));
+        assertThat(manifest).contains("resnet50", weights.toAbsolutePath().toString());
+        assertThat(out.resolve("model").resolve("encoder-base.npz")).doesNotExist();
+        assertSavedModelCaptions(json, someTestImage(dataset));
+    }
+
+    @Test
+    void datasetWithAnnotationsButNoImagesFailsWithoutAnArtifact(@TempDir Path dir) throws IOException {
+        Path dataset = dir.resolve("flickr8k");
+        DATASET.generate(dataset);
+        deleteRecursively(dataset.resolve(SyntheticDataset.IMAGES_DIR));
+        Path out = dir.resolve("run");
+
+        CliRun run = train(args(dataset, out, "--encoder", "small-cnn"));
+
+        assertThat(run.exitCode()).isEqualTo(CaptionerCli.EXIT_RUNTIME);
+        assertThat(run.err()).contains("no usable image", "none of the " + DATASET.images());
+        assertThat(out.resolve("model")).doesNotExist();
+        assertThat(run.out()).doesNotContain("bleu4");
+    }
+
+    @Test
+    void missingSplitFileFailsNamingItWithoutAnArtifact(@TempDir Path dir) throws IOException {
+        Path dataset = dir.resolve("flickr8k");
+        DATASET.generate(dataset);
+        Files.delete(dataset.resolve(Flickr8kReader.DEV_FILE));
+        Path out = dir.resolve("run");
+
+        CliRun run = train(args(dataset, out, "--encoder", "small-cnn"));
+
+        assertThat(run.exitCode()).isEqualTo(CaptionerCli.EXIT_RUNTIME);
+        assertThat(run.err()).contains(Flickr8kReader.DEV_FILE);
+        assertThat(out.resolve("model")).doesNotExist();
+    }
+
+    @Test
+    void torchvisionEncoderWithoutWeightsIsAUsageError(@TempDir Path dir) {
+        CliRun run = train(args(dir, dir.resolve("run"), "--encoder", "resnet50"));
+
+        assertThat(run.exitCode()).isEqualTo(CaptionerCli.EXIT_USAGE);
+        assertThat(run.err()).contains("--weights is required for encoder resnet50");
+    }
+
+    @Test
+    void unknownEncoderIsAUsageError(@TempDir Path dir) {
+        CliRun run = train(args(dir, dir.resolve("run"), "--encoder", "alexnet"));
+
+        assertThat(run.exitCode()).isEqualTo(CaptionerCli.EXIT_USAGE);
+        assertThat(run.err()).contains("alexnet");
+    }
+
+    /** Writes seeded random ResNet-50 weights with the export script, or skips when torch is missing. */
+    private static void exportRandomResNet50(Path out) throws Exception {
+        Path script = Path.of("..", "scripts", "export_torchvision.py").toAbsolutePath().normalize();
+        Assumptions.assumeTrue(Files.isRegularFile(script), "export script not found at " + script);
+        Process probe = new ProcessBuilder(Python.command(), "-c", "import torch, torchvision, numpy")
+                .redirectErrorStream(true).start();
+        String probeOut = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        boolean torch = probe.waitFor(120, TimeUnit.SECONDS) && probe.exitValue() == 0;
+        if (!torch) {
+            System.out.println("TrainCommandTest: skipping ResNet-50 run: " + Python.command()
+                    + " cannot import torch/torchvision/numpy: " + probeOut.strip());
+        }
+        Assumptions.assumeTrue(torch, "python cannot import torch/torchvision/numpy: " + probeOut.strip());
+        ProcessBuilder pb = new ProcessBuilder(Python.command(), script.toString(), "--arch", "resnet50", "--out",
+                out.toString(), "--random-seed", "1").redirectErrorStream(true);
+        pb.environment().put("OMP_NUM_THREADS", "2");
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("export timed out").isTrue();
+        assertThat(p.exitValue()).as(output).isZero();
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
