@@ -42,8 +42,9 @@ import java.util.Map;
  * with a frozen CNN into a {@link FeatureCache}, trains the LSTM decoder on the cached features with
  * early stopping on dev BLEU-4, captions the test split and scores it, and saves the model.
  *
- * <p>Files under the output directory: {@code features/<split>/} (the feature caches, reused by a
- * later run with the same encoder, weights and images), {@code training/} (checkpoint, best
+ * <p>Files under the output directory: {@code features/<encoder>-<weights sha256 prefix>/<split>/}
+ * (the feature caches, reused by a later run with the same encoder, weights and images; a run whose
+ * usable images differ from a cache's is refused, naming the directory to delete), {@code training/} (checkpoint, best
  * parameters, JSON-lines log) and {@code model/} ({@link #MODEL_DIR}, written by
  * {@link ArtifactWriter} through a temporary directory, so a failed run leaves no model). For
  * {@code vgg16}/{@code resnet50} the artifact references the {@code .npz} weights by absolute path
@@ -212,17 +213,12 @@ public final class Flickr8kRecipe {
             PrintWriter progressOut = new PrintWriter(log, true, StandardCharsets.UTF_8);
             for (Map.Entry<Split, List<ImageCaptions>> e : splits.entrySet()) {
                 List<String> ids = e.getValue().stream().map(ImageCaptions::imageId).toList();
-                Path dir = featuresDir.resolve(e.getKey().name().toLowerCase(Locale.ROOT));
+                Path dir = featuresDir.resolve(key.encoder() + "-" + key.weightsSha256().substring(0, 12))
+                        .resolve(e.getKey().name().toLowerCase(Locale.ROOT));
                 int[] encodedHere = {0};
-                try (FeatureCache cache = FeatureCache.build(dir, key, ids, id -> loader.load(dataset.imagePath(id)),
+                features.put(e.getKey(), cachedFeatures(dir, key, ids, id -> loader.load(dataset.imagePath(id)),
                         encoder, options.encodeBatchSize(), countingBar(progressOut, "features " + e.getKey()
-                                .name().toLowerCase(Locale.ROOT), encodedHere))) {
-                    float[][] rows = new float[cache.size()][];
-                    for (int i = 0; i < rows.length; i++) {
-                        rows[i] = cache.get(i);
-                    }
-                    features.put(e.getKey(), rows);
-                }
+                                .name().toLowerCase(Locale.ROOT), encodedHere)));
                 log.printf(Locale.ROOT, "features %s: %d images, %s%n", e.getKey().name().toLowerCase(Locale.ROOT),
                         ids.size(), encodedHere[0] == 0 ? "reused the cache in " + dir : "encoded " + encodedHere[0]
                                 + " into " + dir);
@@ -272,6 +268,29 @@ public final class Flickr8kRecipe {
             log.println("train: saved " + model);
             return new Result(scores, test.size(), trained.trainSeconds(), trained.history().size(),
                     trained.bestEpoch(), encoded, model);
+        }
+    }
+
+    /** Builds (or resumes, or reuses) one split's cache and copies its rows out. */
+    private static float[][] cachedFeatures(Path dir, CacheKey key, List<String> ids,
+            java.util.function.Function<String, java.awt.image.BufferedImage> loader, BlockEncoder encoder,
+            int batchSize, Progress progress) {
+        FeatureCache cache;
+        try {
+            cache = FeatureCache.build(dir, key, ids, loader, encoder, batchSize, progress);
+        } catch (CaptionerException e) {
+            if (e.getMessage() != null && e.getMessage().contains("stale feature cache")) {
+                throw new CaptionerException(e.getMessage() + "; the usable images changed since it was built:"
+                        + " delete " + dir + " to encode them again", e);
+            }
+            throw e;
+        }
+        try (cache) {
+            float[][] rows = new float[cache.size()][];
+            for (int i = 0; i < rows.length; i++) {
+                rows[i] = cache.get(i);
+            }
+            return rows;
         }
     }
 

@@ -84,7 +84,7 @@ class TrainCommandTest {
         Path out = dir.resolve("run");
         CliRun first = train(args(dataset, out, "--encoder", "small-cnn"));
         assertThat(first.exitCode()).as(first.err()).isEqualTo(CaptionerCli.EXIT_OK);
-        Path trainFeatures = out.resolve("features").resolve("train").resolve("features.f32");
+        Path trainFeatures = featureFile(out, "train");
         byte[] before = Files.readAllBytes(trainFeatures);
         long modified = Files.getLastModifiedTime(trainFeatures).toMillis();
 
@@ -118,7 +118,7 @@ class TrainCommandTest {
         assertThat(json.get("test_images").getAsInt()).isEqualTo(DATASET.testImages());
         assertThat(json.get("encoded_images").getAsInt()).isEqualTo(DATASET.images());
         assertThat(run.err()).contains("encoded " + DATASET.trainImages() + " into");
-        assertThat(Files.size(out.resolve("features").resolve("test").resolve("features.f32")))
+        assertThat(Files.size(featureFile(out, "test")))
                 .isEqualTo((long) DATASET.testImages() * 2048 * 4);
         String manifest = Files.readString(out.resolve("model").resolve("manifest.json"));
         assertThat(manifest).contains("resnet50", weights.toAbsolutePath().toString());
@@ -153,6 +153,21 @@ class TrainCommandTest {
         assertThat(run.exitCode()).isEqualTo(CaptionerCli.EXIT_RUNTIME);
         assertThat(run.err()).contains(Flickr8kReader.DEV_FILE);
         assertThat(out.resolve("model")).doesNotExist();
+    }
+
+    @Test
+    void changedImagesAreRefusedByTheStaleCacheNamingTheDirectoryToDelete(@TempDir Path dir) throws IOException {
+        Path dataset = dir.resolve("flickr8k");
+        DATASET.generate(dataset);
+        Path out = dir.resolve("run");
+        assertThat(train(args(dataset, out, "--encoder", "small-cnn")).exitCode()).isEqualTo(CaptionerCli.EXIT_OK);
+        String firstTrain = Files.readAllLines(dataset.resolve(Flickr8kReader.TRAIN_FILE)).get(0).strip();
+        Files.delete(dataset.resolve(SyntheticDataset.IMAGES_DIR).resolve(firstTrain));
+
+        CliRun run = train(args(dataset, out, "--encoder", "small-cnn"));
+
+        assertThat(run.exitCode()).isEqualTo(CaptionerCli.EXIT_RUNTIME);
+        assertThat(run.err()).contains("stale feature cache", "delete " + featureFile(out, "train").getParent());
     }
 
     @Test
@@ -191,6 +206,16 @@ class TrainCommandTest {
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("export timed out").isTrue();
         assertThat(p.exitValue()).as(output).isZero();
+    }
+
+    /** Finds the one feature cache file of a split under OUT/features/ENCODER-DIGEST/SPLIT. */
+    private static Path featureFile(Path out, String split) throws IOException {
+        try (Stream<Path> keys = Files.list(out.resolve("features"))) {
+            List<Path> files = keys.map(k -> k.resolve(split).resolve("features.f32")).filter(Files::isRegularFile)
+                    .toList();
+            assertThat(files).hasSize(1);
+            return files.get(0);
+        }
     }
 
     private static void deleteRecursively(Path dir) throws IOException {
