@@ -31,7 +31,7 @@ final class QuickstartCommand implements Callable<Integer> {
 
     @Spec private CommandSpec spec;
 
-    @Option(names = "--out", defaultValue = "quickstart-out", paramLabel = "DIR",
+    @Option(names = "--out", defaultValue = ServeCommand.QUICKSTART_OUT, paramLabel = "DIR",
             description = "Directory for dataset/, training/ and model/ (default: ${DEFAULT-VALUE}).")
     private Path out;
 

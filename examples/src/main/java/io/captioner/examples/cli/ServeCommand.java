@@ -3,6 +3,8 @@ package io.captioner.examples.cli;
 import io.captioner.Captioner;
 import io.captioner.CaptionerException;
 import io.captioner.examples.server.CaptionServer;
+import io.captioner.models.train.Quickstart;
+import io.captioner.models.train.QuickstartOptions;
 import io.captioner.examples.server.ServerConfig;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -47,8 +49,11 @@ final class ServeCommand implements Callable<Integer> {
      */
     static Function<Path, Captioner> loader = ServeCommand::loadModel;
 
+    /** Where the quickstart writes by default, relative to the working directory. */
+    static final String QUICKSTART_OUT = "quickstart-out";
+
     /** Finds the model used when {@code --model} is absent; tests replace it. */
-    static Supplier<Optional<Path>> defaultModel = ServeCommand::quickstartModel;
+    static Supplier<Optional<Path>> defaultModel = () -> quickstartModel(Path.of(QUICKSTART_OUT));
 
     /** Called with the running server once it listens; tests use it to talk to and stop it. */
     static Consumer<CaptionServer> onStarted = server -> { };
@@ -56,7 +61,7 @@ final class ServeCommand implements Callable<Integer> {
     @Spec private CommandSpec spec;
 
     @Option(names = "--model", paramLabel = "M",
-            description = "Model file to serve (default: the quickstart's model).")
+            description = "Model artifact to serve (default: quickstart-out/model, trained first if absent).")
     private Path model;
 
     @Option(names = "--host", defaultValue = ServerConfig.DEFAULT_HOST, paramLabel = "HOST",
@@ -105,7 +110,7 @@ final class ServeCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
 
         Path modelPath = model != null ? model : defaultModel.get().orElseThrow(() -> new CaptionerException(
-                "no --model given and no quickstart model is available yet; pass --model FILE"));
+                "no --model given and no quickstart model is available; pass --model FILE"));
         if (!Files.exists(modelPath)) {
             throw new CaptionerException("--model " + modelPath + ": no such file");
         }
@@ -173,12 +178,19 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     /**
-     * Returns the quickstart's model file when it exists. PLUG-IN POINT: return the quickstart
-     * model's path (training it first if absent) once the quickstart command exists.
+     * Returns the quickstart's model ({@code quickstart-out/model} by default), running the
+     * quickstart first when it is absent (about five minutes on two CPU cores).
      *
-     * @return the model file, or empty
+     * @param out the quickstart's output directory
+     * @return the model artifact
      */
-    static Optional<Path> quickstartModel() {
-        return Optional.empty();
+    static Optional<Path> quickstartModel(Path out) {
+        Path model = out.resolve(Quickstart.MODEL_DIR);
+        if (!Files.isDirectory(model)) {
+            System.err.println("No --model given and no quickstart model at " + model
+                    + "; training it first (captioner quickstart --out " + out + ")");
+            Quickstart.run(QuickstartOptions.builder().setOutDir(out).build(), System.err);
+        }
+        return Optional.of(model);
     }
 }

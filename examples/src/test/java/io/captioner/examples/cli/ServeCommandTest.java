@@ -111,6 +111,16 @@ class ServeCommandTest {
     }
 
     @Test
+    void withoutModelAnExistingQuickstartModelIsServedWithoutRetraining(@TempDir Path dir) {
+        SyntheticDataset data = SyntheticDataset.builder().optImages(10).optImageSize(64).build();
+        Path model = TinyModel.save(dir.resolve("model"), data);
+        long before = model.toFile().lastModified();
+
+        assertThat(ServeCommand.quickstartModel(dir)).contains(model);
+        assertThat(model.toFile().lastModified()).isEqualTo(before);
+    }
+
+    @Test
     void badLimitsAreUsageErrors(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("m.captioner"), "x");
         for (String[] args : List.of(
