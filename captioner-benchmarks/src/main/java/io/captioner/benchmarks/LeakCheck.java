@@ -1,0 +1,74 @@
+package io.captioner.benchmarks;
+
+import ai.djl.Device;
+import com.google.gson.JsonObject;
+import java.util.function.Consumer;
+
+/**
+ * Repeats decoding many times and compares live NDArrays and RSS after a warm-up round with the
+ * figures after many more rounds: flat figures mean no native memory grows per call.
+ */
+public final class LeakCheck {
+
+    private LeakCheck() {}
+
+    /**
+     * The figures of one leak check.
+     *
+     * @param workload what was repeated
+     * @param rounds how many calls were made after the warm-up round
+     * @param arraysAfterWarmup live NDArrays after the warm-up round
+     * @param arraysAfter live NDArrays after all rounds
+     * @param rssAfterWarmupKiB VmRSS after the warm-up round
+     * @param rssAfterKiB VmRSS after all rounds
+     */
+    public record Result(String workload, int rounds, long arraysAfterWarmup, long arraysAfter,
+            long rssAfterWarmupKiB, long rssAfterKiB) {
+
+        /**
+         * Returns the figures as a JSON object.
+         *
+         * @return the JSON
+         */
+        public JsonObject json() {
+            JsonObject o = new JsonObject();
+            o.addProperty("workload", workload);
+            o.addProperty("rounds", rounds);
+            o.addProperty("liveNDArraysAfterWarmup", arraysAfterWarmup);
+            o.addProperty("liveNDArraysAfter", arraysAfter);
+            o.addProperty("rssAfterWarmupKiB", rssAfterWarmupKiB);
+            o.addProperty("rssAfterKiB", rssAfterKiB);
+            return o;
+        }
+    }
+
+    /**
+     * Runs the check: a warm-up round of 20 calls, then 100 calls, of beam-3 decoding of 4
+     * images with the project's decoder and search when present, else the naive loop.
+     *
+     * @param log where progress goes
+     * @return the figures
+     */
+    public static Result run(Consumer<String> log) {
+        float[][] features = Workloads.features(4, ModelShape.FLICKR8K.featureSize(), 3);
+        try (NaiveDecoder naive = new NaiveDecoder(ModelShape.FLICKR8K, Device.cpu(), 1)) {
+            Runnable call = () -> naive.beam(features, 3, Workloads.STEPS);
+            return repeat("naive loop, flickr8k, beam 3, batch 4", call, log);
+        }
+    }
+
+    static Result repeat(String workload, Runnable call, Consumer<String> log) {
+        for (int i = 0; i < 20; i++) {
+            call.run();
+        }
+        long arrays0 = NativeMemory.liveNDArrays();
+        long rss0 = NativeMemory.rssKiB();
+        int rounds = 100;
+        for (int i = 0; i < rounds; i++) {
+            call.run();
+        }
+        Result r = new Result(workload, rounds, arrays0, NativeMemory.liveNDArrays(), rss0, NativeMemory.rssKiB());
+        log.accept("leak check: " + r);
+        return r;
+    }
+}
