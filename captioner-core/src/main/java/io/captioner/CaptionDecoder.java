@@ -63,6 +63,10 @@ public interface CaptionDecoder extends AutoCloseable {
     /**
      * The result of one decoding step.
      *
+     * <p>Both belong to the caller: the decoder must return fresh arrays (one per row, not shared
+     * with other rows or later steps), because searches overwrite forbidden tokens with negative
+     * infinity in place.
+     *
      * @param logProbs natural-log probabilities of the next token, shape [B][V]
      * @param state the state after the step, owned (and closed) by the caller
      */

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
         description = "Writes an English sentence for an image, and trains and evaluates the models that do.",
         subcommands = {
             VocabCommand.class,
+            FeaturesCommand.class,
             ScoreCommand.class,
         })
 public final class CaptionerCli implements Runnable {

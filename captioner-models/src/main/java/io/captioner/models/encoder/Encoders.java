@@ -1,0 +1,143 @@
+package io.captioner.models.encoder;
+
+import ai.djl.Model;
+import ai.djl.MalformedModelException;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import io.captioner.CaptionerException;
+import io.captioner.models.image.Preprocessing;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Creates {@link BlockEncoder}s from the supported weight sources, all offline.
+ *
+ * <ul>
+ *   <li>{@link #torchvision}: VGG-16 or ResNet-50 from a {@code .npz} written by
+ *       {@code scripts/export_torchvision.py} (ImageNet or seeded random weights);
+ *   <li>{@link #torchScript}: any traced/scripted module that maps {@code [N, 3, S, S]} to
+ *       {@code [N, D]}, e.g. {@code export_torchvision.py --torchscript}'s penultimate-feature
+ *       extractor;
+ *   <li>{@link #smallCnn}: the small trainable CNN, randomly initialised;
+ *   <li>the library's own saved parameters: {@link BlockEncoder#saveParameters} after training or
+ *       fine-tuning, {@link BlockEncoder#loadParameters} into an encoder of the same architecture.
+ * </ul>
+ *
+ * <p>DJL's PyTorch model zoo ResNet-50 is not offered: that artifact is a traced classifier (1000
+ * logits) whose penultimate layer cannot be reached from Java, and this library never downloads.
+ * Export ImageNet weights once with the script instead (as {@code .npz}, or as a traced feature
+ * extractor with {@code --torchscript}). The PyTorch engine is used throughout.
+ */
+public final class Encoders {
+
+    private Encoders() {}
+
+    /**
+     * Loads torchvision's VGG-16 or ResNet-50 with weights from a {@code .npz} file.
+     *
+     * @param arch the architecture
+     * @param weights the {@code .npz} with torchvision {@code state_dict} keys
+     * @param options batch size and trainability
+     * @return the encoder (name {@code vgg16}/{@code resnet50}, ImageNet preprocessing); caller closes it
+     * @throws CaptionerException if the file is missing, unreadable or does not fit the architecture
+     */
+    public static BlockEncoder torchvision(TorchvisionArch arch, Path weights, EncoderOptions options) {
+        if (!Files.isRegularFile(weights)) {
+            throw new CaptionerException(weights + ": weights file not found (create one with"
+                    + " scripts/export_torchvision.py --arch " + arch.id() + " --out " + weights + ")");
+        }
+        NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
+        try {
+            TorchvisionNetwork net = TorchvisionNetwork.create(arch);
+            net.initialize(manager);
+            WeightsLoader.load(weights, net.parameters());
+            BlockEncoder.setTrainable(net.block(), options.trainable());
+            return new BlockEncoder(arch.id(), arch.featureSize(), net.block(), manager,
+                    Preprocessing.imagenet(), options, null);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Creates the small trainable CNN with random weights (DJL's default initialisers; fix the
+     * engine's random seed first for reproducibility).
+     *
+     * @param inputSize the square input side in pixels, 32 to 256 and a multiple of 8 (64 to 128 usual)
+     * @param featureSize D, the channels of the last convolution
+     * @param baseChannels channels of the first convolution (doubled twice)
+     * @param options batch size and trainability
+     * @return the encoder (name {@code small-cnn}, resize = crop = inputSize, ImageNet mean/std)
+     * @throws IllegalArgumentException on an invalid size
+     */
+    public static BlockEncoder smallCnn(int inputSize, int featureSize, int baseChannels, EncoderOptions options) {
+        if (inputSize < 32 || inputSize > 256 || inputSize % 8 != 0) {
+            throw new IllegalArgumentException("inputSize must be a multiple of 8 in [32, 256], got " + inputSize);
+        }
+        if (featureSize <= 0 || baseChannels <= 0) {
+            throw new IllegalArgumentException("featureSize and baseChannels must be positive, got "
+                    + featureSize + ", " + baseChannels);
+        }
+        NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
+        Block block = new SmallCnnBlock(baseChannels, featureSize);
+        block.initialize(manager, DataType.FLOAT32, new Shape(1, 3, inputSize, inputSize));
+        BlockEncoder.setTrainable(block, options.trainable());
+        Preprocessing im = Preprocessing.imagenet();
+        return new BlockEncoder("small-cnn", featureSize, block, manager,
+                new Preprocessing(inputSize, inputSize, im.mean(), im.std()), options, null);
+    }
+
+    /**
+     * Loads a TorchScript module ({@code torch.jit.trace}/{@code script} output) as an encoder; D is
+     * found by running one image-sized input through it.
+     *
+     * @param file the {@code .pt} file
+     * @param name the encoder's name (part of a feature cache key)
+     * @param preprocessing the transform the module expects
+     * @param options batch size (trainability is ignored: TorchScript modules run frozen)
+     * @return the encoder; caller closes it
+     * @throws CaptionerException if the file is missing or not loadable, or its output is not
+     *     {@code [N, D]}
+     */
+    public static BlockEncoder torchScript(Path file, String name, Preprocessing preprocessing,
+            EncoderOptions options) {
+        if (!Files.isRegularFile(file)) {
+            throw new CaptionerException(file + ": TorchScript file not found");
+        }
+        Model model = Model.newInstance(name, "PyTorch");
+        try {
+            model.load(file);
+            Block block = model.getBlock();
+            NDManager manager = model.getNDManager().newSubManager();
+            int side = preprocessing.crop();
+            int d;
+            try (NDManager probe = manager.newSubManager()) {
+                NDList out = block.forward(new ParameterStore(probe, false),
+                        new NDList(probe.zeros(new Shape(1, 3, side, side))), false);
+                Shape s = out.get(0).getShape();
+                if (s.dimension() != 2 || s.get(0) != 1) {
+                    throw new CaptionerException(file + ": TorchScript output must be [N, D], found " + s
+                            + " for input [1, 3, " + side + ", " + side + "]");
+                }
+                d = (int) s.get(1);
+            }
+            return new BlockEncoder(name, d, block, manager, preprocessing, options, model);
+        } catch (IOException | MalformedModelException e) {
+            model.close();
+            throw new CaptionerException(file + ": cannot load TorchScript module: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            model.close();
+            if (e instanceof CaptionerException) {
+                throw e;
+            }
+            throw new CaptionerException(file + ": cannot run TorchScript module: " + e.getMessage(), e);
+        }
+    }
+}
