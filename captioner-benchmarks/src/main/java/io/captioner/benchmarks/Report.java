@@ -28,7 +28,7 @@ final class Report {
     private final double peakGemm;
     private final List<RunResult> results;
     private final List<JsonObject> memory;
-    private final LeakCheck.Result leak;
+    private final List<LeakCheck.Result> leak;
     private final JsonArray notes;
     private final String gpuSkip;
     final List<DecodingRow> decoding = new ArrayList<>();
@@ -38,7 +38,7 @@ final class Report {
     final List<Target> targets = new ArrayList<>();
 
     Report(String mode, Instant started, Instant finished, Map<String, Suite.RooflineFigures> roofline,
-            double peakGemm, List<RunResult> results, List<JsonObject> memory, LeakCheck.Result leak,
+            double peakGemm, List<RunResult> results, List<JsonObject> memory, List<LeakCheck.Result> leak,
             JsonArray notes, String gpuSkip) {
         this.mode = mode;
         this.started = started;
@@ -206,7 +206,7 @@ final class Report {
                         fmt("%.0f%% (%.2f of %.2f GFLOP/s)", 100 * f, e.gflops(), peakGemm / 1e9), f >= 0.4, ""));
             }
         }
-        if (leak != null) {
+        for (LeakCheck.Result leak : this.leak) {
             boolean arraysFlat = leak.arraysAfter() == leak.arraysAfterWarmup();
             long growth = leak.rssAfterKiB() - leak.rssAfterWarmupKiB();
             boolean rssFlat = growth < 0.02 * leak.rssAfterWarmupKiB();
@@ -333,9 +333,9 @@ final class Report {
         JsonArray mem = new JsonArray();
         memory.forEach(mem::add);
         root.add("memory", mem);
-        if (leak != null) {
-            root.add("leakCheck", leak.json());
-        }
+        JsonArray leaks = new JsonArray();
+        leak.forEach(l -> leaks.add(l.json()));
+        root.add("leakCheck", leaks);
         JsonArray t = new JsonArray();
         for (Target x : targets) {
             JsonObject o = new JsonObject();

@@ -132,7 +132,7 @@ public final class Suite {
             runGroup(group, devices);
             sampleMemory("after " + group);
         }
-        LeakCheck.Result leak = LeakCheck.run(log -> log(log));
+        List<LeakCheck.Result> leak = LeakCheck.run(Suite::log);
         sampleMemory("end");
         Instant finished = Instant.now();
         Report report = new Report(mode, started, finished, roofline, peakGemm, results, memory, leak, notes,
