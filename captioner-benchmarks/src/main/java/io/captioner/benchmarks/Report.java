@@ -56,7 +56,8 @@ final class Report {
 
     /** One decoding configuration: project, naive and roofline time per step. */
     record DecodingRow(String model, String search, int batch, String device, int rows,
-            Double projectMs, Double projectError, Double naiveMs, Double naiveError, double rooflineStepUs,
+            Double projectMs, Double projectError, Double naiveMs, Double naiveError, Double fusedMs,
+            Double fusedError, double rooflineStepUs,
             double bandwidthBoundUs, double gemmBoundUs, double gemmRate, double stepFlops) {
 
         Double projectStepUs() {
@@ -65,6 +66,10 @@ final class Report {
 
         Double naiveStepUs() {
             return naiveMs == null ? null : naiveMs * 1000 / Workloads.STEPS;
+        }
+
+        Double fusedStepUs() {
+            return fusedMs == null ? null : fusedMs * 1000 / Workloads.STEPS;
         }
 
         Double achievedGemmFraction() {
@@ -132,11 +137,12 @@ final class Report {
                             "batch", Integer.toString(batch), "device", "cpu");
                     RunResult project = find("ProjectDecodingBenchmark", p);
                     RunResult naive = find("NaiveDecodingBenchmark", p);
+                    RunResult fused = find("FusedDecodingBenchmark", p);
                     double gemmRate = fig.gemm().get(rows).flopsPerSecond();
                     double bw = shape.stepWeightBytes() / fig.bandwidth() * 1e6;
                     double gemm = shape.stepFlops(rows) / gemmRate * 1e6;
                     decoding.add(new DecodingRow(shape.name(), search, batch, "cpu", rows, score(project),
-                            error(project), score(naive), error(naive), Math.max(bw, gemm), bw, gemm, gemmRate,
+                            error(project), score(naive), error(naive), score(fused), error(fused), Math.max(bw, gemm), bw, gemm, gemmRate,
                             shape.stepFlops(rows)));
                 }
             }
@@ -242,6 +248,7 @@ final class Report {
         machine.addProperty("engine", ai.djl.engine.Engine.getInstance().getEngineName() + " "
                 + ai.djl.engine.Engine.getInstance().getVersion());
         machine.addProperty("torchThreads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
+        machine.addProperty("ompWaitPolicy", String.valueOf(System.getenv("OMP_WAIT_POLICY")));
         machine.addProperty("gpuCount", Devices.gpuCount());
         if (gpuSkip != null) {
             machine.addProperty("gpuSkipped", gpuSkip);
@@ -288,6 +295,11 @@ final class Report {
                 o.addProperty("naiveMsPerDecode", r.naiveMs);
                 o.addProperty("naiveMsError", r.naiveError);
                 o.addProperty("naiveUsPerStep", r.naiveStepUs());
+            }
+            if (r.fusedMs != null) {
+                o.addProperty("fusedExperimentMsPerDecode", r.fusedMs);
+                o.addProperty("fusedExperimentMsError", r.fusedError);
+                o.addProperty("fusedExperimentUsPerStep", r.fusedStepUs());
             }
             o.addProperty("rooflineUsPerStep", r.rooflineStepUs);
             o.addProperty("rooflineBandwidthBoundUs", r.bandwidthBoundUs);
@@ -355,10 +367,11 @@ final class Report {
     String markdown() {
         StringBuilder md = new StringBuilder();
         md.append("# captioner-benchmarks results (").append(mode).append(" mode)\n\n");
-        md.append(fmt("Run %s to %s on %s, %d cores, %s; torch threads %s. GPU: %s.%n%n", started, finished,
+        md.append(fmt("Run %s to %s on %s, %d cores, %s; torch threads %s, OMP_WAIT_POLICY %s. GPU: %s.%n%n",
+                started, finished,
                 Machine.cpuModel(), Runtime.getRuntime().availableProcessors(),
                 ai.djl.engine.Engine.getInstance().getEngineName() + " " + ai.djl.engine.Engine.getInstance().getVersion(),
-                System.getProperty("ai.djl.pytorch.num_threads", "default"),
+                System.getProperty("ai.djl.pytorch.num_threads", "default"), System.getenv("OMP_WAIT_POLICY"),
                 gpuSkip == null ? Devices.gpuCount() + " device(s)" : "skipped (no CUDA device)"));
         md.append("## Roofline\n\n| model | step weights | NDArray sum | direct buffer 1 thread | direct buffer all threads |"
                 + " GEMM rows=1 | GEMM rows=64 | GEMM rows=192 |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -370,11 +383,13 @@ final class Report {
         }
         md.append(fmt("%nPeak GEMM rate (best of large products): %.2f GFLOP/s.%n%n", peakGemm / 1e9));
         md.append("## Decoding, time per step (16 steps per decode, cpu)\n\n"
-                + "| model | search | batch | rows | project µs/step | naive µs/step | roofline µs/step | project/roofline |"
-                + " naive/project | GEMM share |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| model | search | batch | rows | project µs/step | naive µs/step | fused-step experiment µs/step |"
+                + " roofline µs/step | project/roofline | naive/project | GEMM share |\n"
+                + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (DecodingRow r : decoding) {
-            md.append(fmt("| %s | %s | %d | %d | %s | %s | %.1f | %s | %s | %s |%n", r.model, r.search, r.batch, r.rows,
-                    opt("%.1f", r.projectStepUs()), opt("%.1f", r.naiveStepUs()), r.rooflineStepUs,
+            md.append(fmt("| %s | %s | %d | %d | %s | %s | %s | %.1f | %s | %s | %s |%n", r.model, r.search, r.batch,
+                    r.rows, opt("%.1f", r.projectStepUs()), opt("%.1f", r.naiveStepUs()), opt("%.1f", r.fusedStepUs()),
+                    r.rooflineStepUs,
                     r.projectMs == null ? "–" : fmt("%.2f", r.projectStepUs() / r.rooflineStepUs),
                     r.projectMs == null || r.naiveMs == null ? "–" : fmt("%.2f", r.naiveMs / r.projectMs),
                     r.projectMs == null ? "–" : fmt("%.0f%%", 100 * r.achievedGemmFraction())));

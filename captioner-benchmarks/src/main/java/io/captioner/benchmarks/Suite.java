@@ -128,7 +128,7 @@ public final class Suite {
             notes.add(gpuSkip);
         }
         for (String group : List.of("NaiveDecodingBenchmark", "ProjectDecodingBenchmark",
-                "EncoderBenchmark", "EndToEndBenchmark")) {
+                "FusedDecodingBenchmark", "EncoderBenchmark", "EndToEndBenchmark")) {
             runGroup(group, devices);
             sampleMemory("after " + group);
         }
