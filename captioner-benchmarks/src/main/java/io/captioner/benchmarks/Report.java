@@ -36,6 +36,11 @@ final class Report {
     Double endToEndMs;
     Double endToEndError;
     final List<Target> targets = new ArrayList<>();
+    private final Map<String, Double> bestMs = new java.util.HashMap<>();
+
+    private static String key(String impl, String model, String search, int batch) {
+        return impl + "/" + model + "/" + search + "/" + batch;
+    }
 
     Report(String mode, Instant started, Instant finished, Map<String, Suite.RooflineFigures> roofline,
             double peakGemm, List<RunResult> results, List<JsonObject> memory, List<LeakCheck.Result> leak,
@@ -119,6 +124,20 @@ final class Report {
         return r == null ? null : r.getPrimaryResult().getScore();
     }
 
+    /** The fastest measurement iteration, less disturbed by other work than the mean. */
+    private static Double best(RunResult r) {
+        if (r == null) {
+            return null;
+        }
+        double best = Double.MAX_VALUE;
+        for (var br : r.getBenchmarkResults()) {
+            for (var ir : br.getIterationResults()) {
+                best = Math.min(best, ir.getPrimaryResult().getScore());
+            }
+        }
+        return best == Double.MAX_VALUE ? null : best;
+    }
+
     private static Double error(RunResult r) {
         if (r == null) {
             return null;
@@ -138,6 +157,9 @@ final class Report {
                     RunResult project = find("ProjectDecodingBenchmark", p);
                     RunResult naive = find("NaiveDecodingBenchmark", p);
                     RunResult fused = find("FusedDecodingBenchmark", p);
+                    bestMs.put(key("project", shape.name(), search, batch), best(project));
+                    bestMs.put(key("naive", shape.name(), search, batch), best(naive));
+                    bestMs.put(key("fused", shape.name(), search, batch), best(fused));
                     double gemmRate = fig.gemm().get(rows).flopsPerSecond();
                     double bw = shape.stepWeightBytes() / fig.bandwidth() * 1e6;
                     double gemm = shape.stepFlops(rows) / gemmRate * 1e6;
@@ -290,6 +312,12 @@ final class Report {
                 o.addProperty("projectMsPerDecode", r.projectMs);
                 o.addProperty("projectMsError", r.projectError);
                 o.addProperty("projectUsPerStep", r.projectStepUs());
+            }
+            for (String impl : new String[] {"project", "naive", "fused"}) {
+                Double b = bestMs.get(key(impl, r.model, r.search, r.batch));
+                if (b != null) {
+                    o.addProperty(impl + (impl.equals("fused") ? "Experiment" : "") + "BestIterationMs", b);
+                }
             }
             if (r.naiveMs != null) {
                 o.addProperty("naiveMsPerDecode", r.naiveMs);
