@@ -1,9 +1,12 @@
 package io.captioner;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.ServiceLoader;
 
 /**
  * Writes an English sentence for an image: the entry point of the SDK.
@@ -14,8 +17,36 @@ import java.util.List;
  * whether one instance may be shared between threads.
  *
  * <p>Unreadable or corrupt images raise {@link CaptionerException} naming the input.
+ *
+ * <p>{@link #load(Path)} opens a saved model artifact through whichever {@link CaptionerProvider}
+ * is on the class path (captioner-models registers one), so this module stays engine-neutral.
  */
 public interface Captioner extends AutoCloseable {
+
+    /**
+     * Opens a saved model artifact (a directory or a {@code .zip} with a {@code manifest.json}) with
+     * the first {@link CaptionerProvider} found by {@link ServiceLoader} that accepts it.
+     *
+     * @param artifact the artifact directory or zip file
+     * @return a ready captioner; the caller closes it
+     * @throws CaptionerException if no provider is on the class path, none accepts the path, or the
+     *     artifact is missing, corrupt or incompatible (the message names the file and the problem)
+     */
+    static Captioner load(Path artifact) {
+        List<String> seen = new ArrayList<>();
+        for (CaptionerProvider provider : ServiceLoader.load(CaptionerProvider.class)) {
+            seen.add(provider.name());
+            if (provider.accepts(artifact)) {
+                return provider.load(artifact);
+            }
+        }
+        if (seen.isEmpty()) {
+            throw new CaptionerException(artifact + ": no captioner implementation on the class path"
+                    + " (add the captioner-models module)");
+        }
+        throw new CaptionerException(artifact + ": not a model artifact any provider accepts (providers "
+                + seen + "; expected a directory or .zip holding manifest.json)");
+    }
 
     /**
      * Captions an image file with the captioner's default decoding options.
@@ -34,6 +65,17 @@ public interface Captioner extends AutoCloseable {
      * @throws CaptionerException if the bytes are not a supported image
      */
     Caption caption(InputStream image);
+
+    /**
+     * Captions an encoded image held in memory (an upload, for example).
+     *
+     * @param image the encoded image file's bytes
+     * @return the caption
+     * @throws CaptionerException if the bytes are not a supported image
+     */
+    default Caption caption(byte[] image) {
+        return caption(new ByteArrayInputStream(image));
+    }
 
     /**
      * Captions a decoded image.
@@ -59,6 +101,21 @@ public interface Captioner extends AutoCloseable {
      * @return one caption per image, in the same order
      */
     List<Caption> captionAll(List<BufferedImage> images);
+
+    /**
+     * Captions several decoded images as one batch with explicit decoding options.
+     *
+     * @param images the images
+     * @param options how to choose the words
+     * @return one caption per image, in the same order
+     */
+    default List<Caption> captionAll(List<BufferedImage> images, DecodingOptions options) {
+        List<Caption> out = new ArrayList<>(images.size());
+        for (BufferedImage image : images) {
+            out.add(caption(image, options));
+        }
+        return out;
+    }
 
     /**
      * Captions several image files as one batch.

@@ -58,7 +58,7 @@ class BleuNltkCrossCheckTest {
     @BeforeAll
     static void findPythonWithNltk() throws Exception {
         try {
-            Process p = new ProcessBuilder("python3", "-c", "import nltk").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(io.captioner.testing.Python.command(), "-c", "import nltk").redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 nltkMissing = "python3 cannot import nltk (install Debian python3-nltk): " + out.strip();
@@ -207,7 +207,7 @@ class BleuNltkCrossCheckTest {
         Path input = Files.createTempFile(tmp, "bleu-input", ".tsv");
         Files.writeString(input, tsv, StandardCharsets.UTF_8);
         Path err = Files.createTempFile(tmp, "nltk", ".err");
-        Process p = new ProcessBuilder("python3", script.toString(), input.toString())
+        Process p = new ProcessBuilder(io.captioner.testing.Python.command(), script.toString(), input.toString())
                 .redirectError(err.toFile()).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("NLTK script finished").isTrue();

@@ -8,6 +8,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
 import ai.djl.training.ParameterStore;
 import io.captioner.CaptionerException;
 import io.captioner.models.image.Preprocessing;
@@ -29,10 +32,13 @@ import java.nio.file.Path;
  *       fine-tuning, {@link BlockEncoder#loadParameters} into an encoder of the same architecture.
  * </ul>
  *
- * <p>DJL's PyTorch model zoo ResNet-50 is not offered: that artifact is a traced classifier (1000
- * logits) whose penultimate layer cannot be reached from Java, and this library never downloads.
- * Export ImageNet weights once with the script instead (as {@code .npz}, or as a traced feature
- * extractor with {@code --torchscript}). The PyTorch engine is used throughout.
+ * <p>{@link #djlZooResNet50Classifier} loads DJL's PyTorch model zoo ResNet-50 when DJL may
+ * download ({@code -Dai.djl.offline=false}); offline it refuses without touching the network. That
+ * artifact is a traced ImageNet classifier, so its vector is the 1000 class logits, not the 2048
+ * values of the penultimate layer (a traced module exposes neither its pooling output nor its
+ * BatchNorm buffers to Java). For the seed's penultimate features export ImageNet weights once with
+ * the script instead (as {@code .npz}, or as a traced feature extractor with
+ * {@code --torchscript}). The PyTorch engine is used throughout.
  */
 public final class Encoders {
 
@@ -139,5 +145,43 @@ public final class Encoders {
             }
             throw new CaptionerException(file + ": cannot run TorchScript module: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Loads DJL's PyTorch model zoo ResNet-50 (ImageNet classifier) as an encoder whose vector is
+     * its 1000 class logits. Needs network access on first use; refused when
+     * {@code ai.djl.offline} is true (the project default), before any download is attempted.
+     *
+     * <p>Prefer {@link #torchvision} with {@code export_torchvision.py}'s ImageNet weights: it gives
+     * the 2048-value penultimate vector that the captioning literature uses.
+     *
+     * @param options batch size (the traced module always runs frozen)
+     * @return the encoder, named {@code resnet50-djl-zoo-logits}, D = 1000; caller closes it
+     * @throws CaptionerException if DJL is offline, or the model cannot be found or loaded
+     */
+    public static BlockEncoder djlZooResNet50Classifier(EncoderOptions options) {
+        if (Boolean.parseBoolean(System.getProperty("ai.djl.offline", "false"))) {
+            throw new CaptionerException("DJL model zoo ResNet-50 needs a download, but ai.djl.offline=true;"
+                    + " run with -Dai.djl.offline=false, or export weights with scripts/export_torchvision.py"
+                    + " and use Encoders.torchvision");
+        }
+        Criteria<NDList, NDList> criteria = Criteria.builder()
+                .setTypes(NDList.class, NDList.class)
+                .optGroupId("ai.djl.pytorch")
+                .optArtifactId("resnet")
+                .optFilter("layers", "50")
+                .optFilter("dataset", "imagenet")
+                .optEngine("PyTorch")
+                .build();
+        ZooModel<NDList, NDList> model;
+        try {
+            model = criteria.loadModel();
+        } catch (IOException | ModelNotFoundException | MalformedModelException e) {
+            throw new CaptionerException("DJL model zoo ResNet-50 (ai.djl.pytorch/resnet, layers=50, imagenet)"
+                    + " could not be loaded: " + e.getMessage(), e);
+        }
+        NDManager manager = model.getNDManager().newSubManager();
+        return new BlockEncoder("resnet50-djl-zoo-logits", 1000, model.getBlock(), manager,
+                Preprocessing.imagenet(), options, model);
     }
 }

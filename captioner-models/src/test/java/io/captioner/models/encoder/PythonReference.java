@@ -24,7 +24,7 @@ final class PythonReference {
     static synchronized void assumeTorchvision() {
         if (available == null) {
             try {
-                Result r = run(List.of("python3", "-c", "import torch, torchvision, numpy, PIL;"
+                Result r = run(List.of(io.captioner.testing.Python.command(), "-c", "import torch, torchvision, numpy, PIL;"
                         + "print(torch.__version__, torchvision.__version__)"), 120);
                 available = r.code == 0;
                 reason = available ? "" : "python3 cannot import torch/torchvision/numpy/PIL: " + r.output.trim();
@@ -62,7 +62,7 @@ final class PythonReference {
     /** Runs python3 with the arguments and fails the test with python's output if it exits non-zero. */
     static String python(Object... args) throws IOException {
         List<String> cmd = new ArrayList<>();
-        cmd.add("python3");
+        cmd.add(io.captioner.testing.Python.command());
         for (Object a : args) {
             cmd.add(a.toString());
         }

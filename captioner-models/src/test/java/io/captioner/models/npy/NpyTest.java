@@ -115,7 +115,7 @@ class NpyTest {
                 + "np.savez_compressed(d + '/b.npz', w=np.ones((3, 1), np.float32), n=np.array(7, np.int64))\n";
         Process p;
         try {
-            p = new ProcessBuilder("python3", "-c", script, dir.toString()).redirectErrorStream(true).start();
+            p = new ProcessBuilder(io.captioner.testing.Python.command(), "-c", script, dir.toString()).redirectErrorStream(true).start();
         } catch (IOException e) {
             assumeTrue(false, "python3 not available: " + e.getMessage());
             return;

@@ -24,6 +24,9 @@ import picocli.CommandLine.Command;
             VocabCommand.class,
             FeaturesCommand.class,
             ScoreCommand.class,
+            CaptionCommand.class,
+            EvaluateCommand.class,
+            ServeCommand.class,
         })
 public final class CaptionerCli implements Runnable {
 

@@ -94,6 +94,31 @@ public final class ScoreCommand implements Callable<Integer> {
                     results, hypotheses.size(), references.size(), split.label(), hypotheses.size());
         }
 
+        scoreAndReport(hypotheses, references, data, report, reportSamples,
+                "Caption evaluation: " + results.getFileName(),
+                "Results " + results + " scored against the " + split.label() + " split of " + dataset + ".",
+                out, err);
+        return CaptionerCli.EXIT_OK;
+    }
+
+    /**
+     * Scores hypotheses against references, prints the corpus scores as JSON and optionally writes
+     * the Markdown report; shared by {@code score} and {@code evaluate}.
+     *
+     * @param hypotheses image id to caption
+     * @param references image id to its reference captions
+     * @param data the dataset (for the report's image links)
+     * @param report the report file, or null for none
+     * @param reportSamples images shown in the report
+     * @param title the report's title
+     * @param description the report's description
+     * @param out where the JSON goes
+     * @param err where the report notice goes
+     * @return the evaluation
+     */
+    static EvaluationResult scoreAndReport(Map<String, String> hypotheses, Map<String, List<String>> references,
+            CaptionDataset data, Path report, int reportSamples, String title, String description,
+            PrintWriter out, PrintWriter err) {
         EvaluationResult result = CaptionEvaluator.evaluate(hypotheses, references);
         out.println(new GsonBuilder().setPrettyPrinting().create().toJson(result.summary()));
 
@@ -102,16 +127,15 @@ public final class ScoreCommand implements Callable<Integer> {
                     .setResult(result)
                     .setHypotheses(hypotheses)
                     .setReferences(references)
-                    .optTitle("Caption evaluation: " + results.getFileName())
-                    .optDescription("Results " + results + " scored against the " + split.label()
-                            + " split of " + dataset + ".")
+                    .optTitle(title)
+                    .optDescription(description)
                     .optSampleSize(reportSamples)
                     .optImageBase(imageLink(report, data.imageDir()))
                     .build()
                     .write(report);
             err.println("report written to " + report);
         }
-        return CaptionerCli.EXIT_OK;
+        return result;
     }
 
     /** A link to the image directory relative to the report, or an absolute URI if none exists. */

@@ -1,0 +1,358 @@
+package io.captioner.models.artifact;
+
+import io.captioner.CaptionerException;
+import io.captioner.DecodingOptions;
+import io.captioner.io.AtomicFiles;
+import io.captioner.models.decoder.DecoderConfig;
+import io.captioner.models.decoder.LstmCaptionDecoder;
+import io.captioner.models.decoder.ParameterFile;
+import io.captioner.models.encoder.BlockEncoder;
+import io.captioner.models.train.Trainer;
+import io.captioner.text.Vocabulary;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Saves a trained captioner as one artifact: a directory, or a {@code .zip} when the target name
+ * ends with {@code .zip}. See {@link Manifest} for the layout. Build with {@link #builder()}.
+ *
+ * <p>Files inside: {@code manifest.json}; {@code vocab.txt} (the core {@link Vocabulary} format);
+ * {@code decoder.params} ({@link LstmCaptionDecoder#save}'s format); {@code encoder.params} (the
+ * encoder's parameters as a captioner array file of kind {@value Trainer#ENCODER_KIND}, always
+ * for the small CNN, for torchvision networks only with {@link Builder#optSaveEncoderParameters});
+ * {@code encoder-base.npz} when torchvision weights are embedded; {@code serving.properties} so
+ * that DJL's {@code Criteria} can load the directory (see {@link io.captioner.models.djl}).
+ *
+ * <p>Everything is written into a temporary sibling of the target first and then moved into place
+ * (a zip by an atomic file rename; a directory by renaming the finished directory, replacing an
+ * existing one), so a crash never leaves a half-written artifact under the target name.
+ */
+public final class ArtifactWriter {
+
+    /** Name of the vocabulary file inside an artifact. */
+    public static final String VOCABULARY_FILE = "vocab.txt";
+    /** Name of the decoder parameter file inside an artifact. */
+    public static final String DECODER_FILE = "decoder.params";
+    /** Name of the encoder parameter file inside an artifact. */
+    public static final String ENCODER_FILE = "encoder.params";
+    /** Name of embedded torchvision weights inside an artifact. */
+    public static final String BASE_WEIGHTS_FILE = "encoder-base.npz";
+    /** Name of DJL's model properties file inside an artifact. */
+    public static final String SERVING_PROPERTIES = "serving.properties";
+
+    private final Builder b;
+
+    private ArtifactWriter(Builder b) {
+        this.b = b;
+    }
+
+    /**
+     * Creates a builder; {@code setEncoder}, {@code setDecoder} and {@code setVocabulary} are
+     * required.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Writes the artifact.
+     *
+     * @param target a directory path, or a file path ending in {@code .zip}; an existing artifact
+     *     there is replaced
+     * @return the manifest that was written
+     * @throws CaptionerException naming the target if writing fails
+     */
+    public Manifest write(Path target) {
+        Path abs = target.toAbsolutePath().normalize();
+        Path parent = abs.getParent();
+        Path tmp = null;
+        try {
+            Files.createDirectories(parent);
+            tmp = Files.createTempDirectory(parent, "." + abs.getFileName() + ".tmp-");
+            Manifest manifest = writeInto(tmp);
+            makeReadable(tmp);
+            if (abs.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".zip")) {
+                Path dir = tmp;
+                AtomicFiles.write(abs, out -> ArtifactFiles.zipDirectory(dir, out));
+            } else {
+                Path old = null;
+                if (Files.exists(abs)) {
+                    if (!Files.isDirectory(abs)) {
+                        throw new CaptionerException(abs + ": exists and is not a directory; will not replace it");
+                    }
+                    old = parent.resolve("." + abs.getFileName() + ".old-" + System.nanoTime());
+                    Files.move(abs, old, StandardCopyOption.ATOMIC_MOVE);
+                }
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
+                tmp = null;
+                ArtifactFiles.deleteRecursively(old);
+            }
+            return manifest;
+        } catch (IOException e) {
+            throw new CaptionerException(abs + ": cannot write model artifact: " + e.getMessage(), e);
+        } finally {
+            ArtifactFiles.deleteRecursively(tmp);
+        }
+    }
+
+    private Manifest writeInto(Path dir) throws IOException {
+        b.vocabulary.save(dir.resolve(VOCABULARY_FILE));
+        FileRef vocab = embedded(dir, VOCABULARY_FILE);
+        if (b.decoderFile != null) {
+            Files.copy(b.decoderFile, dir.resolve(DECODER_FILE));
+        } else {
+            b.decoder.save(dir.resolve(DECODER_FILE));
+        }
+        FileRef decoder = embedded(dir, DECODER_FILE);
+
+        EncoderSpec spec = b.spec;
+        boolean small = spec.architecture().equals(EncoderSpec.SMALL_CNN);
+        FileRef encoderParams = null;
+        if (b.encoderParametersFile != null) {
+            Files.copy(b.encoderParametersFile, dir.resolve(ENCODER_FILE));
+            encoderParams = embedded(dir, ENCODER_FILE);
+        } else if (small || b.saveEncoderParameters) {
+            Map<String, ParameterFile.Tensor> arrays = new LinkedHashMap<>();
+            ParameterFile.collect(b.encoder.block().getParameters(), "", arrays);
+            Map<String, String> meta = new LinkedHashMap<>();
+            meta.put("architecture", spec.architecture());
+            meta.put("featureSize", Integer.toString(spec.featureSize()));
+            new ParameterFile(Trainer.ENCODER_KIND, meta, arrays).write(dir.resolve(ENCODER_FILE));
+            encoderParams = embedded(dir, ENCODER_FILE);
+        }
+        FileRef base = null;
+        if (!small) {
+            Path weights = spec.baseWeights().toAbsolutePath().normalize();
+            if (!Files.isRegularFile(weights)) {
+                throw new CaptionerException(weights + ": encoder base weights not found");
+            }
+            if (b.embedBaseWeights) {
+                Files.copy(weights, dir.resolve(BASE_WEIGHTS_FILE));
+                base = embedded(dir, BASE_WEIGHTS_FILE);
+            } else {
+                base = new FileRef(weights.toString(), ArtifactFiles.sha256(weights), Files.size(weights), false);
+            }
+        }
+        Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, Versions.sdk(), Versions.djl(), Versions.pytorch(),
+                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), spec, encoderParams, base,
+                b.decoderConfig, decoder, b.vocabulary.size(), vocab, b.options, b.provenance);
+        Files.writeString(dir.resolve(Manifest.FILE_NAME), manifest.toJson(), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve(SERVING_PROPERTIES), String.join("\n",
+                "# Lets DJL's Criteria load this captioner artifact (see io.captioner.models.djl).",
+                "engine=PyTorch",
+                "blockFactory=io.captioner.models.djl.CaptionerBlockFactory",
+                "translatorFactory=io.captioner.models.djl.CaptionTranslatorFactory",
+                "option.hasParameter=false",
+                ""), StandardCharsets.UTF_8);
+        return manifest;
+    }
+
+    /** Temporary directories and files are private (700/600); a saved model is world-readable. */
+    private static void makeReadable(Path dir) throws IOException {
+        if (!Files.getFileStore(dir).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
+            return;
+        }
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            }
+        }
+    }
+
+    private static FileRef embedded(Path dir, String name) throws IOException {
+        Path f = dir.resolve(name);
+        return new FileRef(name, ArtifactFiles.sha256(f), Files.size(f), true);
+    }
+
+    /** Collects what an artifact holds; setters may be called in any order. */
+    public static final class Builder {
+        private BlockEncoder encoder;
+        private EncoderSpec spec;
+        private LstmCaptionDecoder decoder;
+        private Path decoderFile;
+        private DecoderConfig decoderConfig;
+        private Path encoderParametersFile;
+        private Vocabulary vocabulary;
+        private DecodingOptions options = DecodingOptions.defaults();
+        private Provenance provenance = Provenance.UNKNOWN;
+        private boolean embedBaseWeights;
+        private boolean saveEncoderParameters;
+
+        private Builder() {}
+
+        /**
+         * Sets the encoder and how to rebuild it (required); its current parameters are saved.
+         *
+         * @param encoder the encoder
+         * @param spec its description, e.g. {@link EncoderSpec#smallCnn(BlockEncoder)} or
+         *     {@link EncoderSpec#torchvision}
+         * @return this builder
+         */
+        public Builder setEncoder(BlockEncoder encoder, EncoderSpec spec) {
+            this.encoder = encoder;
+            this.spec = spec;
+            return this;
+        }
+
+        /**
+         * Sets the decoder (required); its current parameters are saved.
+         *
+         * @param decoder the decoder, e.g. {@code LstmCaptionDecoder.load(result.bestDecoder())}
+         * @return this builder
+         */
+        public Builder setDecoder(LstmCaptionDecoder decoder) {
+            this.decoder = decoder;
+            this.decoderFile = null;
+            return this;
+        }
+
+        /**
+         * Sets the decoder from a file saved by {@link LstmCaptionDecoder#save} (for example the
+         * trainer's {@code TrainingResult.bestDecoder()}); the file is validated and copied, no
+         * model is created. Replaces {@link #setDecoder(LstmCaptionDecoder)}.
+         *
+         * @param file the decoder file
+         * @return this builder
+         */
+        public Builder setDecoder(Path file) {
+            this.decoderFile = file;
+            this.decoder = null;
+            return this;
+        }
+
+        /**
+         * Saves these encoder parameters instead of the encoder's current ones: a captioner array
+         * file of kind {@value Trainer#ENCODER_KIND} such as the trainer's
+         * {@code TrainingResult.bestEncoder()}. Null means none (the default).
+         *
+         * @param file the parameter file, or null
+         * @return this builder
+         */
+        public Builder optEncoderParameters(Path file) {
+            this.encoderParametersFile = file;
+            return this;
+        }
+
+        /**
+         * Sets the vocabulary (required).
+         *
+         * @param vocabulary the vocabulary the decoder was trained with
+         * @return this builder
+         */
+        public Builder setVocabulary(Vocabulary vocabulary) {
+            this.vocabulary = vocabulary;
+            return this;
+        }
+
+        /**
+         * Sets the decoding options a loaded captioner uses by default (default: greedy, 20 tokens).
+         *
+         * @param options the options
+         * @return this builder
+         */
+        public Builder optDecodingOptions(DecodingOptions options) {
+            this.options = options;
+            return this;
+        }
+
+        /**
+         * Sets the training provenance (default {@link Provenance#UNKNOWN}).
+         *
+         * @param provenance the provenance
+         * @return this builder
+         */
+        public Builder optProvenance(Provenance provenance) {
+            this.provenance = provenance;
+            return this;
+        }
+
+        /**
+         * Copies torchvision {@code .npz} weights into the artifact instead of referencing them by
+         * absolute path and SHA-256 (default false: VGG-16's weights are about 530 MB).
+         *
+         * @param embed whether to embed
+         * @return this builder
+         */
+        public Builder optEmbedBaseWeights(boolean embed) {
+            this.embedBaseWeights = embed;
+            return this;
+        }
+
+        /**
+         * Saves a torchvision encoder's current parameters too, for a fine-tuned encoder (the small
+         * CNN's are always saved). Default false.
+         *
+         * @param save whether to save them
+         * @return this builder
+         */
+        public Builder optSaveEncoderParameters(boolean save) {
+            this.saveEncoderParameters = save;
+            return this;
+        }
+
+        /**
+         * Validates the parts.
+         *
+         * @return the writer
+         * @throws IllegalArgumentException if a part is missing or the sizes disagree
+         */
+        public ArtifactWriter build() {
+            if (encoder == null || spec == null) {
+                throw new IllegalArgumentException("encoder and its spec are required: call setEncoder");
+            }
+            if (decoder == null && decoderFile == null) {
+                throw new IllegalArgumentException("decoder is required: call setDecoder");
+            }
+            if (decoderFile != null) {
+                ParameterFile pf = ParameterFile.read(decoderFile, LstmCaptionDecoder.FILE_KIND);
+                decoderConfig = LstmCaptionDecoder.configFromMetadata(pf.metadata(), decoderFile);
+            } else {
+                decoderConfig = decoder.config();
+            }
+            if (encoderParametersFile != null) {
+                checkEncoderParameters(ParameterFile.read(encoderParametersFile, Trainer.ENCODER_KIND));
+            }
+            if (vocabulary == null) {
+                throw new IllegalArgumentException("vocabulary is required: call setVocabulary");
+            }
+            if (options == null || provenance == null) {
+                throw new IllegalArgumentException("decoding options and provenance must not be null");
+            }
+            if (!spec.architecture().equals(encoder.name()) || spec.featureSize() != encoder.featureSize()) {
+                throw new IllegalArgumentException("encoder spec " + spec.architecture() + " (D=" + spec.featureSize()
+                        + ") does not describe encoder " + encoder.name() + " (D=" + encoder.featureSize() + ")");
+            }
+            if (decoderConfig.featureSize() != encoder.featureSize()) {
+                throw new IllegalArgumentException("decoder expects " + decoderConfig.featureSize()
+                        + " features but the encoder gives " + encoder.featureSize());
+            }
+            if (decoderConfig.vocabularySize() != vocabulary.size()) {
+                throw new IllegalArgumentException("decoder scores " + decoderConfig.vocabularySize()
+                        + " tokens but the vocabulary has " + vocabulary.size());
+            }
+            return new ArtifactWriter(this);
+        }
+
+        private void checkEncoderParameters(ParameterFile pf) {
+            for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : encoder.block().getParameters()) {
+                ParameterFile.Tensor t = pf.arrays().get(p.getKey());
+                ai.djl.ndarray.types.Shape want = p.getValue().getArray().getShape();
+                if (t == null || !t.shape().equals(want)) {
+                    throw new CaptionerException(encoderParametersFile + ": parameter " + p.getKey() + " must have shape "
+                            + want + " to fit encoder " + encoder.name() + ", found "
+                            + (t == null ? "none" : t.shape().toString()));
+                }
+            }
+        }
+    }
+}

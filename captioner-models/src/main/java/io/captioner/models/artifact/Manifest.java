@@ -1,0 +1,383 @@
+package io.captioner.models.artifact;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+import io.captioner.CaptionerException;
+import io.captioner.DecodingOptions;
+import io.captioner.models.decoder.DecoderConfig;
+import io.captioner.models.decoder.ImageInjection;
+import io.captioner.models.image.Preprocessing;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The content of an artifact's {@code manifest.json}: versions, how to rebuild the encoder and
+ * decoder, the files holding their parameters and the vocabulary (each with its SHA-256), the
+ * default decoding options and the training provenance.
+ *
+ * <h2>JSON layout (format version 1)</h2>
+ *
+ * <pre>{@code
+ * { "format": "captioner-model", "formatVersion": 1,
+ *   "sdkVersion": "0.1.0", "djlVersion": "0.36.0", "pytorchVersion": "2.7.1", "created": "<ISO-8601>",
+ *   "encoder": { "architecture": "small-cnn" | "vgg16" | "resnet50", "featureSize": D,
+ *                "inputSize": S, "baseChannels": C,                    (small-cnn only)
+ *                "preprocessing": { "resize": R, "crop": S, "mean": [r,g,b], "std": [r,g,b] },
+ *                "parameters": FILE | null,    (captioner array file of kind encoder-parameters)
+ *                "baseWeights": FILE | null }, (torchvision .npz, embedded or referenced)
+ *   "decoder": { "type": "show-and-tell-lstm", "config": { vocabularySize, featureSize,
+ *                embeddingSize, hiddenSize, numLayers, dropout, imageInjection }, "parameters": FILE },
+ *   "vocabulary": { "size": V, "file": FILE },      (core Vocabulary text format)
+ *   "decoding": { the fields of DecodingOptions },
+ *   "training": { "dataset", "trainImages", "devImages", "testImages", "epochs",
+ *                 "validationMetrics": { name: value } } }
+ * FILE = { "path": "decoder.params", "sha256": "<64 hex>", "bytes": N, "embedded": true }
+ * }</pre>
+ *
+ * <p>Readers refuse a newer {@code formatVersion} than {@link #FORMAT_VERSION}; unknown extra
+ * fields are ignored, so later minor additions stay loadable.
+ *
+ * @param formatVersion the manifest format version
+ * @param sdkVersion the captioner version that wrote the artifact
+ * @param djlVersion the DJL version that wrote it
+ * @param pytorchVersion the PyTorch version that wrote it
+ * @param created when it was written (ISO-8601 instant)
+ * @param encoder how to rebuild the encoder ({@link EncoderSpec#baseWeights()} unused here)
+ * @param encoderParameters the encoder's parameter file, or null (torchvision weights used as is)
+ * @param encoderBaseWeights the torchvision {@code .npz}, or null for the small CNN
+ * @param decoderConfig the decoder's architecture
+ * @param decoderParameters the decoder's parameter file
+ * @param vocabularySize V, the number of tokens in the vocabulary
+ * @param vocabulary the vocabulary file
+ * @param decoding the default decoding options
+ * @param training where the model came from
+ */
+public record Manifest(int formatVersion, String sdkVersion, String djlVersion, String pytorchVersion,
+        String created, EncoderSpec encoder, FileRef encoderParameters, FileRef encoderBaseWeights,
+        DecoderConfig decoderConfig, FileRef decoderParameters, int vocabularySize, FileRef vocabulary,
+        DecodingOptions decoding, Provenance training) {
+
+    /** The manifest's file name inside an artifact. */
+    public static final String FILE_NAME = "manifest.json";
+    /** The value of the {@code format} field. */
+    public static final String FORMAT = "captioner-model";
+    /** The newest format version this build reads and the one it writes. */
+    public static final int FORMAT_VERSION = 1;
+    /** The value of {@code decoder.type}. */
+    public static final String DECODER_TYPE = "show-and-tell-lstm";
+
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
+            .serializeNulls().create();
+
+    /**
+     * Checks that the required parts are present.
+     *
+     * @param formatVersion see the record description
+     * @param sdkVersion see the record description
+     * @param djlVersion see the record description
+     * @param pytorchVersion see the record description
+     * @param created see the record description
+     * @param encoder see the record description
+     * @param encoderParameters see the record description
+     * @param encoderBaseWeights see the record description
+     * @param decoderConfig see the record description
+     * @param decoderParameters see the record description
+     * @param vocabularySize see the record description
+     * @param vocabulary see the record description
+     * @param decoding see the record description
+     * @param training see the record description
+     */
+    public Manifest {
+        Objects.requireNonNull(encoder, "encoder");
+        Objects.requireNonNull(decoderConfig, "decoderConfig");
+        Objects.requireNonNull(decoderParameters, "decoderParameters");
+        Objects.requireNonNull(vocabulary, "vocabulary");
+        Objects.requireNonNull(decoding, "decoding");
+        Objects.requireNonNull(training, "training");
+    }
+
+    /**
+     * Serialises the manifest as pretty-printed JSON.
+     *
+     * @return the JSON text
+     */
+    public String toJson() {
+        JsonObject root = new JsonObject();
+        root.addProperty("format", FORMAT);
+        root.addProperty("formatVersion", formatVersion);
+        root.addProperty("sdkVersion", sdkVersion);
+        root.addProperty("djlVersion", djlVersion);
+        root.addProperty("pytorchVersion", pytorchVersion);
+        root.addProperty("created", created);
+
+        JsonObject enc = new JsonObject();
+        enc.addProperty("architecture", encoder.architecture());
+        enc.addProperty("featureSize", encoder.featureSize());
+        if (encoder.architecture().equals(EncoderSpec.SMALL_CNN)) {
+            enc.addProperty("inputSize", encoder.inputSize());
+            enc.addProperty("baseChannels", encoder.baseChannels());
+        }
+        JsonObject pre = new JsonObject();
+        Preprocessing p = encoder.preprocessing();
+        pre.addProperty("resize", p.resize());
+        pre.addProperty("crop", p.crop());
+        pre.add("mean", floats(p.mean()));
+        pre.add("std", floats(p.std()));
+        enc.add("preprocessing", pre);
+        enc.add("parameters", file(encoderParameters));
+        enc.add("baseWeights", file(encoderBaseWeights));
+        root.add("encoder", enc);
+
+        JsonObject dec = new JsonObject();
+        dec.addProperty("type", DECODER_TYPE);
+        dec.add("config", GSON.toJsonTree(decoderConfig));
+        dec.add("parameters", file(decoderParameters));
+        root.add("decoder", dec);
+
+        JsonObject voc = new JsonObject();
+        voc.addProperty("size", vocabularySize);
+        voc.add("file", file(vocabulary));
+        root.add("vocabulary", voc);
+
+        root.add("decoding", GSON.toJsonTree(decoding));
+
+        JsonObject tr = new JsonObject();
+        tr.addProperty("dataset", training.dataset());
+        tr.addProperty("trainImages", training.trainImages());
+        tr.addProperty("devImages", training.devImages());
+        tr.addProperty("testImages", training.testImages());
+        tr.addProperty("epochs", training.epochs());
+        JsonObject metrics = new JsonObject();
+        training.validationMetrics().forEach(metrics::addProperty);
+        tr.add("validationMetrics", metrics);
+        root.add("training", tr);
+        return GSON.toJson(root) + "\n";
+    }
+
+    private static JsonArray floats(float[] values) {
+        JsonArray a = new JsonArray();
+        for (float v : values) {
+            a.add(v);
+        }
+        return a;
+    }
+
+    private static JsonElement file(FileRef ref) {
+        return ref == null ? com.google.gson.JsonNull.INSTANCE : GSON.toJsonTree(ref);
+    }
+
+    /**
+     * Parses a manifest, checking every field.
+     *
+     * @param json the JSON text
+     * @param source the file name used in error messages
+     * @return the manifest
+     * @throws CaptionerException naming the source and field if the JSON is malformed, a field is
+     *     missing or invalid, or the format version is newer than {@link #FORMAT_VERSION}
+     */
+    public static Manifest parse(String json, String source) {
+        JsonObject root;
+        try {
+            JsonElement e = JsonParser.parseString(json);
+            if (!e.isJsonObject()) {
+                throw new CaptionerException(source + ": malformed JSON: expected an object, found "
+                        + abbreviate(e.toString()));
+            }
+            root = e.getAsJsonObject();
+        } catch (JsonParseException e) {
+            throw new CaptionerException(source + ": malformed JSON: " + e.getMessage(), e);
+        }
+        Fields f = new Fields(source);
+        String format = f.string(root, "format");
+        if (!FORMAT.equals(format)) {
+            throw new CaptionerException(source + ": field format must be \"" + FORMAT + "\", found \"" + format + "\"");
+        }
+        int version = f.integer(root, "formatVersion");
+        if (version > FORMAT_VERSION) {
+            throw new CaptionerException(source + ": formatVersion " + version + " is newer than this SDK reads ("
+                    + FORMAT_VERSION + "); the artifact was written by captioner " + optString(root, "sdkVersion")
+                    + ", upgrade captioner to load it");
+        }
+        if (version < 1) {
+            throw new CaptionerException(source + ": formatVersion must be at least 1, found " + version);
+        }
+        try {
+            JsonObject enc = f.object(root, "encoder");
+            String arch = f.string(enc, "encoder.architecture");
+            int featureSize = f.integer(enc, "encoder.featureSize");
+            boolean small = arch.equals(EncoderSpec.SMALL_CNN);
+            JsonObject pre = f.object(enc, "encoder.preprocessing");
+            Preprocessing preprocessing = new Preprocessing(f.integer(pre, "encoder.preprocessing.resize"),
+                    f.integer(pre, "encoder.preprocessing.crop"), f.floats(pre, "encoder.preprocessing.mean"),
+                    f.floats(pre, "encoder.preprocessing.std"));
+            FileRef encParams = f.optFile(enc, "encoder.parameters");
+            FileRef baseWeights = f.optFile(enc, "encoder.baseWeights");
+            if (!small && baseWeights == null) {
+                throw new CaptionerException(source + ": field encoder.baseWeights is required for " + arch);
+            }
+            if (small && encParams == null) {
+                throw new CaptionerException(source + ": field encoder.parameters is required for small-cnn");
+            }
+            EncoderSpec spec;
+            try {
+                spec = new EncoderSpec(arch, featureSize, small ? f.integer(enc, "encoder.inputSize") : 0,
+                        small ? f.integer(enc, "encoder.baseChannels") : 0, preprocessing,
+                        small ? null : java.nio.file.Path.of(baseWeights.path()));
+            } catch (IllegalArgumentException e) {
+                throw new CaptionerException(source + ": invalid encoder: " + e.getMessage(), e);
+            }
+
+            JsonObject dec = f.object(root, "decoder");
+            String type = f.string(dec, "decoder.type");
+            if (!DECODER_TYPE.equals(type)) {
+                throw new CaptionerException(source + ": field decoder.type must be \"" + DECODER_TYPE
+                        + "\", found \"" + type + "\"");
+            }
+            JsonObject cfg = f.object(dec, "decoder.config");
+            DecoderConfig config = DecoderConfig.builder()
+                    .setVocabularySize(f.integer(cfg, "decoder.config.vocabularySize"))
+                    .setFeatureSize(f.integer(cfg, "decoder.config.featureSize"))
+                    .optEmbeddingSize(f.integer(cfg, "decoder.config.embeddingSize"))
+                    .optHiddenSize(f.integer(cfg, "decoder.config.hiddenSize"))
+                    .optNumLayers(f.integer(cfg, "decoder.config.numLayers"))
+                    .optDropout(f.number(cfg, "decoder.config.dropout"))
+                    .optImageInjection(f.enumValue(cfg, "decoder.config.imageInjection", ImageInjection.class))
+                    .build();
+            FileRef decParams = f.file(dec, "decoder.parameters");
+
+            JsonObject voc = f.object(root, "vocabulary");
+            int vocabSize = f.integer(voc, "vocabulary.size");
+            FileRef vocabFile = f.file(voc, "vocabulary.file");
+
+            DecodingOptions decoding = GSON.fromJson(f.object(root, "decoding"), DecodingOptions.class);
+
+            JsonObject tr = f.object(root, "training");
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            JsonObject m = f.object(tr, "training.validationMetrics");
+            for (String k : m.keySet()) {
+                metrics.put(k, f.number(m, "training.validationMetrics." + k));
+            }
+            Provenance training = new Provenance(f.string(tr, "training.dataset"),
+                    f.integer(tr, "training.trainImages"), f.integer(tr, "training.devImages"),
+                    f.integer(tr, "training.testImages"), f.integer(tr, "training.epochs"), metrics);
+
+            return new Manifest(version, optString(root, "sdkVersion"), optString(root, "djlVersion"),
+                    optString(root, "pytorchVersion"), optString(root, "created"), spec, encParams, baseWeights,
+                    config, decParams, vocabSize, vocabFile, decoding, training);
+        } catch (IllegalArgumentException | JsonParseException | NullPointerException e) {
+            throw new CaptionerException(source + ": invalid manifest: " + e.getMessage(), e);
+        }
+    }
+
+    private static String optString(JsonObject o, String key) {
+        JsonElement e = o.get(key);
+        return e == null || e.isJsonNull() ? "unknown" : e.getAsString();
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 60 ? s.substring(0, 60) + "..." : s;
+    }
+
+    /** Reads fields and names the path of the field in every error. */
+    private record Fields(String source) {
+
+        private JsonElement get(JsonObject o, String path) {
+            String key = path.substring(path.lastIndexOf('.') + 1);
+            JsonElement e = o.get(key);
+            if (e == null || e.isJsonNull()) {
+                throw new CaptionerException(source + ": field " + path + " is missing");
+            }
+            return e;
+        }
+
+        private CaptionerException wrong(String path, String expected, JsonElement found) {
+            return new CaptionerException(source + ": field " + path + " must be " + expected + ", found "
+                    + abbreviate(found.toString()));
+        }
+
+        JsonObject object(JsonObject o, String path) {
+            JsonElement e = get(o, path);
+            if (!e.isJsonObject()) {
+                throw wrong(path, "an object", e);
+            }
+            return e.getAsJsonObject();
+        }
+
+        String string(JsonObject o, String path) {
+            JsonElement e = get(o, path);
+            if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+                throw wrong(path, "a string", e);
+            }
+            return e.getAsString();
+        }
+
+        double number(JsonObject o, String path) {
+            JsonElement e = get(o, path);
+            if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+                throw wrong(path, "a number", e);
+            }
+            return e.getAsDouble();
+        }
+
+        int integer(JsonObject o, String path) {
+            JsonElement e = get(o, path);
+            if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
+                double d = e.getAsDouble();
+                if (d == Math.rint(d) && Math.abs(d) <= Integer.MAX_VALUE) {
+                    return (int) d;
+                }
+            }
+            throw wrong(path, "an integer", e);
+        }
+
+        float[] floats(JsonObject o, String path) {
+            JsonElement e = get(o, path);
+            if (!e.isJsonArray()) {
+                throw wrong(path, "an array of numbers", e);
+            }
+            JsonArray a = e.getAsJsonArray();
+            float[] out = new float[a.size()];
+            for (int i = 0; i < out.length; i++) {
+                JsonElement x = a.get(i);
+                if (!(x instanceof JsonPrimitive p) || !p.isNumber()) {
+                    throw wrong(path, "an array of numbers", e);
+                }
+                out[i] = x.getAsFloat();
+            }
+            return out;
+        }
+
+        <E extends Enum<E>> E enumValue(JsonObject o, String path, Class<E> type) {
+            String s = string(o, path);
+            try {
+                return Enum.valueOf(type, s);
+            } catch (IllegalArgumentException ex) {
+                throw new CaptionerException(source + ": field " + path + " must be one of "
+                        + java.util.Arrays.toString(type.getEnumConstants()) + ", found \"" + s + "\"");
+            }
+        }
+
+        FileRef file(JsonObject o, String path) {
+            JsonObject fo = object(o, path);
+            try {
+                return new FileRef(string(fo, path + ".path"), string(fo, path + ".sha256"),
+                        (long) number(fo, path + ".bytes"), fo.has("embedded") ? fo.get("embedded").getAsBoolean() : true);
+            } catch (IllegalArgumentException e) {
+                throw new CaptionerException(source + ": field " + path + ": " + e.getMessage(), e);
+            }
+        }
+
+        FileRef optFile(JsonObject o, String path) {
+            String key = path.substring(path.lastIndexOf('.') + 1);
+            JsonElement e = o.get(key);
+            return e == null || e.isJsonNull() ? null : file(o, path);
+        }
+    }
+}

@@ -1,0 +1,266 @@
+package io.captioner.models.artifact;
+
+import io.captioner.CaptionerException;
+import io.captioner.models.DjlCaptioner;
+import io.captioner.models.decoder.DecoderConfig;
+import io.captioner.models.decoder.LstmCaptionDecoder;
+import io.captioner.models.decoder.ParameterFile;
+import io.captioner.models.encoder.BlockEncoder;
+import io.captioner.models.encoder.EncoderOptions;
+import io.captioner.models.encoder.Encoders;
+import io.captioner.models.encoder.TorchvisionArch;
+import io.captioner.models.image.Preprocessing;
+import io.captioner.models.train.Trainer;
+import io.captioner.text.Vocabulary;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens model artifacts written by {@link ArtifactWriter}: a directory or a {@code .zip} holding
+ * {@code manifest.json} (see {@link Manifest}).
+ *
+ * <p>Loading checks, and reports as {@link CaptionerException} naming the artifact, the file and
+ * the problem: a missing artifact, manifest or listed file; malformed JSON or a missing/invalid
+ * field; a format version newer than this build reads; a SHA-256 that does not match a file (a
+ * corrupt or swapped file, including referenced torchvision weights); a vocabulary whose size
+ * differs from the decoder's; a decoder file whose architecture differs from the manifest or whose
+ * parameters have the wrong shape; an encoder whose feature size differs from the decoder's. A
+ * different DJL or PyTorch version than the writer's is only logged.
+ *
+ * <p>A zip is unpacked into a temporary directory that is deleted once the model is in memory.
+ * Loading initialises the networks before overwriting their parameters, which reseeds the PyTorch
+ * engine's random generator (caption sampling uses its own seeded Java generator and is not
+ * affected).
+ */
+public final class ModelArtifact {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelArtifact.class);
+
+    private ModelArtifact() {}
+
+    /**
+     * Loads an artifact into a ready captioner with the encoder's default batch size.
+     *
+     * @param artifact the artifact directory or {@code .zip}
+     * @return the captioner; it owns the encoder and decoder, the caller closes it
+     * @throws CaptionerException naming what is wrong if the artifact is missing, corrupt or
+     *     incompatible
+     */
+    public static DjlCaptioner load(Path artifact) {
+        return load(artifact, EncoderOptions.DEFAULTS);
+    }
+
+    /**
+     * Loads an artifact into a ready captioner.
+     *
+     * @param artifact the artifact directory or {@code .zip}
+     * @param encoderOptions the encoder's batch size (trainability is ignored: inference only)
+     * @return the captioner; it owns the encoder and decoder, the caller closes it
+     * @throws CaptionerException naming what is wrong if the artifact is missing, corrupt or
+     *     incompatible
+     */
+    public static DjlCaptioner load(Path artifact, EncoderOptions encoderOptions) {
+        Path tmp = null;
+        try {
+            Path dir = artifact;
+            if (!Files.exists(artifact)) {
+                throw new CaptionerException(artifact + ": model artifact not found");
+            }
+            if (!Files.isDirectory(artifact)) {
+                if (!isZip(artifact)) {
+                    throw new CaptionerException(artifact + ": not a model artifact (expected a directory or a .zip)");
+                }
+                tmp = Files.createTempDirectory("captioner-artifact-");
+                ArtifactFiles.unzip(artifact, tmp);
+                dir = tmp;
+            }
+            return loadDirectory(artifact, dir, encoderOptions);
+        } catch (IOException e) {
+            throw new CaptionerException(artifact + ": cannot open model artifact: " + e.getMessage(), e);
+        } finally {
+            ArtifactFiles.deleteRecursively(tmp);
+        }
+    }
+
+    /**
+     * Reads and validates an artifact's manifest without loading the model.
+     *
+     * @param artifact the artifact directory or {@code .zip}
+     * @return the manifest
+     * @throws CaptionerException if the artifact or its manifest is missing or invalid
+     */
+    public static Manifest readManifest(Path artifact) {
+        if (Files.isDirectory(artifact)) {
+            return readManifestIn(artifact, artifact);
+        }
+        if (!Files.exists(artifact)) {
+            throw new CaptionerException(artifact + ": model artifact not found");
+        }
+        Path tmp = null;
+        try {
+            tmp = Files.createTempDirectory("captioner-artifact-");
+            ArtifactFiles.unzip(artifact, tmp);
+            return readManifestIn(artifact, tmp);
+        } catch (IOException e) {
+            throw new CaptionerException(artifact + ": cannot open model artifact: " + e.getMessage(), e);
+        } finally {
+            ArtifactFiles.deleteRecursively(tmp);
+        }
+    }
+
+    static boolean isZip(Path p) {
+        return p.getFileName() != null
+                && p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".zip");
+    }
+
+    private static Manifest readManifestIn(Path artifact, Path dir) {
+        Path file = dir.resolve(Manifest.FILE_NAME);
+        String json;
+        try {
+            json = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new CaptionerException(artifact + ": missing file " + Manifest.FILE_NAME
+                    + " (not a captioner model artifact)", e);
+        } catch (IOException e) {
+            throw new CaptionerException(artifact + ": cannot read " + Manifest.FILE_NAME + ": " + e.getMessage(), e);
+        }
+        return Manifest.parse(json, artifact + "/" + Manifest.FILE_NAME);
+    }
+
+    private static DjlCaptioner loadDirectory(Path artifact, Path dir, EncoderOptions encoderOptions) {
+        Manifest m = readManifestIn(artifact, dir);
+        if (!Versions.djl().equals(m.djlVersion()) || !Versions.pytorch().equals(m.pytorchVersion())) {
+            LOG.warn("{} was written with DJL {} / PyTorch {}; running DJL {} / PyTorch {}", artifact,
+                    m.djlVersion(), m.pytorchVersion(), Versions.djl(), Versions.pytorch());
+        }
+        Path vocabFile = verified(artifact, dir, m.vocabulary(), "vocabulary.file");
+        Path decoderFile = verified(artifact, dir, m.decoderParameters(), "decoder.parameters");
+        Path encoderFile = m.encoderParameters() == null ? null
+                : verified(artifact, dir, m.encoderParameters(), "encoder.parameters");
+        Path baseWeights = m.encoderBaseWeights() == null ? null
+                : verified(artifact, dir, m.encoderBaseWeights(), "encoder.baseWeights");
+
+        Vocabulary vocabulary = Vocabulary.load(vocabFile);
+        if (vocabulary.size() != m.vocabularySize()) {
+            throw new CaptionerException(artifact + ": vocabulary " + m.vocabulary().path() + " has "
+                    + vocabulary.size() + " tokens but manifest.json vocabulary.size says " + m.vocabularySize());
+        }
+        if (vocabulary.size() != m.decoderConfig().vocabularySize()) {
+            throw new CaptionerException(artifact + ": vocabulary " + m.vocabulary().path() + " has "
+                    + vocabulary.size() + " tokens but the decoder scores " + m.decoderConfig().vocabularySize()
+                    + " (decoder.config.vocabularySize)");
+        }
+        if (m.encoder().featureSize() != m.decoderConfig().featureSize()) {
+            throw new CaptionerException(artifact + ": encoder " + m.encoder().architecture() + " gives "
+                    + m.encoder().featureSize() + " features but the decoder expects "
+                    + m.decoderConfig().featureSize() + " (decoder.config.featureSize)");
+        }
+        BlockEncoder encoder = null;
+        LstmCaptionDecoder decoder = null;
+        try {
+            decoder = loadDecoder(decoderFile, m.decoderConfig());
+            encoder = buildEncoder(m, encoderFile, baseWeights, encoderOptions);
+            if (encoder.featureSize() != decoder.featureSize()) {
+                throw new CaptionerException(artifact + ": encoder gives " + encoder.featureSize()
+                        + " features but the decoder expects " + decoder.featureSize());
+            }
+            return DjlCaptioner.builder()
+                    .setEncoder(encoder)
+                    .setDecoder(decoder)
+                    .setVocabulary(vocabulary)
+                    .optDecodingOptions(m.decoding())
+                    .build();
+        } catch (RuntimeException e) {
+            if (encoder != null) {
+                encoder.close();
+            }
+            if (decoder != null) {
+                decoder.close();
+            }
+            if (e instanceof CaptionerException) {
+                throw e;
+            }
+            throw new CaptionerException(artifact + ": cannot build the model: " + e.getMessage(), e);
+        }
+    }
+
+    private static LstmCaptionDecoder loadDecoder(Path file, DecoderConfig expected) {
+        ParameterFile pf = ParameterFile.read(file, LstmCaptionDecoder.FILE_KIND);
+        DecoderConfig found = LstmCaptionDecoder.configFromMetadata(pf.metadata(), file);
+        Map<String, String> e = LstmCaptionDecoder.configToMetadata(expected);
+        Map<String, String> f = LstmCaptionDecoder.configToMetadata(found);
+        for (Map.Entry<String, String> entry : e.entrySet()) {
+            if (!entry.getKey().equals("dropout") && !entry.getValue().equals(f.get(entry.getKey()))) {
+                throw new CaptionerException(file + ": decoder " + entry.getKey() + " is " + f.get(entry.getKey())
+                        + " but manifest.json decoder.config says " + entry.getValue());
+            }
+        }
+        // create() initialises the parameters (and reseeds the engine's generator); the saved
+        // values then overwrite them in place.
+        LstmCaptionDecoder decoder = LstmCaptionDecoder.create(found, 0);
+        try {
+            Parameters.restore(pf, decoder.block().getParameters(), file);
+            return decoder;
+        } catch (RuntimeException ex) {
+            decoder.close();
+            throw ex;
+        }
+    }
+
+    private static BlockEncoder buildEncoder(Manifest m, Path encoderFile, Path baseWeights, EncoderOptions options) {
+        EncoderSpec spec = m.encoder();
+        EncoderOptions frozen = new EncoderOptions(options.batchSize(), false);
+        BlockEncoder encoder;
+        if (spec.architecture().equals(EncoderSpec.SMALL_CNN)) {
+            encoder = Encoders.smallCnn(spec.inputSize(), spec.featureSize(), spec.baseChannels(), frozen);
+            Preprocessing built = encoder.preprocessing();
+            if (!built.equals(spec.preprocessing())) {
+                LOG.debug("manifest preprocessing {} differs from the small CNN default {}", spec.preprocessing(), built);
+            }
+        } else {
+            encoder = Encoders.torchvision(TorchvisionArch.of(spec.architecture()), baseWeights, frozen);
+        }
+        try {
+            if (encoderFile != null) {
+                ParameterFile pf = ParameterFile.read(encoderFile, Trainer.ENCODER_KIND);
+                Parameters.restore(pf, encoder.block().getParameters(), encoderFile);
+            }
+            return encoder;
+        } catch (RuntimeException e) {
+            encoder.close();
+            throw e;
+        }
+    }
+
+    private static Path verified(Path artifact, Path dir, FileRef ref, String field) {
+        Path file;
+        if (ref.embedded()) {
+            file = dir.resolve(ref.path()).normalize();
+            if (!file.startsWith(dir.normalize())) {
+                throw new CaptionerException(artifact + ": manifest.json " + field + ".path '" + ref.path()
+                        + "' points outside the artifact");
+            }
+        } else {
+            Path p = Path.of(ref.path());
+            Path base = artifact.toAbsolutePath().getParent();
+            file = p.isAbsolute() || base == null ? p : base.resolve(p);
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new CaptionerException(artifact + ": missing file " + (ref.embedded() ? ref.path() : file)
+                    + " (listed in manifest.json as " + field + ")");
+        }
+        String found = ArtifactFiles.sha256(file);
+        if (!found.equals(ref.sha256())) {
+            throw new CaptionerException(artifact + ": " + ref.path() + " does not match its SHA-256 in manifest.json "
+                    + field + " (expected " + ref.sha256() + ", found " + found + "): the file is corrupt or was replaced");
+        }
+        return file;
+    }
+}

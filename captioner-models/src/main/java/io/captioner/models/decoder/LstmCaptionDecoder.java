@@ -1,0 +1,408 @@
+package io.captioner.models.decoder;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import io.captioner.CaptionDecoder;
+import io.captioner.CaptionerException;
+import io.captioner.DecoderState;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A {@link CaptionDecoder} backed by a {@link ShowAndTellDecoder} block on PyTorch, for greedy,
+ * beam and sampling search.
+ *
+ * <p>Native memory: the decoder has a base {@link NDManager}; every {@link DecoderState} it
+ * returns owns a child manager holding that state's {@code h} and {@code c} ({@code [L, B, H]}),
+ * released by {@link DecoderState#close()} (idempotent) or, at the latest, when the decoder is
+ * closed. Each call to {@link #start}, {@link #step} or {@link #select} works in a temporary
+ * sub-manager closed before it returns, so the number of live NDArrays does not grow with the
+ * number of steps. Decoders made by {@link #create} or {@link #load} own their parameters and free
+ * them on {@link #close()}; a decoder made by {@link #view} leaves the block's parameters to its
+ * owner.
+ *
+ * <p>Thread-safety: {@code start}, {@code step} and {@code select} may be called from several
+ * threads at once on different states, as long as nobody updates the parameters meanwhile; a
+ * single state must not be used concurrently. {@code close()} must not race with other calls.
+ */
+public final class LstmCaptionDecoder implements CaptionDecoder {
+
+    /** The {@link ParameterFile} kind of a saved decoder. */
+    public static final String FILE_KIND = "show-and-tell-decoder";
+
+    private final ShowAndTellDecoder block;
+    private final NDManager manager;
+    private final NDManager ownedParameters;
+    private final ParameterStore parameterStore;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private LstmCaptionDecoder(ShowAndTellDecoder block, NDManager ownedParameters) {
+        this.block = block;
+        this.ownedParameters = ownedParameters;
+        this.manager = ownedParameters != null ? ownedParameters.newSubManager() : NDManager.newBaseManager();
+        this.parameterStore = new ParameterStore(manager, false);
+    }
+
+    /**
+     * Creates a decoder with freshly initialised parameters (Xavier weights, zero biases).
+     *
+     * @param config the architecture
+     * @param seed seeds the engine's random generator before initialisation, so equal seeds give
+     *     equal parameters
+     * @return a decoder that owns its parameters
+     */
+    public static LstmCaptionDecoder create(DecoderConfig config, int seed) {
+        NDManager params = NDManager.newBaseManager();
+        try {
+            ShowAndTellDecoder block = new ShowAndTellDecoder(config);
+            Engine.getInstance().setRandomSeed(seed);
+            block.initialize(params);
+            setRequiresGradient(block, false);
+            return new LstmCaptionDecoder(block, params);
+        } catch (RuntimeException e) {
+            params.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Loads a decoder saved by {@link #save(Path)}; the architecture comes from the file.
+     *
+     * @param file the parameter file
+     * @return a decoder that owns its parameters
+     * @throws CaptionerException naming the file if it is missing, corrupt or inconsistent
+     */
+    public static LstmCaptionDecoder load(Path file) {
+        ParameterFile pf = ParameterFile.read(file, FILE_KIND);
+        return fromFile(pf, file, configFromMetadata(pf.metadata(), file));
+    }
+
+    /**
+     * Loads a decoder saved by {@link #save(Path)} and checks that it has the expected
+     * architecture (for example the vocabulary size of the vocabulary it will be used with).
+     *
+     * @param file the parameter file
+     * @param expected the architecture the caller needs
+     * @return a decoder that owns its parameters
+     * @throws CaptionerException naming the file and the first field that differs
+     */
+    public static LstmCaptionDecoder load(Path file, DecoderConfig expected) {
+        ParameterFile pf = ParameterFile.read(file, FILE_KIND);
+        DecoderConfig found = configFromMetadata(pf.metadata(), file);
+        checkSameArchitecture(expected, found, file);
+        return fromFile(pf, file, found);
+    }
+
+    /**
+     * Wraps an initialised block whose parameters someone else owns (a trainer, for example); the
+     * decoder reads the current parameter values at every step.
+     *
+     * @param block an initialised block
+     * @return a decoder whose {@link #close()} frees only its states, not the parameters
+     */
+    public static LstmCaptionDecoder view(ShowAndTellDecoder block) {
+        if (!block.isInitialized()) {
+            throw new IllegalArgumentException("block must be initialised before it is wrapped");
+        }
+        return new LstmCaptionDecoder(block, null);
+    }
+
+    private static LstmCaptionDecoder fromFile(ParameterFile pf, Path file, DecoderConfig config) {
+        NDManager params = NDManager.newBaseManager();
+        try {
+            ShowAndTellDecoder block = new ShowAndTellDecoder(config);
+            block.initialize(params);
+            pf.restore(block.getParameters(), "", file, false);
+            return new LstmCaptionDecoder(block, params);
+        } catch (RuntimeException e) {
+            params.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Saves the architecture and parameter values atomically (temporary file, then rename).
+     *
+     * @param file the target file
+     * @throws CaptionerException naming the file if writing fails
+     */
+    public void save(Path file) {
+        ensureOpen();
+        toParameterFile(block).write(file);
+    }
+
+    /**
+     * Snapshots a block's architecture and parameters as a decoder file.
+     *
+     * @param block an initialised block
+     * @return the file content, in Java heap memory
+     */
+    public static ParameterFile toParameterFile(ShowAndTellDecoder block) {
+        Map<String, ParameterFile.Tensor> arrays = new LinkedHashMap<>();
+        ParameterFile.collect(block.getParameters(), "", arrays);
+        return new ParameterFile(FILE_KIND, configToMetadata(block.config()), arrays);
+    }
+
+    /**
+     * Writes a configuration as string metadata.
+     *
+     * @param config the configuration
+     * @return field name → value
+     */
+    public static Map<String, String> configToMetadata(DecoderConfig config) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("vocabularySize", Integer.toString(config.vocabularySize()));
+        m.put("featureSize", Integer.toString(config.featureSize()));
+        m.put("embeddingSize", Integer.toString(config.embeddingSize()));
+        m.put("hiddenSize", Integer.toString(config.hiddenSize()));
+        m.put("numLayers", Integer.toString(config.numLayers()));
+        m.put("dropout", Double.toString(config.dropout()));
+        m.put("imageInjection", config.imageInjection().name());
+        return m;
+    }
+
+    /**
+     * Reads a configuration written by {@link #configToMetadata}.
+     *
+     * @param m the metadata
+     * @param file the file it came from, for error messages
+     * @return the configuration
+     * @throws CaptionerException naming the file and the missing or invalid field
+     */
+    public static DecoderConfig configFromMetadata(Map<String, String> m, Path file) {
+        try {
+            return DecoderConfig.builder()
+                    .setVocabularySize(Integer.parseInt(field(m, "vocabularySize", file)))
+                    .setFeatureSize(Integer.parseInt(field(m, "featureSize", file)))
+                    .optEmbeddingSize(Integer.parseInt(field(m, "embeddingSize", file)))
+                    .optHiddenSize(Integer.parseInt(field(m, "hiddenSize", file)))
+                    .optNumLayers(Integer.parseInt(field(m, "numLayers", file)))
+                    .optDropout(Double.parseDouble(field(m, "dropout", file)))
+                    .optImageInjection(ImageInjection.valueOf(field(m, "imageInjection", file)))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new CaptionerException(file + ": invalid decoder configuration: " + e.getMessage(), e);
+        }
+    }
+
+    private static String field(Map<String, String> m, String key, Path file) {
+        String v = m.get(key);
+        if (v == null) {
+            throw new CaptionerException(file + ": decoder configuration lacks field " + key);
+        }
+        return v;
+    }
+
+    private static void checkSameArchitecture(DecoderConfig expected, DecoderConfig found, Path file) {
+        Map<String, String> e = configToMetadata(expected);
+        Map<String, String> f = configToMetadata(found);
+        for (Map.Entry<String, String> entry : e.entrySet()) {
+            if (entry.getKey().equals("dropout")) {
+                continue; // training-only; does not change the parameters
+            }
+            String other = f.get(entry.getKey());
+            if (!entry.getValue().equals(other)) {
+                throw new CaptionerException(file + ": decoder " + entry.getKey() + " is " + other
+                        + " but the model needs " + entry.getValue());
+            }
+        }
+    }
+
+    private static void setRequiresGradient(ShowAndTellDecoder block, boolean requires) {
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            p.getValue().getArray().setRequiresGradient(requires);
+        }
+    }
+
+    /**
+     * Returns the block; its parameters are live (not a copy).
+     *
+     * @return the block
+     */
+    public ShowAndTellDecoder block() {
+        return block;
+    }
+
+    /**
+     * Returns the architecture.
+     *
+     * @return the configuration
+     */
+    public DecoderConfig config() {
+        return block.config();
+    }
+
+    /**
+     * Returns the manager that parents every state's manager; tests use it to count live arrays.
+     *
+     * @return the base manager of states
+     */
+    public NDManager manager() {
+        return manager;
+    }
+
+    @Override
+    public int vocabularySize() {
+        return block.config().vocabularySize();
+    }
+
+    @Override
+    public int featureSize() {
+        return block.config().featureSize();
+    }
+
+    @Override
+    public DecoderState start(float[][] features) {
+        ensureOpen();
+        if (features == null || features.length == 0) {
+            throw new IllegalArgumentException("features must have at least one row");
+        }
+        int d = featureSize();
+        float[] flat = new float[features.length * d];
+        for (int i = 0; i < features.length; i++) {
+            if (features[i] == null || features[i].length != d) {
+                throw new IllegalArgumentException("features[" + i + "] must have " + d + " values, found "
+                        + (features[i] == null ? "null" : Integer.toString(features[i].length)));
+            }
+            System.arraycopy(features[i], 0, flat, i * d, d);
+        }
+        NDManager stateManager = manager.newSubManager();
+        try (NDManager tmp = manager.newSubManager()) {
+            NDArray f = tmp.create(flat, new Shape(features.length, d));
+            NDList hc = block.initialState(parameterStore, f, false);
+            return new State(this, stateManager, hc.get(0), hc.get(1), features.length);
+        } catch (RuntimeException e) {
+            stateManager.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public Step step(DecoderState state, int[] previousTokens) {
+        ensureOpen();
+        State s = own(state);
+        if (previousTokens == null || previousTokens.length != s.batch) {
+            throw new IllegalArgumentException("previousTokens must have " + s.batch + " ids (one per row), found "
+                    + (previousTokens == null ? "null" : Integer.toString(previousTokens.length)));
+        }
+        int v = vocabularySize();
+        long[] ids = new long[previousTokens.length];
+        for (int i = 0; i < ids.length; i++) {
+            int t = previousTokens[i];
+            if (t < 0 || t >= v) {
+                throw new IllegalArgumentException("previousTokens[" + i + "] must be in [0, " + v + "), found " + t);
+            }
+            ids[i] = t;
+        }
+        NDManager stateManager = manager.newSubManager();
+        try (NDManager tmp = manager.newSubManager()) {
+            NDArray tokens = tmp.create(ids);
+            NDList out = block.step(parameterStore, tokens, s.h, s.c, false);
+            float[] lp = out.get(0).logSoftmax(1).toFloatArray();
+            float[][] logProbs = new float[s.batch][];
+            for (int i = 0; i < s.batch; i++) {
+                logProbs[i] = java.util.Arrays.copyOfRange(lp, i * v, (i + 1) * v);
+            }
+            return new Step(logProbs, new State(this, stateManager, out.get(1), out.get(2), s.batch));
+        } catch (RuntimeException e) {
+            stateManager.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public DecoderState select(DecoderState state, int[] rows) {
+        ensureOpen();
+        State s = own(state);
+        if (rows == null || rows.length == 0) {
+            throw new IllegalArgumentException("rows must name at least one source row");
+        }
+        long[] idx = new long[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i] < 0 || rows[i] >= s.batch) {
+                throw new IllegalArgumentException("rows[" + i + "] must be in [0, " + s.batch + "), found " + rows[i]);
+            }
+            idx[i] = rows[i];
+        }
+        DecoderConfig cfg = block.config();
+        Shape target = new Shape(cfg.numLayers(), rows.length, cfg.hiddenSize());
+        NDManager stateManager = manager.newSubManager();
+        try (NDManager tmp = manager.newSubManager()) {
+            NDArray index = tmp.create(idx).reshape(1, rows.length, 1).broadcast(target);
+            NDArray h = s.h.gather(index, 1);
+            h.attach(tmp);
+            NDArray c = s.c.gather(index, 1);
+            c.attach(tmp);
+            return new State(this, stateManager, h, c, rows.length);
+        } catch (RuntimeException e) {
+            stateManager.close();
+            throw e;
+        }
+    }
+
+    private State own(DecoderState state) {
+        if (!(state instanceof State s) || s.owner != this) {
+            throw new IllegalArgumentException("state was not created by this decoder");
+        }
+        if (s.closed.get()) {
+            throw new IllegalStateException("state is closed");
+        }
+        return s;
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("decoder is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            manager.close();
+            if (ownedParameters != null) {
+                ownedParameters.close();
+            }
+        }
+    }
+
+    /** h and c of B rows, owned by a child manager of the decoder's manager. */
+    private static final class State implements DecoderState {
+        private final LstmCaptionDecoder owner;
+        private final NDManager stateManager;
+        private final NDArray h;
+        private final NDArray c;
+        private final int batch;
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        State(LstmCaptionDecoder owner, NDManager stateManager, NDArray h, NDArray c, int batch) {
+            this.owner = owner;
+            this.stateManager = stateManager;
+            h.attach(stateManager);
+            c.attach(stateManager);
+            this.h = h;
+            this.c = c;
+            this.batch = batch;
+        }
+
+        @Override
+        public int batchSize() {
+            return batch;
+        }
+
+        @Override
+        public void close() {
+            if (closed.compareAndSet(false, true)) {
+                stateManager.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,268 @@
+package io.captioner.models.decoder;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.recurrent.LSTM;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Show-and-Tell decoder as a DJL block: image vector → linear (+ dropout) → first LSTM input
+ * or initial LSTM state; word embedding (+ dropout); a stacked, batch-first LSTM; dropout; linear
+ * to vocabulary logits.
+ *
+ * <p>Shapes (B batch rows, D features, T time steps, E embedding, H hidden, L layers, V vocabulary):
+ *
+ * <ul>
+ *   <li>{@link #forward(ParameterStore, NDList, boolean)} (teacher forcing, for training): inputs
+ *       {@code features [B, D] float32} and {@code tokens [B, T] int64} ({@code <start> w1 .. wn}
+ *       padded with {@code <pad>}); output {@code logits [B, T, V]} where position t scores the
+ *       token that follows {@code tokens[:, t]}.
+ *   <li>{@link #initialState(ParameterStore, NDArray, boolean)}: {@code features [B, D]} → {@code
+ *       h [L, B, H]}, {@code c [L, B, H]}, the state ready to read {@code <start>}.
+ *   <li>{@link #step(ParameterStore, NDArray, NDArray, NDArray, boolean)}: {@code tokens [B] int64},
+ *       {@code h}, {@code c} → {@code logits [B, V]}, new {@code h}, new {@code c}.
+ * </ul>
+ *
+ * <p>The same parameters serve all three, so running the steps one after another over a caption
+ * gives the logits of teacher forcing (without dropout). Every result is created in the manager of
+ * the first input array (features or tokens), never in the parameters' manager, so callers control
+ * native memory by choosing that manager. Token ids follow {@link io.captioner.text.Vocabulary}.
+ *
+ * <p>Initialise with {@link #initialize(NDManager)} (or the standard DJL {@code initialize} with
+ * shapes {@code [B, D]} and {@code [B, T]}). Not thread-safe while parameters are being updated;
+ * forward passes without training may run concurrently.
+ */
+public final class ShowAndTellDecoder extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final DecoderConfig config;
+    private final Parameter embedding;
+    private final Linear imageProjection;
+    private final Linear initH;
+    private final Linear initC;
+    private final LSTM lstm;
+    private final Linear output;
+
+    /**
+     * Creates an uninitialised decoder block.
+     *
+     * @param config sizes, depth, dropout and image injection mode
+     */
+    @SuppressWarnings("this-escape")
+    public ShowAndTellDecoder(DecoderConfig config) {
+        super(VERSION);
+        if (config == null) {
+            throw new IllegalArgumentException("config must not be null");
+        }
+        this.config = config;
+        embedding = addParameter(Parameter.builder()
+                .setName("embedding")
+                .setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(config.vocabularySize(), config.embeddingSize()))
+                .build());
+        int stateUnits = config.numLayers() * config.hiddenSize();
+        if (config.imageInjection() == ImageInjection.FIRST_INPUT) {
+            imageProjection = addChildBlock("imageProjection",
+                    Linear.builder().setUnits(config.embeddingSize()).build());
+            initH = null;
+            initC = null;
+        } else {
+            imageProjection = null;
+            initH = addChildBlock("initH", Linear.builder().setUnits(stateUnits).build());
+            initC = addChildBlock("initC", Linear.builder().setUnits(stateUnits).build());
+        }
+        lstm = addChildBlock("lstm", LSTM.builder()
+                .setStateSize(config.hiddenSize())
+                .setNumLayers(config.numLayers())
+                .optDropRate(config.numLayers() > 1 ? (float) config.dropout() : 0f)
+                .optBatchFirst(true)
+                .optReturnState(true)
+                .build());
+        output = addChildBlock("output", Linear.builder().setUnits(config.vocabularySize()).build());
+    }
+
+    /**
+     * Returns the configuration this block was built with.
+     *
+     * @return the configuration
+     */
+    public DecoderConfig config() {
+        return config;
+    }
+
+    /**
+     * Initialises all parameters in the given manager with DJL's default initialisers (Xavier
+     * weights, zero biases). Seed the engine ({@code Engine.getInstance().setRandomSeed}) first for
+     * reproducible values.
+     *
+     * @param manager the manager that will own the parameters
+     */
+    public void initialize(NDManager manager) {
+        initialize(manager, DataType.FLOAT32, new Shape(1, config.featureSize()), new Shape(1, 1));
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape features = new Shape(1, config.featureSize());
+        if (imageProjection != null) {
+            imageProjection.initialize(manager, dataType, features);
+        } else {
+            initH.initialize(manager, dataType, features);
+            initC.initialize(manager, dataType, features);
+        }
+        lstm.initialize(manager, dataType, new Shape(1, 1, config.embeddingSize()));
+        output.initialize(manager, dataType, new Shape(1, 1, config.hiddenSize()));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape tokens = inputShapes[1];
+        return new Shape[] {new Shape(tokens.get(0), tokens.get(1), config.vocabularySize())};
+    }
+
+    /**
+     * Teacher-forced forward pass over whole captions.
+     *
+     * @param parameterStore where parameter values come from
+     * @param inputs {@code features [B, D] float32}, {@code tokens [B, T] int64}
+     * @param training whether dropout is active
+     * @param params unused
+     * @return {@code logits [B, T, V]}, in the manager of {@code features}
+     */
+    @Override
+    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
+            PairList<String, Object> params) {
+        if (inputs.size() != 2) {
+            throw new IllegalArgumentException(
+                    "inputs must be (features [B, D], tokens [B, T]), found " + inputs.size() + " arrays");
+        }
+        NDArray features = inputs.get(0);
+        NDArray tokens = inputs.get(1);
+        checkFeatures(features);
+        if (tokens.getShape().dimension() != 2 || tokens.getShape().get(0) != features.getShape().get(0)) {
+            throw new IllegalArgumentException("tokens must have shape [B, T] with B = "
+                    + features.getShape().get(0) + ", found " + tokens.getShape());
+        }
+        NDManager manager = features.getManager();
+        NDArray words = dropout(embed(parameterStore, tokens, manager, training), training);
+        NDArray hidden;
+        if (config.imageInjection() == ImageInjection.FIRST_INPUT) {
+            NDArray image = projectImage(parameterStore, features, training).expandDims(1);
+            NDArray sequence = image.concat(words, 1);
+            NDList out = lstm.forward(parameterStore, new NDList(sequence), training);
+            long t = tokens.getShape().get(1);
+            hidden = out.get(0).get(":, 1:" + (t + 1) + ", :");
+        } else {
+            NDList state = initialState(parameterStore, features, training);
+            NDList out = lstm.forward(parameterStore,
+                    new NDList(words, state.get(0), state.get(1)), training);
+            hidden = out.get(0);
+        }
+        NDArray logits = output.forward(parameterStore, new NDList(dropout(hidden, training)), training)
+                .singletonOrThrow();
+        return new NDList(logits);
+    }
+
+    /**
+     * Computes the LSTM state that precedes {@code <start>}.
+     *
+     * @param parameterStore where parameter values come from
+     * @param features image features {@code [B, D] float32}
+     * @param training whether dropout is active
+     * @return {@code h [L, B, H]} and {@code c [L, B, H]}, in the manager of {@code features}
+     */
+    public NDList initialState(ParameterStore parameterStore, NDArray features, boolean training) {
+        checkFeatures(features);
+        NDManager manager = features.getManager();
+        long batch = features.getShape().get(0);
+        if (config.imageInjection() == ImageInjection.FIRST_INPUT) {
+            NDArray image = projectImage(parameterStore, features, training).expandDims(1);
+            Shape stateShape = new Shape(config.numLayers(), batch, config.hiddenSize());
+            NDList out = lstm.forward(parameterStore,
+                    new NDList(image, manager.zeros(stateShape), manager.zeros(stateShape)), training);
+            return new NDList(out.get(1), out.get(2));
+        }
+        NDArray h = dropout(initH.forward(parameterStore, new NDList(features), training)
+                .singletonOrThrow(), training);
+        NDArray c = dropout(initC.forward(parameterStore, new NDList(features), training)
+                .singletonOrThrow(), training);
+        return new NDList(byLayer(h), byLayer(c));
+    }
+
+    /**
+     * Advances every row by one token.
+     *
+     * @param parameterStore where parameter values come from
+     * @param tokens the previous token of each row, {@code [B] int64}
+     * @param h hidden state {@code [L, B, H]}
+     * @param c cell state {@code [L, B, H]}
+     * @param training whether dropout is active
+     * @return {@code logits [B, V]}, {@code h [L, B, H]}, {@code c [L, B, H]}, in the manager of
+     *     {@code tokens}
+     */
+    public NDList step(ParameterStore parameterStore, NDArray tokens, NDArray h, NDArray c,
+            boolean training) {
+        long batch = tokens.getShape().get(0);
+        Shape stateShape = new Shape(config.numLayers(), batch, config.hiddenSize());
+        if (tokens.getShape().dimension() != 1 || !h.getShape().equals(stateShape)
+                || !c.getShape().equals(stateShape)) {
+            throw new IllegalArgumentException("step expects tokens [B], h and c " + stateShape
+                    + ", found tokens " + tokens.getShape() + ", h " + h.getShape() + ", c " + c.getShape());
+        }
+        NDManager manager = tokens.getManager();
+        NDArray words = dropout(embed(parameterStore, tokens.reshape(batch, 1), manager, training), training);
+        NDList out = lstm.forward(parameterStore, new NDList(words, h, c), training);
+        NDArray hidden = dropout(out.get(0).squeeze(1), training);
+        NDArray logits = output.forward(parameterStore, new NDList(hidden), training).singletonOrThrow();
+        return new NDList(logits, out.get(1), out.get(2));
+    }
+
+    private void checkFeatures(NDArray features) {
+        Shape s = features.getShape();
+        if (s.dimension() != 2 || s.get(1) != config.featureSize()) {
+            throw new IllegalArgumentException("features must have shape [B, " + config.featureSize()
+                    + "], found " + s);
+        }
+    }
+
+    private NDArray projectImage(ParameterStore ps, NDArray features, boolean training) {
+        return dropout(imageProjection.forward(ps, new NDList(features), training).singletonOrThrow(),
+                training);
+    }
+
+    private NDArray embed(ParameterStore ps, NDArray tokens, NDManager manager, boolean training) {
+        NDArray weight = ps.getValue(embedding, manager.getDevice(), training);
+        NDArray ids = tokens.getDataType() == DataType.INT64 ? tokens : tokens.toType(DataType.INT64, false);
+        return ids.getNDArrayInternal().embedding(ids, weight, SparseFormat.DENSE).singletonOrThrow();
+    }
+
+    /** [B, L*H] → [L, B, H], contiguous. */
+    private NDArray byLayer(NDArray flat) {
+        int hidden = config.hiddenSize();
+        List<NDArray> layers = new ArrayList<>(config.numLayers());
+        for (int l = 0; l < config.numLayers(); l++) {
+            layers.add(flat.get(":, " + (l * hidden) + ":" + ((l + 1) * hidden)));
+        }
+        return NDArrays.stack(new NDList(layers), 0);
+    }
+
+    private NDArray dropout(NDArray x, boolean training) {
+        if (!training || config.dropout() == 0) {
+            return x;
+        }
+        return Dropout.dropout(x, (float) config.dropout(), true).singletonOrThrow();
+    }
+}

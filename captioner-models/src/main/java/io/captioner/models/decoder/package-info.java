@@ -1,0 +1,12 @@
+/**
+ * The Show-and-Tell LSTM decoder on DJL/PyTorch: its configuration ({@link
+ * io.captioner.models.decoder.DecoderConfig}), the trainable block ({@link
+ * io.captioner.models.decoder.ShowAndTellDecoder}) and the step-wise {@link
+ * io.captioner.CaptionDecoder} that search algorithms drive ({@link
+ * io.captioner.models.decoder.LstmCaptionDecoder}).
+ *
+ * <p>One set of parameters serves both teacher-forced training over whole captions and one-token-
+ * at-a-time decoding. Native memory: parameters belong to the decoder's manager; every decoder
+ * state owns a child manager; each step works in a temporary manager closed before it returns.
+ */
+package io.captioner.models.decoder;

@@ -1,0 +1,157 @@
+package io.captioner.models.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * Where the image feature vectors of a training batch come from: a cache computed once by a frozen
+ * encoder (Show and Tell's way), or an encoder block run on the images every step, whose
+ * parameters then train together with the decoder (end to end).
+ */
+public interface FeatureSource {
+
+    /**
+     * Returns N, the number of images.
+     *
+     * @return the image count
+     */
+    int size();
+
+    /**
+     * Returns D, the length of each feature vector.
+     *
+     * @return the feature size
+     */
+    int featureSize();
+
+    /**
+     * Computes the features of some images.
+     *
+     * @param parameterStore where encoder parameters come from
+     * @param manager the manager that must own the result and any intermediate array
+     * @param images indices in [0, N)
+     * @param training whether the encoder runs in training mode (dropout, batch statistics)
+     * @return {@code [B, D] float32}, B = {@code images.length}
+     */
+    NDArray features(ParameterStore parameterStore, NDManager manager, int[] images, boolean training);
+
+    /**
+     * Returns the parameters that the optimiser updates alongside the decoder's; empty when the
+     * features are fixed.
+     *
+     * @return named parameters, initialised
+     */
+    PairList<String, Parameter> trainableParameters();
+
+    /**
+     * Serves precomputed feature vectors; nothing trains.
+     *
+     * @param features N rows of D floats; kept by reference, not copied
+     * @return the source
+     * @throws IllegalArgumentException naming the first row whose length differs from row 0
+     */
+    static FeatureSource cached(float[][] features) {
+        if (features == null || features.length == 0) {
+            throw new IllegalArgumentException("features must hold at least one row");
+        }
+        int d = features[0].length;
+        for (int i = 0; i < features.length; i++) {
+            if (features[i] == null || features[i].length != d || d == 0) {
+                throw new IllegalArgumentException("features[" + i + "] must have " + d
+                        + " values like features[0] (and at least one), found "
+                        + (features[i] == null ? "null" : Integer.toString(features[i].length)));
+            }
+        }
+        return new FeatureSource() {
+            @Override
+            public int size() {
+                return features.length;
+            }
+
+            @Override
+            public int featureSize() {
+                return d;
+            }
+
+            @Override
+            public NDArray features(ParameterStore ps, NDManager manager, int[] images, boolean training) {
+                float[] flat = new float[images.length * d];
+                for (int i = 0; i < images.length; i++) {
+                    System.arraycopy(features[images[i]], 0, flat, i * d, d);
+                }
+                return manager.create(flat, new Shape(images.length, d));
+            }
+
+            @Override
+            public PairList<String, Parameter> trainableParameters() {
+                return new PairList<>();
+            }
+        };
+    }
+
+    /**
+     * Runs a trainable encoder block on preprocessed images at every step (end-to-end training).
+     *
+     * @param encoder an initialised block mapping {@code [B, C, H, W] float32} to {@code [B, D]}
+     *     (its first output; further outputs such as spatial maps are ignored); its parameters that
+     *     take gradients join the optimiser, the others (batch-norm running statistics) are
+     *     checkpointed; the caller keeps ownership
+     * @param images N preprocessed images, each {@code C*H*W} floats in row-major CHW order
+     * @param imageShape {@code (C, H, W)}
+     * @param featureSize D, the encoder's output size
+     * @return the source
+     * @throws IllegalArgumentException naming the first image of the wrong size
+     */
+    static FeatureSource trainableEncoder(Block encoder, float[][] images, Shape imageShape, int featureSize) {
+        if (imageShape.dimension() != 3) {
+            throw new IllegalArgumentException("imageShape must be (C, H, W), found " + imageShape);
+        }
+        if (!encoder.isInitialized()) {
+            throw new IllegalArgumentException("encoder must be initialised");
+        }
+        int pixels = Math.toIntExact(imageShape.size());
+        for (int i = 0; i < images.length; i++) {
+            if (images[i] == null || images[i].length != pixels) {
+                throw new IllegalArgumentException("images[" + i + "] must have " + pixels + " values "
+                        + imageShape + ", found " + (images[i] == null ? "null" : images[i].length));
+            }
+        }
+        return new FeatureSource() {
+            @Override
+            public int size() {
+                return images.length;
+            }
+
+            @Override
+            public int featureSize() {
+                return featureSize;
+            }
+
+            @Override
+            public NDArray features(ParameterStore ps, NDManager manager, int[] idx, boolean training) {
+                float[] flat = new float[idx.length * pixels];
+                for (int i = 0; i < idx.length; i++) {
+                    System.arraycopy(images[idx[i]], 0, flat, i * pixels, pixels);
+                }
+                NDArray x = manager.create(flat, new Shape(idx.length).addAll(imageShape));
+                NDArray out = encoder.forward(ps, new NDList(x), training).get(0);
+                if (out.getShape().dimension() != 2 || out.getShape().get(1) != featureSize) {
+                    throw new IllegalStateException("encoder must return [B, " + featureSize + "], returned "
+                            + out.getShape());
+                }
+                return out;
+            }
+
+            @Override
+            public PairList<String, Parameter> trainableParameters() {
+                return encoder.getParameters();
+            }
+        };
+    }
+}

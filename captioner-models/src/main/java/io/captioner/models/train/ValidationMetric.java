@@ -1,0 +1,29 @@
+package io.captioner.models.train;
+
+import io.captioner.CaptionDecoder;
+import java.util.List;
+
+/**
+ * A caption-quality score on the validation split, such as corpus BLEU-4 of greedy captions, used
+ * for early stopping and for choosing the best checkpoint. Higher is better.
+ */
+public interface ValidationMetric {
+
+    /**
+     * Returns a short name for logs, such as {@code "bleu4"}.
+     *
+     * @return the name
+     */
+    String name();
+
+    /**
+     * Scores the decoder's captions for the validation images.
+     *
+     * @param decoder the decoder in its current state; must not be closed by the metric, and its
+     *     parameters must not be changed
+     * @param features one feature vector per validation image
+     * @param references per image, its reference captions as word ids (no specials)
+     * @return the score, higher is better
+     */
+    double evaluate(CaptionDecoder decoder, float[][] features, List<List<int[]>> references);
+}

@@ -1,0 +1,256 @@
+package io.captioner.models.decoder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import io.captioner.CaptionDecoder;
+import io.captioner.CaptionerException;
+import io.captioner.DecoderState;
+import io.captioner.text.Vocabulary;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class LstmCaptionDecoderTest {
+
+    private static final int V = 23;
+    private static final int D = 12;
+
+    private static DecoderConfig config(ImageInjection mode, int layers) {
+        return DecoderConfig.builder().setVocabularySize(V).setFeatureSize(D).optEmbeddingSize(16)
+                .optHiddenSize(32).optNumLayers(layers).optDropout(0.5).optImageInjection(mode).build();
+    }
+
+    private static float[][] randomFeatures(int rows, long seed) {
+        Random r = new Random(seed);
+        float[][] f = new float[rows][D];
+        for (float[] row : f) {
+            for (int j = 0; j < D; j++) {
+                row[j] = (float) r.nextGaussian();
+            }
+        }
+        return f;
+    }
+
+    private static long[][] randomCaptions(int rows, int length, long seed) {
+        Random r = new Random(seed);
+        long[][] t = new long[rows][length];
+        for (long[] row : t) {
+            row[0] = Vocabulary.START;
+            for (int j = 1; j < length; j++) {
+                row[j] = 3 + r.nextInt(V - 3);
+            }
+        }
+        return t;
+    }
+
+    @ParameterizedTest(name = "{0}, {1} layer(s)")
+    @CsvSource({"FIRST_INPUT, 1", "INIT_STATE, 1", "FIRST_INPUT, 2", "INIT_STATE, 2"})
+    void teacherForcedLogitsEqualStepByStepLogits(ImageInjection mode, int layers) {
+        int b = 3;
+        int t = 7;
+        float[][] features = randomFeatures(b, 1);
+        long[][] tokens = randomCaptions(b, t, 2);
+        try (LstmCaptionDecoder decoder = LstmCaptionDecoder.create(config(mode, layers), 42);
+                NDManager m = NDManager.newBaseManager()) {
+            NDArray f = m.create(features);
+            NDArray ids = m.create(tokens);
+            NDArray logits = decoder.block().forward(new ParameterStore(m, false), new NDList(f, ids), false)
+                    .singletonOrThrow();
+            assertThat(logits.getShape()).isEqualTo(new Shape(b, t, V));
+            float[] teacher = logits.logSoftmax(2).toFloatArray();
+
+            DecoderState state = decoder.start(features);
+            for (int step = 0; step < t; step++) {
+                int[] prev = new int[b];
+                for (int i = 0; i < b; i++) {
+                    prev[i] = (int) tokens[i][step];
+                }
+                CaptionDecoder.Step s = decoder.step(state, prev);
+                state.close();
+                state = s.state();
+                for (int i = 0; i < b; i++) {
+                    for (int v = 0; v < V; v++) {
+                        assertThat(s.logProbs()[i][v])
+                                .as("row %d step %d token %d", i, step, v)
+                                .isCloseTo(teacher[(i * t + step) * V + v], within(1e-5f));
+                    }
+                }
+            }
+            state.close();
+        }
+    }
+
+    @Test
+    void logProbsAreNormalisedDistributions() {
+        try (LstmCaptionDecoder decoder = LstmCaptionDecoder.create(config(ImageInjection.FIRST_INPUT, 1), 7);
+                DecoderState s0 = decoder.start(randomFeatures(2, 3))) {
+            CaptionDecoder.Step s = decoder.step(s0, new int[] {Vocabulary.START, Vocabulary.START});
+            try (DecoderState ignored = s.state()) {
+                for (float[] row : s.logProbs()) {
+                    assertThat(row).hasSize(V);
+                    double sum = 0;
+                    for (float lp : row) {
+                        sum += Math.exp(lp);
+                    }
+                    assertThat(sum).isCloseTo(1.0, within(1e-4));
+                }
+            }
+        }
+    }
+
+    @Test
+    void thousandsOfStepsLeaveTheNDArrayCountFlat() {
+        try (LstmCaptionDecoder decoder = LstmCaptionDecoder.create(config(ImageInjection.INIT_STATE, 2), 5)) {
+            NDManager parameters = decoder.manager().getParentManager();
+            NDManager system = NDManager.newBaseManager().getParentManager();
+            float[][] features = randomFeatures(4, 9);
+            // warm up once so lazily created engine resources exist before counting
+            runSteps(decoder, features, 5);
+            int before = parameters.getManagedArrays().size();
+            int systemBefore = system.getManagedArrays().size();
+            runSteps(decoder, features, 3000);
+            assertThat(parameters.getManagedArrays()).hasSize(before);
+            assertThat(system.getManagedArrays()).hasSize(systemBefore);
+        }
+    }
+
+    private static void runSteps(LstmCaptionDecoder decoder, float[][] features, int steps) {
+        DecoderState state = decoder.start(features);
+        int[] prev = new int[features.length];
+        java.util.Arrays.fill(prev, Vocabulary.START);
+        for (int i = 0; i < steps; i++) {
+            CaptionDecoder.Step s = decoder.step(state, prev);
+            state.close();
+            state = s.state();
+            if (i % 3 == 0) {
+                DecoderState selected = decoder.select(state, new int[] {3, 2, 1, 0});
+                state.close();
+                state = selected;
+            }
+            for (int r = 0; r < prev.length; r++) {
+                prev[r] = argmax(s.logProbs()[r]);
+            }
+        }
+        state.close();
+    }
+
+    private static int argmax(float[] v) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) {
+            if (v[i] > v[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    @Test
+    void selectGathersRowsSoLaterStepsMatchTheSourceRows() {
+        try (LstmCaptionDecoder decoder = LstmCaptionDecoder.create(config(ImageInjection.FIRST_INPUT, 2), 11);
+                DecoderState s0 = decoder.start(randomFeatures(3, 4));
+                DecoderState picked = decoder.select(s0, new int[] {2, 2, 0})) {
+            assertThat(picked.batchSize()).isEqualTo(3);
+            CaptionDecoder.Step full = decoder.step(s0, new int[] {1, 1, 1});
+            CaptionDecoder.Step sub = decoder.step(picked, new int[] {1, 1, 1});
+            full.state().close();
+            sub.state().close();
+            assertThat(sub.logProbs()[0]).containsExactly(full.logProbs()[2], within(1e-6f));
+            assertThat(sub.logProbs()[1]).containsExactly(full.logProbs()[2], within(1e-6f));
+            assertThat(sub.logProbs()[2]).containsExactly(full.logProbs()[0], within(1e-6f));
+        }
+    }
+
+    @Test
+    void closingAStateTwiceIsHarmlessAndAClosedStateIsRejected() {
+        try (LstmCaptionDecoder decoder = LstmCaptionDecoder.create(config(ImageInjection.FIRST_INPUT, 1), 1)) {
+            DecoderState s = decoder.start(randomFeatures(1, 1));
+            s.close();
+            s.close();
+            assertThatThrownBy(() -> decoder.step(s, new int[] {1})).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
+    void badInputsAreRejectedWithTheRuleAndValue() {
+        try (LstmCaptionDecoder decoder = LstmCaptionDecoder.create(config(ImageInjection.FIRST_INPUT, 1), 1);
+                DecoderState s = decoder.start(randomFeatures(2, 1))) {
+            assertThatThrownBy(() -> decoder.start(new float[][] {new float[D + 1]}))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("features[0]")
+                    .hasMessageContaining(Integer.toString(D + 1));
+            assertThatThrownBy(() -> decoder.step(s, new int[] {1}))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2 ids");
+            assertThatThrownBy(() -> decoder.step(s, new int[] {1, V}))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("previousTokens[1]");
+            assertThatThrownBy(() -> decoder.select(s, new int[] {2}))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rows[0]");
+        }
+    }
+
+    @Test
+    void savedDecoderReloadsWithIdenticalOutputs(@TempDir Path dir) {
+        Path file = dir.resolve("decoder.params");
+        float[][] features = randomFeatures(2, 8);
+        float[][] expected;
+        DecoderConfig cfg = config(ImageInjection.INIT_STATE, 2);
+        try (LstmCaptionDecoder decoder = LstmCaptionDecoder.create(cfg, 3)) {
+            expected = firstStep(decoder, features);
+            decoder.save(file);
+        }
+        try (LstmCaptionDecoder loaded = LstmCaptionDecoder.load(file, cfg)) {
+            assertThat(loaded.config()).isEqualTo(cfg);
+            float[][] actual = firstStep(loaded, features);
+            for (int i = 0; i < expected.length; i++) {
+                assertThat(actual[i]).containsExactly(expected[i]);
+            }
+        }
+        try (LstmCaptionDecoder other = LstmCaptionDecoder.create(cfg, 4)) {
+            assertThat(firstStep(other, features)[0]).isNotEqualTo(expected[0]);
+        }
+    }
+
+    private static float[][] firstStep(LstmCaptionDecoder decoder, float[][] features) {
+        try (DecoderState s = decoder.start(features)) {
+            CaptionDecoder.Step step = decoder.step(s, new int[] {1, 1});
+            step.state().close();
+            return step.logProbs();
+        }
+    }
+
+    @Test
+    void loadingADecoderOfAnotherVocabularySizeFailsNamingTheField(@TempDir Path dir) {
+        Path file = dir.resolve("decoder.params");
+        try (LstmCaptionDecoder decoder = LstmCaptionDecoder.create(config(ImageInjection.FIRST_INPUT, 1), 3)) {
+            decoder.save(file);
+        }
+        DecoderConfig bigger = config(ImageInjection.FIRST_INPUT, 1).toBuilder().setVocabularySize(V + 1).build();
+        assertThatThrownBy(() -> LstmCaptionDecoder.load(file, bigger))
+                .isInstanceOf(CaptionerException.class)
+                .hasMessageContaining("vocabularySize").hasMessageContaining(Integer.toString(V))
+                .hasMessageContaining(file.toString());
+    }
+
+    @Test
+    void truncatedParameterFileIsRejected(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("decoder.params");
+        try (LstmCaptionDecoder decoder = LstmCaptionDecoder.create(config(ImageInjection.FIRST_INPUT, 1), 3)) {
+            decoder.save(file);
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        assertThatThrownBy(() -> LstmCaptionDecoder.load(file))
+                .isInstanceOf(CaptionerException.class).hasMessageContaining("truncated")
+                .hasMessageContaining(file.toString());
+    }
+}

@@ -1,0 +1,199 @@
+package io.captioner.examples.cli;
+
+import io.captioner.Captioner;
+import io.captioner.CaptionerException;
+import io.captioner.examples.server.CaptionServer;
+import io.captioner.examples.server.ServerConfig;
+import io.captioner.examples.server.SizeCaptioner;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code captioner serve}: serves a captioning model over HTTP until the process is stopped
+ * (Ctrl-C or SIGTERM stop it gracefully: requests in flight finish within the grace period).
+ *
+ * <p>API: {@code POST /caption} (multipart/form-data, field {@code image}), {@code GET /health},
+ * {@code GET /openapi.json}, Swagger UI at {@code /swagger}; see
+ * {@link io.captioner.examples.server.CaptionServer}. Binds loopback unless {@code --host} says
+ * otherwise. Exit codes: 0 stopped normally, 1 no model or the model cannot be loaded or the port
+ * cannot be bound, 2 bad arguments.
+ */
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Serves a captioning model over HTTP: POST /caption (multipart/form-data, field 'image'),",
+            "GET /health, GET /openapi.json and a Swagger UI at /swagger. Ctrl-C stops gracefully.",
+            "Example: curl -X POST http://127.0.0.1:8080/caption -H \"accept: application/json\""
+                    + " -H \"Content-Type: multipart/form-data\" -F \"image=@photo.jpg;type=image/jpeg\""
+        })
+final class ServeCommand implements Callable<Integer> {
+
+    /**
+     * Loads the model file given to {@code --model}; tests replace it. The production loader is
+     * {@link #loadModel(Path)}.
+     */
+    static Function<Path, Captioner> loader = ServeCommand::loadModel;
+
+    /** Finds the model used when {@code --model} is absent; tests replace it. */
+    static Supplier<Optional<Path>> defaultModel = ServeCommand::quickstartModel;
+
+    /** Called with the running server once it listens; tests use it to talk to and stop it. */
+    static Consumer<CaptionServer> onStarted = server -> { };
+
+    @Spec private CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "M",
+            description = "Model file to serve (default: the quickstart's model).")
+    private Path model;
+
+    @Option(names = "--stand-in", hidden = true,
+            description = "Serve a stand-in captioner that only reports the image size (no model), to try the API.")
+    private boolean standIn;
+
+    @Option(names = "--host", defaultValue = ServerConfig.DEFAULT_HOST, paramLabel = "HOST",
+            description = "Interface to bind (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for all).")
+    private String host;
+
+    @Option(names = "--port", defaultValue = "" + ServerConfig.DEFAULT_PORT, paramLabel = "PORT",
+            description = "TCP port, 0 for any free port (default: ${DEFAULT-VALUE}).")
+    private int port;
+
+    @Option(names = "--token", defaultValue = "${env:CAPTIONER_TOKEN}", paramLabel = "T",
+            description = "Require 'Authorization: Bearer T' on POST /caption (default: the CAPTIONER_TOKEN "
+                    + "environment variable; none if unset). /health and the API docs stay open.")
+    private String token;
+
+    @Option(names = "--max-upload-bytes", defaultValue = "" + ServerConfig.DEFAULT_MAX_UPLOAD_BYTES,
+            paramLabel = "N", description = "Largest request body accepted; larger gets 413 (default: ${DEFAULT-VALUE}).")
+    private long maxUploadBytes;
+
+    @Option(names = "--workers", defaultValue = "" + ServerConfig.DEFAULT_WORKERS, paramLabel = "N",
+            description = "Images captioned at the same time (default: ${DEFAULT-VALUE}).")
+    private int workers;
+
+    @Option(names = "--queue", defaultValue = "" + ServerConfig.DEFAULT_QUEUE, paramLabel = "N",
+            description = "Requests that may wait for a worker; more get 503 (default: ${DEFAULT-VALUE}).")
+    private int queue;
+
+    @Option(names = "--timeout-ms", defaultValue = "30000", paramLabel = "MS",
+            description = "Longest a request may wait and be captioned; then 504 (default: ${DEFAULT-VALUE}).")
+    private long timeoutMs;
+
+    @Option(names = "--grace-ms", defaultValue = "10000", paramLabel = "MS",
+            description = "Longest a stop waits for requests in flight (default: ${DEFAULT-VALUE}).")
+    private long graceMs;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        CliArgs.require(spec, port >= 0 && port <= 65535, "--port must be from 0 to 65535, found " + port);
+        CliArgs.require(spec, !host.isBlank(), "--host must not be blank");
+        CliArgs.require(spec, maxUploadBytes >= 1, "--max-upload-bytes must be at least 1, found " + maxUploadBytes);
+        CliArgs.require(spec, workers >= 1, "--workers must be at least 1, found " + workers);
+        CliArgs.require(spec, queue >= 0, "--queue must be 0 or more, found " + queue);
+        CliArgs.require(spec, timeoutMs >= 1, "--timeout-ms must be at least 1, found " + timeoutMs);
+        CliArgs.require(spec, graceMs >= 0, "--grace-ms must be 0 or more, found " + graceMs);
+        String bearer = token == null || token.isBlank() ? null : token;
+        PrintWriter err = spec.commandLine().getErr();
+
+        CliArgs.require(spec, !(standIn && model != null), "--stand-in and --model exclude each other");
+        String modelName;
+        Captioner captioner;
+        if (standIn) {
+            modelName = "stand-in (image size only, no model)";
+            captioner = new SizeCaptioner(Duration.ZERO);
+        } else {
+            Path modelPath = model != null ? model : defaultModel.get().orElseThrow(() -> new CaptionerException(
+                    "no --model given and no quickstart model is available yet; pass --model FILE"));
+            if (!Files.exists(modelPath)) {
+                throw new CaptionerException("--model " + modelPath + ": no such file");
+            }
+            modelName = modelPath.getFileName().toString();
+            captioner = loader.apply(modelPath);
+        }
+        CaptionServer server;
+        try {
+            server = CaptionServer.builder()
+                    .setCaptioner(captioner)
+                    .setModelName(modelName)
+                    .optHost(host)
+                    .optPort(port)
+                    .optToken(bearer)
+                    .optMaxUploadBytes(maxUploadBytes)
+                    .optWorkers(workers)
+                    .optQueueCapacity(queue)
+                    .optTimeout(Duration.ofMillis(timeoutMs))
+                    .optShutdownGrace(Duration.ofMillis(graceMs))
+                    .build()
+                    .start();
+        } catch (RuntimeException e) {
+            captioner.close();
+            throw e;
+        }
+        Thread hook = new Thread(() -> {
+            server.stop();
+            captioner.close();
+        }, "captioner-serve-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        if (bearer == null && !isLoopback(host)) {
+            err.println("warning: serving on " + host + " without --token: anyone who can reach this port "
+                    + "can use it");
+        }
+        err.println("Serving " + modelName + " at " + server.uri() + " (POST /caption, GET /health, "
+                + "Swagger UI " + server.uri() + "/swagger); Ctrl-C stops");
+        err.flush();
+        onStarted.accept(server);
+        server.awaitStop();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running and closes the captioner itself
+        }
+        captioner.close();
+        return CaptionerCli.EXIT_OK;
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Loads a model file into a captioner. PLUG-IN POINT: replace the body with
+     * {@code return Captioner.load(file);} once the one-file model artifact exists.
+     *
+     * @param file the model file
+     * @return the captioner; the serve command closes it on exit
+     * @throws CaptionerException always, until a model format exists
+     */
+    static Captioner loadModel(Path file) {
+        throw new CaptionerException("--model " + file + ": cannot load it: this build has no model loader yet "
+                + "(Captioner.load is not implemented)");
+    }
+
+    /**
+     * Returns the quickstart's model file when it exists. PLUG-IN POINT: return the quickstart
+     * model's path (training it first if absent) once the quickstart command exists.
+     *
+     * @return the model file, or empty
+     */
+    static Optional<Path> quickstartModel() {
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,106 @@
+package io.captioner.examples.server;
+
+import io.captioner.DecodingOptions;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The decoding options of a {@code POST /caption} request, read from its query parameters
+ * {@code beam}, {@code nbest} and {@code max_length}.
+ *
+ * <p>Rules: {@code beam} is an integer in [1, {@value #MAX_BEAM}], {@code nbest} in [1, beam] (when
+ * {@code nbest} is given without {@code beam}, the beam is widened to {@code nbest}),
+ * {@code max_length} in [1, {@value #MAX_LENGTH}]; each parameter at most once; any other
+ * parameter is refused so that a misspelt option is not silently ignored. With no parameter the
+ * captioner's own defaults apply ({@link #options()} is empty).
+ *
+ * @param beam the beam width, or 0 when not given
+ * @param nbest the number of captions to return, or 0 when not given
+ * @param maxLength the maximum caption length in tokens, or 0 when not given
+ */
+record CaptionQuery(int beam, int nbest, int maxLength) {
+
+    /** Widest beam a request may ask for; bounds the work one request can cause. */
+    static final int MAX_BEAM = 20;
+    /** Longest caption a request may ask for, in tokens. */
+    static final int MAX_LENGTH = 100;
+
+    private static final List<String> KNOWN = List.of("beam", "nbest", "max_length");
+
+    /**
+     * Reads and validates the query parameters.
+     *
+     * @param params the query parameters, name to values
+     * @return the options
+     * @throws ApiException with status 400 naming the parameter, the rule and the value found
+     */
+    static CaptionQuery parse(Map<String, List<String>> params) {
+        for (String name : params.keySet()) {
+            if (!KNOWN.contains(name)) {
+                throw new ApiException(400, "unknown query parameter '" + name + "'; known: "
+                        + String.join(", ", KNOWN));
+            }
+        }
+        int beam = integer(params, "beam", MAX_BEAM);
+        int nbest = integer(params, "nbest", MAX_BEAM);
+        int maxLength = integer(params, "max_length", MAX_LENGTH);
+        if (beam > 0 && nbest > beam) {
+            throw new ApiException(400, "query parameter 'nbest' must not exceed 'beam' (" + beam
+                    + "), found " + nbest);
+        }
+        return new CaptionQuery(beam, nbest, maxLength);
+    }
+
+    private static int integer(Map<String, List<String>> params, String name, int max) {
+        List<String> values = params.get(name);
+        if (values == null || values.isEmpty()) {
+            return 0;
+        }
+        if (values.size() > 1) {
+            throw new ApiException(400, "query parameter '" + name + "' must be given once, found "
+                    + values.size() + " values " + values);
+        }
+        String raw = values.get(0).trim();
+        int value;
+        try {
+            value = Integer.parseInt(raw);
+        } catch (NumberFormatException e) {
+            value = -1;
+        }
+        if (value < 1 || value > max) {
+            throw new ApiException(400, "query parameter '" + name + "' must be an integer from 1 to "
+                    + max + ", found '" + values.get(0) + "'");
+        }
+        return value;
+    }
+
+    /**
+     * Returns whether the caller asked for n-best output.
+     *
+     * @return true when {@code nbest > 1}
+     */
+    boolean wantsAlternatives() {
+        return nbest > 1;
+    }
+
+    /**
+     * Returns the decoding options to use, or empty when the request gave none and the
+     * captioner's defaults apply.
+     *
+     * @return the options
+     */
+    Optional<DecodingOptions> options() {
+        if (beam == 0 && nbest == 0 && maxLength == 0) {
+            return Optional.empty();
+        }
+        DecodingOptions.Builder b = DecodingOptions.builder();
+        int k = beam > 0 ? beam : Math.max(1, nbest);
+        b.optBeamSize(k);
+        b.optNBest(nbest > 0 ? nbest : 1);
+        if (maxLength > 0) {
+            b.optMaxLength(maxLength);
+        }
+        return Optional.of(b.build());
+    }
+}

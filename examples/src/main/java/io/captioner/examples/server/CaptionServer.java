@@ -1,0 +1,678 @@
+package io.captioner.examples.server;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import io.captioner.Caption;
+import io.captioner.Captioner;
+import io.captioner.CaptionerException;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.json.JavalinGson;
+import io.javalin.openapi.HttpMethod;
+import io.javalin.openapi.OpenApi;
+import io.javalin.openapi.OpenApiContent;
+import io.javalin.openapi.OpenApiContentProperty;
+import io.javalin.openapi.OpenApiParam;
+import io.javalin.openapi.OpenApiRequestBody;
+import io.javalin.openapi.OpenApiResponse;
+import io.javalin.openapi.OpenApiSecurity;
+import io.javalin.openapi.plugin.OpenApiPlugin;
+import io.javalin.openapi.plugin.swagger.SwaggerPlugin;
+import jakarta.servlet.MultipartConfigElement;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.Part;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An HTTP server that captions uploaded images with a {@link Captioner}.
+ *
+ * <p>Routes: {@code POST /caption} (multipart/form-data, field {@code image}; query options
+ * {@code beam}, {@code nbest}, {@code max_length}) answers {@link CaptionResponse};
+ * {@code GET /health} answers {@link HealthResponse}; {@code GET /openapi.json} is the OpenAPI
+ * document and {@code GET /swagger} a Swagger UI page for it. Every error is JSON
+ * {@link ErrorResponse}: 400 bad request (missing field, not an image, corrupt image, bad query
+ * option), 401 missing or wrong bearer token (only {@code /caption} is protected; health and the
+ * documentation stay open), 404/405 unknown route, 413 upload above the limit (refused from its
+ * {@code Content-Length} before the body is read, or while streaming when the length is unknown),
+ * 415 a body that is not multipart/form-data, 503 work queue full or server stopping (with
+ * {@code Retry-After}), 504 request not captioned within the timeout, 500 captioner failure.
+ *
+ * <p>Captioning runs on a bounded pool of {@link ServerConfig#workers()} threads with a queue of
+ * {@link ServerConfig#queueCapacity()}; the captioner is called from those threads only, so it
+ * must be thread-safe when there is more than one worker. A request that times out is answered
+ * 504 at once; if its captioning had already started, the worker finishes it (the captioner is not
+ * interrupted mid-inference) and the result is dropped.
+ *
+ * <p>Life cycle: {@link Builder#build()}, {@link #start()}, then {@link #stop()} (or
+ * {@link #close()}), which stops accepting connections and lets requests in flight finish for up
+ * to {@link ServerConfig#shutdownGrace()}. The server never closes the captioner: its owner does,
+ * after {@code stop()}. Methods are thread-safe.
+ */
+public final class CaptionServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CaptionServer.class);
+    /** Request attribute through which Jetty reads the multipart limits of one request. */
+    private static final String MULTIPART_CONFIG_ATTRIBUTE = "org.eclipse.jetty.multipartConfig";
+    /** Uploads larger than this are buffered in a temporary file instead of memory. */
+    private static final int IN_MEMORY_UPLOAD_BYTES = 1024 * 1024;
+    private static final String ROUTES = "POST /caption, GET /health, GET /openapi.json, GET /swagger";
+
+    private final Captioner captioner;
+    private final String modelName;
+    private final ServerConfig config;
+    private final byte[] token;
+    private final ImageDecoder decoder;
+    private final MultipartConfigElement multipartConfig;
+    private final ThreadPoolExecutor executor;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Object lifecycle = new Object();
+
+    private volatile boolean draining;
+    private volatile int boundPort = -1;
+    private Javalin app;
+    private long startNanos;
+    private boolean stopCalled;
+
+    private CaptionServer(Builder b) {
+        this.captioner = b.captioner;
+        this.modelName = b.modelName;
+        this.token = b.token == null ? null : b.token.getBytes(StandardCharsets.UTF_8);
+        this.decoder = b.decoder;
+        this.config = new ServerConfig(b.host, b.port, b.maxUploadBytes, b.workers, b.queueCapacity, b.timeout,
+                b.shutdownGrace, b.token != null);
+        this.multipartConfig = new MultipartConfigElement(System.getProperty("java.io.tmpdir"),
+                config.maxUploadBytes(), config.maxUploadBytes(),
+                (int) Math.min(IN_MEMORY_UPLOAD_BYTES, config.maxUploadBytes()));
+        BlockingQueue<Runnable> queue = config.queueCapacity() == 0
+                ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(config.queueCapacity());
+        this.executor = new ThreadPoolExecutor(config.workers(), config.workers(), 0L, TimeUnit.MILLISECONDS,
+                queue, new WorkerThreads(), new ThreadPoolExecutor.AbortPolicy());
+    }
+
+    /**
+     * Creates a builder; {@code setCaptioner} and {@code setModelName} are required.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Binds the port and starts serving.
+     *
+     * @return this server
+     * @throws IllegalStateException if the server was already started
+     * @throws CaptionerException if the address cannot be bound (port in use, unknown host)
+     */
+    public CaptionServer start() {
+        synchronized (lifecycle) {
+            if (app != null) {
+                throw new IllegalStateException("CaptionServer.start() was already called");
+            }
+            app = createApp();
+            startNanos = System.nanoTime();
+            try {
+                app.start(config.host(), config.port());
+                // Graceful stop (close the listener, wait for requests in flight) is set only once
+                // started: on a failed bind, Jetty's graceful stop would hide the bind error.
+                app.jettyServer().server().setStopTimeout(config.shutdownGrace().toMillis());
+            } catch (RuntimeException e) {
+                stopCalled = true;
+                executor.shutdownNow();
+                stopped.countDown();
+                throw new CaptionerException("cannot serve on " + config.host() + ":" + config.port() + ": "
+                        + e.getMessage(), e);
+            }
+            boundPort = app.port();
+            LOG.info("Caption server for model '{}' listening on {} ({})", modelName, uri(), config);
+            return this;
+        }
+    }
+
+    /**
+     * Returns the bound port, which differs from the configured one when that was 0; it stays
+     * readable after {@link #stop()}.
+     *
+     * @return the TCP port
+     * @throws IllegalStateException before {@link #start()}
+     */
+    public int port() {
+        int port = boundPort;
+        if (port < 0) {
+            throw new IllegalStateException("the server has not been started");
+        }
+        return port;
+    }
+
+    /**
+     * Returns the base URI of the server, e.g. {@code http://127.0.0.1:8080}.
+     *
+     * @return the URI, with the bound port
+     * @throws IllegalStateException before {@link #start()}
+     */
+    public URI uri() {
+        String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+        return URI.create("http://" + host + ":" + port());
+    }
+
+    /**
+     * Returns the server's limits and address.
+     *
+     * @return the configuration; the port is the configured one (see {@link #port()})
+     */
+    public ServerConfig config() {
+        return config;
+    }
+
+    /**
+     * Returns the name reported in the {@code model} field of every answer.
+     *
+     * @return the model name
+     */
+    public String modelName() {
+        return modelName;
+    }
+
+    /**
+     * Stops gracefully: {@code /caption} answers 503 from now on, the listening socket is closed,
+     * and requests in flight may finish for up to {@link ServerConfig#shutdownGrace()}; then
+     * the connections and the workers are stopped. Returns when the server has stopped; calling it
+     * again (or from several threads) waits for the same stop. Does not close the captioner.
+     */
+    public void stop() {
+        synchronized (lifecycle) {
+            if (stopCalled || app == null) {
+                stopCalled = true;
+                executor.shutdownNow();
+                stopped.countDown();
+            } else {
+                stopCalled = true;
+                draining = true;
+                LOG.info("Stopping caption server on port {}: waiting up to {} ms for {} request(s)", boundPort,
+                        config.shutdownGrace().toMillis(), executor.getActiveCount() + executor.getQueue().size());
+                try {
+                    app.stop();
+                } finally {
+                    executor.shutdown();
+                    try {
+                        if (!executor.awaitTermination(1, TimeUnit.SECONDS)) {
+                            executor.shutdownNow();
+                        }
+                    } catch (InterruptedException e) {
+                        executor.shutdownNow();
+                        Thread.currentThread().interrupt();
+                    }
+                    stopped.countDown();
+                    LOG.info("Caption server stopped");
+                }
+            }
+        }
+    }
+
+    /**
+     * Blocks until {@link #stop()} has completed, e.g. from a shutdown hook.
+     *
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Same as {@link #stop()}. */
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private Javalin createApp() {
+        Gson gson = new GsonBuilder().disableHtmlEscaping().create();
+        Javalin javalin = Javalin.create(cfg -> {
+            cfg.showJavalinBanner = false;
+            cfg.startupWatcherEnabled = false;
+            cfg.http.prefer405over404 = true;
+            cfg.jsonMapper(new JavalinGson(gson, false));
+            cfg.registerPlugin(new OpenApiPlugin(openApi -> openApi
+                    .withDocumentationPath("/openapi.json")
+                    .withDefinitionConfiguration((version, definition) -> definition
+                            .withInfo(info -> info
+                                    .title("captioner")
+                                    .version("1")
+                                    .description("Writes an English sentence for an uploaded image. "
+                                            + "Model: " + modelName + "."))
+                            .withSecurity(security -> security.withBearerAuth()))));
+            cfg.registerPlugin(new SwaggerPlugin(swagger -> {
+                swagger.setDocumentationPath("/openapi.json");
+                swagger.setUiPath("/swagger");
+                swagger.setTitle("captioner API");
+                swagger.setValidatorUrl(null); // the default validator is an external web service
+            }));
+            cfg.router.mount(router -> {
+                router.post("/caption", this::caption);
+                router.get("/health", this::health);
+            });
+        });
+        javalin.exception(ApiException.class, (e, ctx) -> {
+            if (e.status() == 503) {
+                ctx.header("Retry-After", "1");
+            }
+            if (e.status() == 401) {
+                ctx.header("WWW-Authenticate", "Bearer realm=\"captioner\"");
+            }
+            ctx.status(e.status()).json(new ErrorResponse(e.getMessage(), e.status()));
+        });
+        javalin.exception(Exception.class, (e, ctx) -> {
+            LOG.error("Unexpected failure on {} {}", ctx.method(), ctx.path(), e);
+            ctx.status(500).json(new ErrorResponse("internal error: " + e, 500));
+        });
+        javalin.error(404, ctx -> ctx.json(new ErrorResponse(
+                "no route " + ctx.method() + " " + ctx.path() + "; routes: " + ROUTES, 404)));
+        javalin.error(405, ctx -> ctx.json(new ErrorResponse(
+                "method " + ctx.method() + " not allowed on " + ctx.path() + "; routes: " + ROUTES, 405)));
+        return javalin;
+    }
+
+    @OpenApi(
+            path = "/caption",
+            methods = HttpMethod.POST,
+            operationId = "caption",
+            summary = "Caption an image",
+            description = "Upload one image (JPEG, PNG, GIF or BMP) as the multipart/form-data field 'image'; "
+                    + "the answer holds the caption, its log-probability score and its tokens. Needs "
+                    + "'Authorization: Bearer <token>' when the server was started with --token.",
+            tags = "captioning",
+            queryParams = {
+                @OpenApiParam(name = "beam", type = Integer.class,
+                        description = "Beam width, 1-20 (default: the model's setting; widened to nbest)"),
+                @OpenApiParam(name = "nbest", type = Integer.class,
+                        description = "Number of captions to return, 1..beam; above 1 adds 'alternatives'"),
+                @OpenApiParam(name = "max_length", type = Integer.class,
+                        description = "Longest caption in tokens, 1-100")
+            },
+            requestBody = @OpenApiRequestBody(
+                    required = true,
+                    content = @OpenApiContent(
+                            mimeType = "multipart/form-data",
+                            properties = @OpenApiContentProperty(name = "image", type = "string",
+                                    format = "binary"))),
+            responses = {
+                @OpenApiResponse(status = "200", description = "The caption",
+                        content = @OpenApiContent(from = CaptionResponse.class)),
+                @OpenApiResponse(status = "400", description = "Missing field 'image', not an image, "
+                        + "corrupt image, or a bad query parameter",
+                        content = @OpenApiContent(from = ErrorResponse.class)),
+                @OpenApiResponse(status = "401", description = "Missing or wrong bearer token",
+                        content = @OpenApiContent(from = ErrorResponse.class)),
+                @OpenApiResponse(status = "413", description = "Upload larger than the server's limit",
+                        content = @OpenApiContent(from = ErrorResponse.class)),
+                @OpenApiResponse(status = "415", description = "Body is not multipart/form-data",
+                        content = @OpenApiContent(from = ErrorResponse.class)),
+                @OpenApiResponse(status = "500", description = "The captioner failed",
+                        content = @OpenApiContent(from = ErrorResponse.class)),
+                @OpenApiResponse(status = "503", description = "Work queue full or server stopping; "
+                        + "retry after the Retry-After seconds",
+                        content = @OpenApiContent(from = ErrorResponse.class)),
+                @OpenApiResponse(status = "504", description = "Not captioned within the server's timeout",
+                        content = @OpenApiContent(from = ErrorResponse.class))
+            },
+            security = @OpenApiSecurity(name = "BearerAuth"))
+    private void caption(Context ctx) {
+        long start = System.nanoTime();
+        checkToken(ctx.header("Authorization"));
+        if (draining) {
+            throw new ApiException(503, "the server is shutting down and takes no new requests");
+        }
+        String contentType = ctx.contentType();
+        if (contentType == null
+                || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
+            throw new ApiException(415, "Content-Type must be multipart/form-data with the image in field "
+                    + "'image', found " + (contentType == null ? "none" : "'" + contentType + "'"));
+        }
+        CaptionQuery query = CaptionQuery.parse(ctx.queryParamMap());
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > config.maxUploadBytes()) {
+            throw tooLarge(declared + " bytes (Content-Length)");
+        }
+        Upload upload = readImagePart(ctx);
+        Caption caption = captionOnWorker(upload, query, start);
+        double elapsedMs = (System.nanoTime() - start) / 1e6;
+        ctx.json(CaptionResponse.of(caption, query.wantsAlternatives(), modelName,
+                Math.round(elapsedMs * 10) / 10.0));
+    }
+
+    @OpenApi(
+            path = "/health",
+            methods = HttpMethod.GET,
+            operationId = "health",
+            summary = "Server status and load",
+            description = "Always open, also when the server requires a bearer token for /caption.",
+            tags = "operations",
+            responses = @OpenApiResponse(status = "200", description = "Status, model, uptime and queue depth",
+                    content = @OpenApiContent(from = HealthResponse.class)))
+    private void health(Context ctx) {
+        ctx.json(new HealthResponse(draining ? "draining" : "ok", modelName,
+                Math.round((System.nanoTime() - startNanos) / 1e7) / 100.0, executor.getQueue().size(),
+                config.queueCapacity(),
+                executor.getActiveCount(), config.workers()));
+    }
+
+    private void checkToken(String authorization) {
+        if (token == null) {
+            return;
+        }
+        if (authorization == null || authorization.isBlank()) {
+            throw new ApiException(401, "missing bearer token: send the header 'Authorization: Bearer <token>'");
+        }
+        String prefix = "bearer ";
+        if (authorization.length() < prefix.length()
+                || !authorization.substring(0, prefix.length()).equalsIgnoreCase(prefix)) {
+            throw new ApiException(401, "the Authorization header must use the Bearer scheme");
+        }
+        byte[] given = authorization.substring(prefix.length()).trim().getBytes(StandardCharsets.UTF_8);
+        if (!MessageDigest.isEqual(given, token)) {
+            throw new ApiException(401, "wrong bearer token");
+        }
+    }
+
+    private ApiException tooLarge(String found) {
+        return new ApiException(413, "upload too large: the limit is " + config.maxUploadBytes()
+                + " bytes, found " + found);
+    }
+
+    /** The bytes of the {@code image} field and a label for messages. */
+    private record Upload(byte[] bytes, String label) {}
+
+    private Upload readImagePart(Context ctx) {
+        ctx.req().setAttribute(MULTIPART_CONFIG_ATTRIBUTE, multipartConfig);
+        Collection<Part> parts;
+        try {
+            parts = ctx.req().getParts();
+        } catch (IllegalStateException e) {
+            throw uploadFailure(e);
+        } catch (IOException | ServletException e) {
+            throw uploadFailure(e);
+        }
+        Part image = null;
+        List<String> names = new ArrayList<>();
+        for (Part p : parts) {
+            names.add(p.getName());
+            if ("image".equals(p.getName()) && image == null) {
+                image = p;
+            }
+        }
+        if (image == null) {
+            throw new ApiException(400, "missing form field 'image' (the image file); found fields " + names);
+        }
+        if (image.getSize() > config.maxUploadBytes()) {
+            throw tooLarge(image.getSize() + " bytes in field 'image'");
+        }
+        String label = image.getSubmittedFileName() != null && !image.getSubmittedFileName().isBlank()
+                ? "field 'image' (" + image.getSubmittedFileName() + ")" : "field 'image'";
+        try (InputStream in = image.getInputStream()) {
+            return new Upload(in.readNBytes((int) config.maxUploadBytes()), label);
+        } catch (IOException e) {
+            throw new ApiException(400, "cannot read " + label + ": " + e.getMessage());
+        }
+    }
+
+    private ApiException uploadFailure(Exception e) {
+        String message = String.valueOf(e.getMessage());
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+            if (m.contains("exceeds max") || m.contains("maxrequestsize") || m.contains("max filesize")) {
+                return tooLarge("more (" + t.getMessage() + ")");
+            }
+        }
+        return new ApiException(400, "malformed multipart/form-data body: " + message);
+    }
+
+    private Caption captionOnWorker(Upload upload, CaptionQuery query, long startNanos) {
+        FutureTask<Caption> task = new FutureTask<>(() -> {
+            BufferedImage image;
+            try {
+                image = decoder.decode(upload.bytes(), upload.label());
+            } catch (CaptionerException e) {
+                throw new ApiException(400, e.getMessage());
+            }
+            return query.options()
+                    .map(options -> captioner.caption(image, options))
+                    .orElseGet(() -> captioner.caption(image));
+        });
+        try {
+            executor.execute(task);
+        } catch (RejectedExecutionException e) {
+            if (draining || executor.isShutdown()) {
+                throw new ApiException(503, "the server is shutting down and takes no new requests");
+            }
+            throw new ApiException(503, "server busy: all " + config.workers() + " worker(s) are captioning and "
+                    + config.queueCapacity() + " request(s) are queued; retry later");
+        }
+        long remaining = config.timeout().toNanos() - (System.nanoTime() - startNanos);
+        try {
+            return task.get(Math.max(0, remaining), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            executor.remove(task);
+            task.cancel(false);
+            throw new ApiException(504, "not captioned within the server's timeout of "
+                    + config.timeout().toMillis() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            task.cancel(false);
+            throw new ApiException(503, "the server is shutting down; the request was abandoned");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof ApiException api) {
+                throw api;
+            }
+            if (cause instanceof IllegalArgumentException) {
+                throw new ApiException(400, "the captioner refused the options: " + cause.getMessage());
+            }
+            if (cause instanceof CaptionerException) {
+                LOG.warn("Captioner failed on {}", upload.label(), cause);
+                throw new ApiException(500, "captioning failed: " + cause.getMessage());
+            }
+            LOG.error("Captioner failed on {}", upload.label(), cause);
+            throw new ApiException(500, "captioning failed: " + cause);
+        }
+    }
+
+    /** Daemon worker threads named {@code caption-worker-N}. */
+    private static final class WorkerThreads implements ThreadFactory {
+        private final AtomicInteger next = new AtomicInteger(1);
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "caption-worker-" + next.getAndIncrement());
+            t.setDaemon(true);
+            return t;
+        }
+    }
+
+    /**
+     * Builds a {@link CaptionServer}; {@code setCaptioner} and {@code setModelName} are required,
+     * every {@code opt} has the default of {@link ServerConfig}, order does not matter, and
+     * {@link #build()} validates.
+     */
+    public static final class Builder {
+        private Captioner captioner;
+        private String modelName;
+        private String host = ServerConfig.DEFAULT_HOST;
+        private int port = ServerConfig.DEFAULT_PORT;
+        private String token;
+        private long maxUploadBytes = ServerConfig.DEFAULT_MAX_UPLOAD_BYTES;
+        private int workers = ServerConfig.DEFAULT_WORKERS;
+        private int queueCapacity = ServerConfig.DEFAULT_QUEUE;
+        private Duration timeout = ServerConfig.DEFAULT_TIMEOUT;
+        private Duration shutdownGrace = ServerConfig.DEFAULT_SHUTDOWN_GRACE;
+        private ImageDecoder decoder = ImageDecoder.standard();
+
+        private Builder() {}
+
+        /**
+         * Sets the captioner; the server calls it from its worker threads and never closes it.
+         *
+         * @param value the captioner
+         * @return this builder
+         */
+        public Builder setCaptioner(Captioner value) {
+            this.captioner = value;
+            return this;
+        }
+
+        /**
+         * Sets the model name reported in every answer's {@code model} field.
+         *
+         * @param value a non-blank name, e.g. the model file's name
+         * @return this builder
+         */
+        public Builder setModelName(String value) {
+            this.modelName = value;
+            return this;
+        }
+
+        /**
+         * Sets the interface to bind; the default {@code 127.0.0.1} serves this machine only.
+         *
+         * @param value a host name or IP address, {@code 0.0.0.0} for every interface
+         * @return this builder
+         */
+        public Builder optHost(String value) {
+            this.host = value;
+            return this;
+        }
+
+        /**
+         * Sets the TCP port.
+         *
+         * @param value 1-65535, or 0 for an ephemeral port
+         * @return this builder
+         */
+        public Builder optPort(int value) {
+            this.port = value;
+            return this;
+        }
+
+        /**
+         * Requires {@code Authorization: Bearer <value>} on {@code POST /caption}.
+         *
+         * @param value the token, or {@code null} for no authentication
+         * @return this builder
+         */
+        public Builder optToken(String value) {
+            this.token = value;
+            return this;
+        }
+
+        /**
+         * Sets the largest accepted request body (image plus multipart framing).
+         *
+         * @param value bytes, at least 1
+         * @return this builder
+         */
+        public Builder optMaxUploadBytes(long value) {
+            this.maxUploadBytes = value;
+            return this;
+        }
+
+        /**
+         * Sets the number of worker threads that call the captioner concurrently.
+         *
+         * @param value at least 1; above 1 the captioner must be thread-safe
+         * @return this builder
+         */
+        public Builder optWorkers(int value) {
+            this.workers = value;
+            return this;
+        }
+
+        /**
+         * Sets how many requests may wait for a worker before the server answers 503.
+         *
+         * @param value 0 or more
+         * @return this builder
+         */
+        public Builder optQueueCapacity(int value) {
+            this.queueCapacity = value;
+            return this;
+        }
+
+        /**
+         * Sets the longest a request may wait and be captioned before it is answered 504.
+         *
+         * @param value a positive duration
+         * @return this builder
+         */
+        public Builder optTimeout(Duration value) {
+            this.timeout = value;
+            return this;
+        }
+
+        /**
+         * Sets the longest {@link CaptionServer#stop()} waits for requests in flight.
+         *
+         * @param value zero or positive
+         * @return this builder
+         */
+        public Builder optShutdownGrace(Duration value) {
+            this.shutdownGrace = value;
+            return this;
+        }
+
+        /**
+         * Replaces the image decoder (the SDK's ImageLoader by default).
+         *
+         * @param value a thread-safe decoder
+         * @return this builder
+         */
+        public Builder optImageDecoder(ImageDecoder value) {
+            this.decoder = value;
+            return this;
+        }
+
+        /**
+         * Validates the settings and creates the server, not yet started.
+         *
+         * @return the server
+         * @throws IllegalArgumentException naming the first invalid setting and its value
+         */
+        public CaptionServer build() {
+            if (captioner == null) {
+                throw new IllegalArgumentException("captioner is required: call setCaptioner");
+            }
+            if (modelName == null || modelName.isBlank()) {
+                throw new IllegalArgumentException("modelName is required and must not be blank, found '"
+                        + modelName + "'");
+            }
+            if (token != null && token.isBlank()) {
+                throw new IllegalArgumentException("token must not be blank when given");
+            }
+            Objects.requireNonNull(decoder, "imageDecoder");
+            return new CaptionServer(this);
+        }
+    }
+}

@@ -1,0 +1,296 @@
+package io.captioner.examples.server;
+
+import com.google.gson.JsonParser;
+import java.awt.Color;
+import java.awt.GradientPaint;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.imageio.ImageIO;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Measures a caption server's throughput (requests/s) and latency (p50, p99, max) at one or more
+ * concurrency levels, sending the same multipart upload as the documented curl call.
+ *
+ * <p>Run: {@code java -cp examples/target/captioner.jar io.captioner.examples.server.LoadTest
+ * --url http://127.0.0.1:8080 --image photo.jpg --concurrency 1,8 --requests 200}. Each level
+ * first sends {@code --warmup} requests one by one (not measured), then {@code --requests}
+ * requests from {@code c} threads, stopping early after {@code --max-seconds}. Only loopback
+ * servers are accepted. With {@code --in-process-fake} it starts its own server on a free port,
+ * backed by a stand-in captioner that only reports the image size, which measures the HTTP layer
+ * alone, not a model. Exit codes: 0 done, 1 a request failed to connect, 2 bad arguments.
+ */
+@Command(name = "LoadTest", mixinStandardHelpOptions = true,
+        description = "Load-tests POST /caption on a loopback caption server; prints requests/s and latency.")
+public final class LoadTest implements Callable<Integer> {
+
+    @Option(names = "--url", defaultValue = "http://127.0.0.1:8080", paramLabel = "URL",
+            description = "Base URL of a running server, loopback only (default: ${DEFAULT-VALUE}).")
+    private URI url;
+
+    @Option(names = "--image", paramLabel = "FILE",
+            description = "Image to upload (default: a generated 320x240 JPEG).")
+    private Path image;
+
+    @Option(names = "--concurrency", defaultValue = "1,8", split = ",", paramLabel = "C",
+            description = "Concurrency levels, comma-separated (default: ${DEFAULT-VALUE}).")
+    private int[] concurrency;
+
+    @Option(names = "--requests", defaultValue = "200", paramLabel = "N",
+            description = "Measured requests per level (default: ${DEFAULT-VALUE}).")
+    private int requests;
+
+    @Option(names = "--warmup", defaultValue = "20", paramLabel = "N",
+            description = "Unmeasured requests before each level (default: ${DEFAULT-VALUE}).")
+    private int warmup;
+
+    @Option(names = "--max-seconds", defaultValue = "60", paramLabel = "S",
+            description = "Time limit per level; stops early when reached (default: ${DEFAULT-VALUE}).")
+    private double maxSeconds;
+
+    @Option(names = "--query", defaultValue = "", paramLabel = "Q",
+            description = "Query string of each request, e.g. beam=3 (default: none).")
+    private String query;
+
+    @Option(names = "--token", paramLabel = "T", description = "Bearer token, if the server requires one.")
+    private String token;
+
+    @Option(names = "--in-process-fake",
+            description = "Start an in-process server with a stand-in captioner (no model) and test it.")
+    private boolean inProcessFake;
+
+    @Option(names = "--fake-delay-ms", defaultValue = "0", paramLabel = "MS",
+            description = "Time the stand-in captioner spends per image (default: ${DEFAULT-VALUE}).")
+    private long fakeDelayMs;
+
+    @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
+
+    /**
+     * Runs the load test and exits with its exit code.
+     *
+     * @param args the command line; {@code --help} lists the options
+     */
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new LoadTest());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("error: " + e.getMessage());
+            return 1;
+        });
+        System.exit(cli.execute(args));
+    }
+
+    /** Results of one concurrency level. */
+    record Level(int concurrency, int sent, int ok, int errors, double seconds, double[] latenciesMs) {
+
+        double requestsPerSecond() {
+            return ok / seconds;
+        }
+
+        double percentile(double p) {
+            if (latenciesMs.length == 0) {
+                return Double.NaN;
+            }
+            double[] sorted = latenciesMs.clone();
+            Arrays.sort(sorted);
+            int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+            return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (requests < 1 || warmup < 0 || maxSeconds <= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--requests must be >= 1, --warmup >= 0 and --max-seconds > 0; found " + requests + ", "
+                            + warmup + ", " + maxSeconds);
+        }
+        for (int c : concurrency) {
+            if (c < 1 || c > 256) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--concurrency levels must be from 1 to 256, found " + c);
+            }
+        }
+        byte[] bytes = image != null ? Files.readAllBytes(image) : generatedJpeg();
+        String fileName = image != null ? image.getFileName().toString() : "generated-320x240.jpg";
+        String type = fileName.toLowerCase(Locale.ROOT).endsWith(".png") ? "image/png" : "image/jpeg";
+
+        CaptionServer fake = null;
+        SizeCaptioner fakeCaptioner = null;
+        if (inProcessFake) {
+            fakeCaptioner = new SizeCaptioner(Duration.ofMillis(fakeDelayMs));
+            int workers = Arrays.stream(concurrency).max().orElse(1);
+            fake = CaptionServer.builder()
+                    .setCaptioner(fakeCaptioner)
+                    .setModelName("stand-in (image size only, " + fakeDelayMs + " ms/image)")
+                    .optPort(0)
+                    .optWorkers(workers)
+                    .optQueueCapacity(4 * workers)
+                    .build()
+                    .start();
+            url = fake.uri();
+        }
+        try {
+            requireLoopback(url);
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5)).build();
+            String model = modelName(http);
+            out.printf(Locale.ROOT, "POST %s/caption%s, image %s (%d bytes), model: %s%n", url,
+                    query.isEmpty() ? "" : "?" + query, fileName, bytes.length, model);
+            out.printf(Locale.ROOT, "%-11s %8s %6s %6s %8s %8s %8s %8s %8s%n", "concurrency", "requests", "ok",
+                    "errors", "seconds", "req/s", "p50 ms", "p99 ms", "max ms");
+            for (int c : concurrency) {
+                Level level = run(http, bytes, fileName, type, c);
+                out.printf(Locale.ROOT, "%-11d %8d %6d %6d %8.2f %8.1f %8.2f %8.2f %8.2f%n", c, level.sent(),
+                        level.ok(), level.errors(), level.seconds(), level.requestsPerSecond(),
+                        level.percentile(50), level.percentile(99), level.percentile(100));
+                out.flush();
+            }
+        } finally {
+            if (fake != null) {
+                fake.stop();
+                fakeCaptioner.close();
+            }
+        }
+        return 0;
+    }
+
+    private Level run(HttpClient http, byte[] bytes, String fileName, String type, int threads)
+            throws InterruptedException {
+        for (int i = 0; i < warmup; i++) {
+            send(http, bytes, fileName, type);
+        }
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger ok = new AtomicInteger();
+        AtomicInteger errors = new AtomicInteger();
+        AtomicLong firstError = new AtomicLong(-1);
+        List<String> errorSamples = new ArrayList<>();
+        double[] latencies = new double[requests];
+        long deadline = System.nanoTime() + (long) (maxSeconds * 1e9);
+        CountDownLatch done = new CountDownLatch(threads);
+        long start = System.nanoTime();
+        for (int t = 0; t < threads; t++) {
+            Thread worker = new Thread(() -> {
+                try {
+                    int i;
+                    while ((i = next.getAndIncrement()) < requests && System.nanoTime() < deadline) {
+                        long t0 = System.nanoTime();
+                        HttpResponse<String> response = send(http, bytes, fileName, type);
+                        latencies[i] = (System.nanoTime() - t0) / 1e6;
+                        if (response.statusCode() == 200) {
+                            ok.incrementAndGet();
+                        } else {
+                            errors.incrementAndGet();
+                            if (firstError.compareAndSet(-1, i)) {
+                                synchronized (errorSamples) {
+                                    errorSamples.add(response.statusCode() + " " + response.body());
+                                }
+                            }
+                        }
+                    }
+                } finally {
+                    done.countDown();
+                }
+            }, "load-" + t);
+            worker.setDaemon(true);
+            worker.start();
+        }
+        done.await();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        int sent = Math.min(next.get(), requests);
+        if (!errorSamples.isEmpty()) {
+            spec.commandLine().getErr().println("first error at concurrency " + threads + ": " + errorSamples.get(0));
+        }
+        return new Level(threads, sent, ok.get(), errors.get(), seconds, Arrays.copyOf(latencies, sent));
+    }
+
+    private HttpResponse<String> send(HttpClient http, byte[] bytes, String fileName, String type) {
+        String boundary = "----captioner-load-" + UUID.randomUUID();
+        ByteArrayOutputStream body = new ByteArrayOutputStream(bytes.length + 256);
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\""
+                + fileName + "\"\r\nContent-Type: " + type + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(bytes);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        HttpRequest.Builder request = HttpRequest.newBuilder(url.resolve("/caption" + (query.isEmpty() ? "" : "?"
+                        + query)))
+                .timeout(Duration.ofSeconds(120))
+                .header("accept", "application/json")
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reach " + url + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private String modelName(HttpClient http) throws IOException, InterruptedException {
+        HttpResponse<String> health = http.send(HttpRequest.newBuilder(url.resolve("/health"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        if (health.statusCode() != 200) {
+            throw new IOException(url + "/health answered " + health.statusCode() + ": " + health.body());
+        }
+        return JsonParser.parseString(health.body()).getAsJsonObject().get("model").getAsString();
+    }
+
+    private void requireLoopback(URI target) {
+        String host = target.getHost();
+        boolean loopback;
+        try {
+            loopback = host != null && InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            loopback = false;
+        }
+        if (!loopback) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--url must point at this machine (loopback), found " + target);
+        }
+    }
+
+    /** A 320x240 JPEG with a gradient and shapes, about the size of a small web photo. */
+    private static byte[] generatedJpeg() throws IOException {
+        BufferedImage img = new BufferedImage(320, 240, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setPaint(new GradientPaint(0, 0, new Color(30, 90, 160), 320, 240, new Color(220, 200, 120)));
+        g.fillRect(0, 0, 320, 240);
+        g.setColor(new Color(200, 60, 40));
+        g.fillOval(90, 60, 140, 120);
+        g.setColor(Color.DARK_GRAY);
+        g.fillRect(20, 180, 280, 30);
+        g.dispose();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(img, "jpg", out);
+        return out.toByteArray();
+    }
+}

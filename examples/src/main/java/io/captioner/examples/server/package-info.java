@@ -1,0 +1,11 @@
+/**
+ * The captioning HTTP server of {@code captioner serve}: {@code POST /caption} takes a
+ * {@code multipart/form-data} upload (field {@code image}) and answers with the caption as JSON.
+ *
+ * <p>{@link io.captioner.examples.server.CaptionServer} wraps any {@link io.captioner.Captioner}
+ * behind a Javalin (Jetty) server with an upload size limit, a bounded work queue, a per-request
+ * timeout, an optional bearer token, an OpenAPI document and a Swagger UI page, and a graceful
+ * stop. {@link io.captioner.examples.server.LoadTest} measures its throughput and latency over
+ * loopback.
+ */
+package io.captioner.examples.server;

@@ -1,0 +1,211 @@
+package io.captioner.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.captioner.Caption;
+import io.captioner.Captioner;
+import io.captioner.DecodingOptions;
+import io.captioner.examples.server.CaptionServer;
+import java.awt.image.BufferedImage;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServeCommandTest {
+
+    private Function<Path, Captioner> savedLoader;
+    private Supplier<Optional<Path>> savedDefault;
+    private Consumer<CaptionServer> savedOnStarted;
+
+    @BeforeEach
+    void saveSeams() {
+        savedLoader = ServeCommand.loader;
+        savedDefault = ServeCommand.defaultModel;
+        savedOnStarted = ServeCommand.onStarted;
+    }
+
+    @AfterEach
+    void restoreSeams() {
+        ServeCommand.loader = savedLoader;
+        ServeCommand.defaultModel = savedDefault;
+        ServeCommand.onStarted = savedOnStarted;
+    }
+
+    @Test
+    void withoutModelAndWithoutQuickstartModelExitsOneSayingSo() {
+        ServeCommand.defaultModel = Optional::empty;
+        CliRun run = CliRun.of("serve", "--port", "0");
+
+        assertThat(run.exitCode()).isEqualTo(CaptionerCli.EXIT_RUNTIME);
+        assertThat(run.err()).contains("no --model given").contains("--model FILE");
+    }
+
+    @Test
+    void missingModelFileExitsOneNamingIt(@TempDir Path dir) {
+        Path missing = dir.resolve("nope.captioner");
+        CliRun run = CliRun.of("serve", "--model", missing.toString(), "--port", "0");
+
+        assertThat(run.exitCode()).isEqualTo(CaptionerCli.EXIT_RUNTIME);
+        assertThat(run.err()).contains(missing.toString()).contains("no such file");
+    }
+
+    @Test
+    void productionLoaderSaysNoModelLoaderExistsYet(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("m.captioner"), "x");
+        CliRun run = CliRun.of("serve", "--model", file.toString(), "--port", "0");
+
+        assertThat(run.exitCode()).isEqualTo(CaptionerCli.EXIT_RUNTIME);
+        assertThat(run.err()).contains(file.toString()).contains("no model loader");
+    }
+
+    @Test
+    void standInServesWithoutAModel() throws Exception {
+        AtomicReference<CaptionServer> started = new AtomicReference<>();
+        ServeCommand.onStarted = started::set;
+        ServeCommand.loader = path -> {
+            throw new AssertionError("no model may be loaded with --stand-in");
+        };
+
+        CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(() -> CliRun.of("serve", "--stand-in",
+                "--port", "0"));
+        CaptionServer server = awaitStarted(started, run);
+        assertThat(server.modelName()).startsWith("stand-in");
+        server.stop();
+        assertThat(run.get(20, TimeUnit.SECONDS).exitCode()).isZero();
+    }
+
+    @Test
+    void standInAndModelTogetherAreAUsageError(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("m.captioner"), "x");
+        CliRun run = CliRun.of("serve", "--stand-in", "--model", file.toString());
+
+        assertThat(run.exitCode()).isEqualTo(CaptionerCli.EXIT_USAGE);
+        assertThat(run.err()).contains("--stand-in and --model");
+    }
+
+    @Test
+    void badLimitsAreUsageErrors(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("m.captioner"), "x");
+        for (String[] args : List.of(
+                new String[] {"--port", "70000"}, new String[] {"--workers", "0"}, new String[] {"--queue", "-1"},
+                new String[] {"--timeout-ms", "0"}, new String[] {"--max-upload-bytes", "0"})) {
+            CliRun run = CliRun.of("serve", "--model", file.toString(), args[0], args[1]);
+            assertThat(run.exitCode()).as(String.join(" ", args)).isEqualTo(CaptionerCli.EXIT_USAGE);
+            assertThat(run.err()).contains(args[0]).contains(args[1]);
+        }
+    }
+
+    @Test
+    void servesTheLoadedModelAndClosesItWhenStopped(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("tiny.captioner"), "x");
+        AtomicBoolean closed = new AtomicBoolean();
+        AtomicReference<Path> loaded = new AtomicReference<>();
+        ServeCommand.loader = path -> {
+            loaded.set(path);
+            return new FixedCaptioner(closed);
+        };
+        AtomicReference<CaptionServer> started = new AtomicReference<>();
+        ServeCommand.onStarted = started::set;
+
+        CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(() -> CliRun.of(
+                "serve", "--model", file.toString(), "--port", "0", "--token", "t0k", "--workers", "2"));
+        CaptionServer server = awaitStarted(started, run);
+        HttpResponse<String> health = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(server.uri().resolve("/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonObject json = JsonParser.parseString(health.body()).getAsJsonObject();
+        assertThat(json.get("model").getAsString()).isEqualTo("tiny.captioner");
+        assertThat(json.get("workers").getAsInt()).isEqualTo(2);
+        assertThat(server.config().tokenRequired()).isTrue();
+        assertThat(server.config().host()).isEqualTo("127.0.0.1");
+        assertThat(closed).isFalse();
+
+        server.stop();
+        CliRun result = run.get(20, TimeUnit.SECONDS);
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.err()).contains("Serving").contains("/swagger");
+        assertThat(loaded.get()).isEqualTo(file);
+        assertThat(closed).as("captioner closed after stop").isTrue();
+    }
+
+    private static CaptionServer awaitStarted(AtomicReference<CaptionServer> started, CompletableFuture<CliRun> run)
+            throws InterruptedException {
+        for (int i = 0; i < 400 && started.get() == null; i++) {
+            if (run.isDone()) {
+                throw new AssertionError("serve exited early: " + run.join());
+            }
+            Thread.sleep(25);
+        }
+        if (started.get() == null) {
+            throw new CompletionException(new AssertionError("serve did not start"));
+        }
+        return started.get();
+    }
+
+    /** A captioner that always answers "a fixed caption" and records being closed. */
+    private static final class FixedCaptioner implements Captioner {
+        private final AtomicBoolean closed;
+
+        FixedCaptioner(AtomicBoolean closed) {
+            this.closed = closed;
+        }
+
+        private static Caption fixed() {
+            return Caption.of(List.of("a", "fixed", "caption"), List.of(-0.1, -0.1, -0.1, -0.1));
+        }
+
+        @Override
+        public Caption caption(Path image) {
+            return fixed();
+        }
+
+        @Override
+        public Caption caption(InputStream image) {
+            return fixed();
+        }
+
+        @Override
+        public Caption caption(BufferedImage image) {
+            return fixed();
+        }
+
+        @Override
+        public Caption caption(BufferedImage image, DecodingOptions options) {
+            return fixed();
+        }
+
+        @Override
+        public List<Caption> captionAll(List<BufferedImage> images) {
+            return images.stream().map(this::caption).toList();
+        }
+
+        @Override
+        public List<Caption> captionFiles(List<Path> images) {
+            return images.stream().map(this::caption).toList();
+        }
+
+        @Override
+        public void close() {
+            closed.set(true);
+        }
+    }
+}

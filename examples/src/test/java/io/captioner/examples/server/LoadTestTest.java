@@ -1,0 +1,57 @@
+package io.captioner.examples.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class LoadTestTest {
+
+    private static String[] run(int[] exit, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new LoadTest());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        exit[0] = cli.execute(args);
+        return new String[] {out.toString(), err.toString()};
+    }
+
+    @Test
+    void measuresEachConcurrencyLevelAgainstTheInProcessStandIn() {
+        int[] exit = new int[1];
+        String[] io = run(exit, "--in-process-fake", "--concurrency", "1,3", "--requests", "12", "--warmup", "2");
+
+        assertThat(exit[0]).as(io[1]).isZero();
+        assertThat(io[0]).contains("model: stand-in (image size only");
+        String[] lines = io[0].strip().split("\n");
+        assertThat(lines).hasSize(4);
+        assertThat(lines[2].trim().split("\\s+")).startsWith("1", "12", "12", "0");
+        assertThat(lines[3].trim().split("\\s+")).startsWith("3", "12", "12", "0");
+    }
+
+    @Test
+    void refusesServersOutsideThisMachine() {
+        int[] exit = new int[1];
+        String[] io = run(exit, "--url", "http://192.0.2.1:8080", "--requests", "1");
+
+        assertThat(exit[0]).isEqualTo(2);
+        assertThat(io[1]).contains("loopback").contains("192.0.2.1");
+    }
+
+    @Test
+    void percentilesUseNearestRank() {
+        double[] latencies = new double[100];
+        for (int i = 0; i < 100; i++) {
+            latencies[i] = 100 - i;
+        }
+        LoadTest.Level level = new LoadTest.Level(1, 100, 100, 0, 2.0, latencies);
+
+        assertThat(level.percentile(50)).isEqualTo(50.0);
+        assertThat(level.percentile(99)).isEqualTo(99.0);
+        assertThat(level.percentile(100)).isEqualTo(100.0);
+        assertThat(level.requestsPerSecond()).isEqualTo(50.0);
+    }
+}
