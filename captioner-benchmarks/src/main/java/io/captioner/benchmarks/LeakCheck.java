@@ -2,6 +2,8 @@ package io.captioner.benchmarks;
 
 import ai.djl.Device;
 import com.google.gson.JsonObject;
+import io.captioner.models.decoder.LstmCaptionDecoder;
+import io.captioner.search.CaptionSearch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -45,8 +47,9 @@ public final class LeakCheck {
     }
 
     /**
-     * Runs the check: a warm-up round of 20 calls, then 100 calls, of beam-3 decoding of 4
-     * images with the naive loop (the project's decoder joins once it is on main).
+     * Runs the check: a warm-up round of 20 calls, then 200 calls, of beam-3 decoding of 4
+     * images with the project's decoder and search, then with the fused-step experiment, then
+     * with the naive loop. RSS is read after a garbage collection.
      *
      * @param log where progress goes
      * @return the figures of both loops
@@ -54,6 +57,17 @@ public final class LeakCheck {
     public static List<Result> run(Consumer<String> log) {
         float[][] features = Workloads.features(4, ModelShape.FLICKR8K.featureSize(), 3);
         List<Result> results = new ArrayList<>();
+        try (LstmCaptionDecoder decoder = ProjectDecoding.decoder(ModelShape.FLICKR8K, 1)) {
+            CaptionSearch search = ProjectDecoding.search("beam3");
+            results.add(repeat("project decoder + beam search, flickr8k, beam 3, batch 4",
+                    () -> search.decode(decoder, features), log));
+        }
+        try (LstmCaptionDecoder decoder = ProjectDecoding.decoder(ModelShape.FLICKR8K, 1);
+                FusedStepDecoder fused = new FusedStepDecoder(decoder)) {
+            CaptionSearch search = ProjectDecoding.search("beam3");
+            results.add(repeat("fused-step experiment + beam search, flickr8k, beam 3, batch 4",
+                    () -> search.decode(fused, features), log));
+        }
         try (NaiveDecoder naive = new NaiveDecoder(ModelShape.FLICKR8K, Device.cpu(), 1)) {
             results.add(repeat("naive loop, flickr8k, beam 3, batch 4",
                     () -> naive.beam(features, 3, Workloads.STEPS), log));
@@ -66,12 +80,13 @@ public final class LeakCheck {
             call.run();
         }
         long arrays0 = NativeMemory.liveNDArrays();
-        long rss0 = NativeMemory.rssKiB();
-        int rounds = 100;
+        long rss0 = NativeMemory.rssKiBAfterGc();
+        int rounds = 200;
         for (int i = 0; i < rounds; i++) {
             call.run();
         }
-        Result r = new Result(workload, rounds, arrays0, NativeMemory.liveNDArrays(), rss0, NativeMemory.rssKiB());
+        Result r = new Result(workload, rounds, arrays0, NativeMemory.liveNDArrays(), rss0,
+                NativeMemory.rssKiBAfterGc());
         log.accept("leak check: " + r);
         return r;
     }

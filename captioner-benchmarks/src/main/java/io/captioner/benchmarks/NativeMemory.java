@@ -62,6 +62,25 @@ public final class NativeMemory {
     }
 
     /**
+     * Collects garbage twice (so direct buffers that DJL used for copies and that wait only for a
+     * GC are freed), then returns the resident set size.
+     *
+     * @return VmRSS in kibibytes, or -1 where {@code /proc} is not available
+     */
+    public static long rssKiBAfterGc() {
+        for (int i = 0; i < 2; i++) {
+            System.gc();
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return rssKiB();
+    }
+
+    /**
      * Returns the resident set size from {@code /proc/self/status} (Linux only).
      *
      * @return VmRSS in kibibytes, or -1 where {@code /proc} is not available

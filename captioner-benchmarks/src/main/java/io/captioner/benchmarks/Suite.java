@@ -235,7 +235,7 @@ public final class Suite {
         JsonObject o = new JsonObject();
         o.addProperty("when", when);
         o.addProperty("liveNDArrays", NativeMemory.liveNDArrays());
-        o.addProperty("rssKiB", NativeMemory.rssKiB());
+        o.addProperty("rssKiB", NativeMemory.rssKiBAfterGc());
         o.addProperty("loadAverage", Machine.loadAverage());
         memory.add(o);
         log("memory " + when + ": " + o);
