@@ -47,7 +47,8 @@ public final class LeakCheck {
     }
 
     /**
-     * Runs the check: a warm-up round of 20 calls, then 200 calls, of beam-3 decoding of 4
+     * Runs the check: a warm-up round of 20 calls, then up to 100 calls (fewer if RSS grows by
+     * more than 3 GiB), of beam-3 decoding of 4
      * images with the project's decoder and search, then with the fused-step experiment, then
      * with the naive loop. RSS is read after a garbage collection.
      *
@@ -75,17 +76,29 @@ public final class LeakCheck {
         return results;
     }
 
+    /** Stop repeating once RSS has grown this much, so a leak cannot exhaust a shared machine. */
+    static final long ABORT_GROWTH_KIB = 3L * 1024 * 1024;
+
     static Result repeat(String workload, Runnable call, Consumer<String> log) {
         for (int i = 0; i < 20; i++) {
             call.run();
         }
         long arrays0 = NativeMemory.liveNDArrays();
         long rss0 = NativeMemory.rssKiBAfterGc();
-        int rounds = 200;
-        for (int i = 0; i < rounds; i++) {
-            call.run();
+        int rounds = 100;
+        int done = 0;
+        while (done < rounds) {
+            for (int i = 0; i < 10; i++) {
+                call.run();
+            }
+            done += 10;
+            if (NativeMemory.rssKiB() - rss0 > ABORT_GROWTH_KIB) {
+                log.accept("leak check: RSS grew by more than " + ABORT_GROWTH_KIB / 1024 + " MiB after " + done
+                        + " calls of " + workload + "; stopping early");
+                break;
+            }
         }
-        Result r = new Result(workload, rounds, arrays0, NativeMemory.liveNDArrays(), rss0,
+        Result r = new Result(workload, done, arrays0, NativeMemory.liveNDArrays(), rss0,
                 NativeMemory.rssKiBAfterGc());
         log.accept("leak check: " + r);
         return r;

@@ -147,6 +147,7 @@ public final class Suite {
         Path png = out.resolve("results.png");
         Path tmp = Files.createTempFile(out, "results", ".png.tmp");
         Chart.write(report, tmp);
+        readable(tmp);
         Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         log("wrote " + out.toAbsolutePath() + "/results.{json,md,png} in "
                 + (finished.getEpochSecond() - started.getEpochSecond()) + " s");
@@ -245,10 +246,20 @@ public final class Suite {
         Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
         try {
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            readable(tmp);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
             throw e;
+        }
+    }
+
+    /** Temp files are created owner-only; results are meant to be read by anyone. */
+    static void readable(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: keep the default permissions
         }
     }
 
