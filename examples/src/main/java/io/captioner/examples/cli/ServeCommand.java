@@ -4,7 +4,6 @@ import io.captioner.Captioner;
 import io.captioner.CaptionerException;
 import io.captioner.examples.server.CaptionServer;
 import io.captioner.examples.server.ServerConfig;
-import io.captioner.examples.server.SizeCaptioner;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -60,10 +59,6 @@ final class ServeCommand implements Callable<Integer> {
             description = "Model file to serve (default: the quickstart's model).")
     private Path model;
 
-    @Option(names = "--stand-in", hidden = true,
-            description = "Serve a stand-in captioner that only reports the image size (no model), to try the API.")
-    private boolean standIn;
-
     @Option(names = "--host", defaultValue = ServerConfig.DEFAULT_HOST, paramLabel = "HOST",
             description = "Interface to bind (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for all).")
     private String host;
@@ -109,21 +104,13 @@ final class ServeCommand implements Callable<Integer> {
         String bearer = token == null || token.isBlank() ? null : token;
         PrintWriter err = spec.commandLine().getErr();
 
-        CliArgs.require(spec, !(standIn && model != null), "--stand-in and --model exclude each other");
-        String modelName;
-        Captioner captioner;
-        if (standIn) {
-            modelName = "stand-in (image size only, no model)";
-            captioner = new SizeCaptioner(Duration.ZERO);
-        } else {
-            Path modelPath = model != null ? model : defaultModel.get().orElseThrow(() -> new CaptionerException(
-                    "no --model given and no quickstart model is available yet; pass --model FILE"));
-            if (!Files.exists(modelPath)) {
-                throw new CaptionerException("--model " + modelPath + ": no such file");
-            }
-            modelName = modelPath.getFileName().toString();
-            captioner = loader.apply(modelPath);
+        Path modelPath = model != null ? model : defaultModel.get().orElseThrow(() -> new CaptionerException(
+                "no --model given and no quickstart model is available yet; pass --model FILE"));
+        if (!Files.exists(modelPath)) {
+            throw new CaptionerException("--model " + modelPath + ": no such file");
         }
+        String modelName = modelPath.getFileName().toString();
+        Captioner captioner = loader.apply(modelPath);
         CaptionServer server;
         try {
             server = CaptionServer.builder()
@@ -175,16 +162,14 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     /**
-     * Loads a model file into a captioner. PLUG-IN POINT: replace the body with
-     * {@code return Captioner.load(file);} once the one-file model artifact exists.
+     * Loads a model artifact (a directory or {@code .zip}) into a captioner.
      *
-     * @param file the model file
+     * @param file the model artifact
      * @return the captioner; the serve command closes it on exit
-     * @throws CaptionerException always, until a model format exists
+     * @throws CaptionerException naming the file if it is not a loadable model
      */
     static Captioner loadModel(Path file) {
-        throw new CaptionerException("--model " + file + ": cannot load it: this build has no model loader yet "
-                + "(Captioner.load is not implemented)");
+        return Captioner.load(file);
     }
 
     /**

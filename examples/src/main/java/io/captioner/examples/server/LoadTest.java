@@ -41,9 +41,7 @@ import picocli.CommandLine.Option;
  * --url http://127.0.0.1:8080 --image photo.jpg --concurrency 1,8 --requests 200}. Each level
  * first sends {@code --warmup} requests one by one (not measured), then {@code --requests}
  * requests from {@code c} threads, stopping early after {@code --max-seconds}. Only loopback
- * servers are accepted. With {@code --in-process-fake} it starts its own server on a free port,
- * backed by a stand-in captioner that only reports the image size, which measures the HTTP layer
- * alone, not a model. Exit codes: 0 done, 1 a request failed to connect, 2 bad arguments.
+ * servers are accepted. Exit codes: 0 done, 1 a request failed to connect, 2 bad arguments.
  */
 @Command(name = "LoadTest", mixinStandardHelpOptions = true,
         description = "Load-tests POST /caption on a loopback caption server; prints requests/s and latency.")
@@ -79,14 +77,6 @@ public final class LoadTest implements Callable<Integer> {
 
     @Option(names = "--token", paramLabel = "T", description = "Bearer token, if the server requires one.")
     private String token;
-
-    @Option(names = "--in-process-fake",
-            description = "Start an in-process server with a stand-in captioner (no model) and test it.")
-    private boolean inProcessFake;
-
-    @Option(names = "--fake-delay-ms", defaultValue = "0", paramLabel = "MS",
-            description = "Time the stand-in captioner spends per image (default: ${DEFAULT-VALUE}).")
-    private long fakeDelayMs;
 
     @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 
@@ -140,42 +130,20 @@ public final class LoadTest implements Callable<Integer> {
         String fileName = image != null ? image.getFileName().toString() : "generated-320x240.jpg";
         String type = fileName.toLowerCase(Locale.ROOT).endsWith(".png") ? "image/png" : "image/jpeg";
 
-        CaptionServer fake = null;
-        SizeCaptioner fakeCaptioner = null;
-        if (inProcessFake) {
-            fakeCaptioner = new SizeCaptioner(Duration.ofMillis(fakeDelayMs));
-            int workers = Arrays.stream(concurrency).max().orElse(1);
-            fake = CaptionServer.builder()
-                    .setCaptioner(fakeCaptioner)
-                    .setModelName("stand-in (image size only, " + fakeDelayMs + " ms/image)")
-                    .optPort(0)
-                    .optWorkers(workers)
-                    .optQueueCapacity(4 * workers)
-                    .build()
-                    .start();
-            url = fake.uri();
-        }
-        try {
-            requireLoopback(url);
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(5)).build();
-            String model = modelName(http);
-            out.printf(Locale.ROOT, "POST %s/caption%s, image %s (%d bytes), model: %s%n", url,
-                    query.isEmpty() ? "" : "?" + query, fileName, bytes.length, model);
-            out.printf(Locale.ROOT, "%-11s %8s %6s %6s %8s %8s %8s %8s %8s%n", "concurrency", "requests", "ok",
-                    "errors", "seconds", "req/s", "p50 ms", "p99 ms", "max ms");
-            for (int c : concurrency) {
-                Level level = run(http, bytes, fileName, type, c);
-                out.printf(Locale.ROOT, "%-11d %8d %6d %6d %8.2f %8.1f %8.2f %8.2f %8.2f%n", c, level.sent(),
-                        level.ok(), level.errors(), level.seconds(), level.requestsPerSecond(),
-                        level.percentile(50), level.percentile(99), level.percentile(100));
-                out.flush();
-            }
-        } finally {
-            if (fake != null) {
-                fake.stop();
-                fakeCaptioner.close();
-            }
+        requireLoopback(url);
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        String model = modelName(http);
+        out.printf(Locale.ROOT, "POST %s/caption%s, image %s (%d bytes), model: %s%n", url,
+                query.isEmpty() ? "" : "?" + query, fileName, bytes.length, model);
+        out.printf(Locale.ROOT, "%-11s %8s %6s %6s %8s %8s %8s %8s %8s%n", "concurrency", "requests", "ok",
+                "errors", "seconds", "req/s", "p50 ms", "p99 ms", "max ms");
+        for (int c : concurrency) {
+            Level level = run(http, bytes, fileName, type, c);
+            out.printf(Locale.ROOT, "%-11d %8d %6d %6d %8.2f %8.1f %8.2f %8.2f %8.2f%n", c, level.sent(),
+                    level.ok(), level.errors(), level.seconds(), level.requestsPerSecond(),
+                    level.percentile(50), level.percentile(99), level.percentile(100));
+            out.flush();
         }
         return 0;
     }

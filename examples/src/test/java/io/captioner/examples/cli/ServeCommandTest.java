@@ -7,7 +7,9 @@ import com.google.gson.JsonParser;
 import io.captioner.Caption;
 import io.captioner.Captioner;
 import io.captioner.DecodingOptions;
+import io.captioner.data.synthetic.SyntheticDataset;
 import io.captioner.examples.server.CaptionServer;
+import io.captioner.examples.server.TestClient;
 import java.awt.image.BufferedImage;
 import java.io.InputStream;
 import java.net.http.HttpClient;
@@ -69,37 +71,43 @@ class ServeCommandTest {
     }
 
     @Test
-    void productionLoaderSaysNoModelLoaderExistsYet(@TempDir Path dir) throws Exception {
+    void fileThatIsNoModelExitsOneNamingIt(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("m.captioner"), "x");
         CliRun run = CliRun.of("serve", "--model", file.toString(), "--port", "0");
 
         assertThat(run.exitCode()).isEqualTo(CaptionerCli.EXIT_RUNTIME);
-        assertThat(run.err()).contains(file.toString()).contains("no model loader");
+        assertThat(run.err()).contains(file.toString());
     }
 
     @Test
-    void standInServesWithoutAModel() throws Exception {
+    void servesARealModelArtifactOverHttp(@TempDir Path dir) throws Exception {
+        SyntheticDataset data = SyntheticDataset.builder().optImages(20).optImageSize(64).build();
+        Path model = TinyModel.save(dir.resolve("tiny-model"), data);
         AtomicReference<CaptionServer> started = new AtomicReference<>();
         ServeCommand.onStarted = started::set;
-        ServeCommand.loader = path -> {
-            throw new AssertionError("no model may be loaded with --stand-in");
-        };
 
-        CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(() -> CliRun.of("serve", "--stand-in",
-                "--port", "0"));
+        CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(() -> CliRun.of(
+                "serve", "--model", model.toString(), "--port", "0"));
         CaptionServer server = awaitStarted(started, run);
-        assertThat(server.modelName()).startsWith("stand-in");
-        server.stop();
-        assertThat(run.get(20, TimeUnit.SECONDS).exitCode()).isZero();
+        try {
+            HttpResponse<String> response = new TestClient(server.uri())
+                    .postImage("", "s.png", "image/png", pngBytes(data.sample(0).image()));
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            JsonObject json = JsonParser.parseString(response.body()).getAsJsonObject();
+            assertThat(json.get("model").getAsString()).isEqualTo("tiny-model");
+            try (Captioner direct = Captioner.load(model)) {
+                assertThat(json.get("caption").getAsString()).isEqualTo(direct.caption(data.sample(0).image()).text());
+            }
+        } finally {
+            server.stop();
+        }
+        assertThat(run.get(30, TimeUnit.SECONDS).exitCode()).isZero();
     }
 
-    @Test
-    void standInAndModelTogetherAreAUsageError(@TempDir Path dir) throws Exception {
-        Path file = Files.writeString(dir.resolve("m.captioner"), "x");
-        CliRun run = CliRun.of("serve", "--stand-in", "--model", file.toString());
-
-        assertThat(run.exitCode()).isEqualTo(CaptionerCli.EXIT_USAGE);
-        assertThat(run.err()).contains("--stand-in and --model");
+    private static byte[] pngBytes(java.awt.image.BufferedImage image) throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(image, "png", out);
+        return out.toByteArray();
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -20,12 +21,22 @@ class LoadTestTest {
     }
 
     @Test
-    void measuresEachConcurrencyLevelAgainstTheInProcessStandIn() {
+    void measuresEachConcurrencyLevelAgainstALoopbackServer() {
         int[] exit = new int[1];
-        String[] io = run(exit, "--in-process-fake", "--concurrency", "1,3", "--requests", "12", "--warmup", "2");
+        String[] io;
+        try (SizeCaptioner captioner = new SizeCaptioner(Duration.ZERO)) {
+            CaptionServer server = CaptionServer.builder().setCaptioner(captioner)
+                    .setModelName("size-only test captioner").optPort(0).optWorkers(3).build().start();
+            try {
+                io = run(exit, "--url", server.uri().toString(), "--concurrency", "1,3", "--requests", "12",
+                        "--warmup", "2");
+            } finally {
+                server.stop();
+            }
+        }
 
         assertThat(exit[0]).as(io[1]).isZero();
-        assertThat(io[0]).contains("model: stand-in (image size only");
+        assertThat(io[0]).contains("model: size-only test captioner");
         String[] lines = io[0].strip().split("\n");
         assertThat(lines).hasSize(4);
         assertThat(lines[2].trim().split("\\s+")).startsWith("1", "12", "12", "0");

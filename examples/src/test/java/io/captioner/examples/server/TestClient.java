@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /** Sends real HTTP requests to a server under test with the JDK client. */
-final class TestClient {
+public final class TestClient {
 
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -20,7 +20,7 @@ final class TestClient {
             .build();
     private final URI base;
 
-    TestClient(URI base) {
+    public TestClient(URI base) {
         this.base = base;
     }
 
@@ -34,7 +34,7 @@ final class TestClient {
     }
 
     /** Uploads one image in field {@code image}. */
-    HttpResponse<String> postImage(String query, String fileName, String type, byte[] image) {
+    public HttpResponse<String> postImage(String query, String fileName, String type, byte[] image) {
         return send(captionRequest(query, new Multipart().file("image", fileName, type, image)).build());
     }
 

@@ -19,10 +19,9 @@ import java.util.List;
  * {@code "an image of WxH pixels"}, with a fixed log-probability of {@value #STEP_LOG_PROB} per
  * step, optionally after a fixed delay that imitates inference time.
  *
- * <p>It exists to test the HTTP layer and to load-test it without a trained model; figures
- * measured with it are the server's overhead, not a model's speed. N-best requests get
- * alternatives {@code "alternative i of WxH"} with lower scores. Thread-safe; {@code serve
- * --stand-in} and {@code LoadTest --in-process-fake} use it.
+ * <p>A test double for the HTTP layer: figures measured with it are the server's overhead, not a
+ * model's speed. N-best requests get alternatives {@code "alternative i of WxH"} with lower
+ * scores. Thread-safe.
  */
 public class SizeCaptioner implements Captioner {
 
