@@ -33,7 +33,7 @@ final class Chart {
         int left = 190;
         int top = 60;
         int width = 1100;
-        int plot = width - left - 40;
+        int plot = width - left - 70;
         int height = top + rows.size() * group + 60;
         double min = Double.MAX_VALUE;
         double max = 0;
