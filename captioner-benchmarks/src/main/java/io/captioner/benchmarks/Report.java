@@ -1,0 +1,458 @@
+package io.captioner.benchmarks;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.openjdk.jmh.results.RunResult;
+
+/**
+ * Turns the suite's measurements into the results files: one JSON document, a Markdown summary
+ * and the rows the chart draws. Every ratio is computed from figures measured in the same run;
+ * a figure that was not measured is left out rather than guessed.
+ */
+final class Report {
+
+    /** Multiply-adds of VGG-16 up to fc7 at 224x224, counted over conv and linear layers. */
+    static final double VGG16_MACS = 15_466_168_320.0;
+    /** Multiply-adds of ResNet-50 up to global pooling at 224x224, counted over conv layers. */
+    static final double RESNET50_MACS = 4_087_136_256.0;
+
+    private final String mode;
+    private final Instant started;
+    private final Instant finished;
+    private final Map<String, Suite.RooflineFigures> roofline;
+    private final double peakGemm;
+    private final List<RunResult> results;
+    private final List<JsonObject> memory;
+    private final List<LeakCheck.Result> leak;
+    private final JsonArray notes;
+    private final String gpuSkip;
+    final List<DecodingRow> decoding = new ArrayList<>();
+    final List<EncoderRow> encoders = new ArrayList<>();
+    Double endToEndMs;
+    Double endToEndError;
+    final List<Target> targets = new ArrayList<>();
+    private final Map<String, Double> bestMs = new java.util.HashMap<>();
+
+    private static String key(String impl, String model, String search, int batch) {
+        return impl + "/" + model + "/" + search + "/" + batch;
+    }
+
+    Report(String mode, Instant started, Instant finished, Map<String, Suite.RooflineFigures> roofline,
+            double peakGemm, List<RunResult> results, List<JsonObject> memory, List<LeakCheck.Result> leak,
+            JsonArray notes, String gpuSkip) {
+        this.mode = mode;
+        this.started = started;
+        this.finished = finished;
+        this.roofline = roofline;
+        this.peakGemm = peakGemm;
+        this.results = results;
+        this.memory = memory;
+        this.leak = leak;
+        this.notes = notes;
+        this.gpuSkip = gpuSkip;
+        collect();
+        judge();
+    }
+
+    /** One decoding configuration: project, naive and roofline time per step. */
+    record DecodingRow(String model, String search, int batch, String device, int rows,
+            Double projectMs, Double projectError, Double naiveMs, Double naiveError, Double fusedMs,
+            Double fusedError, double rooflineStepUs,
+            double bandwidthBoundUs, double gemmBoundUs, double gemmRate, double stepFlops) {
+
+        Double projectStepUs() {
+            return projectMs == null ? null : projectMs * 1000 / Workloads.STEPS;
+        }
+
+        Double naiveStepUs() {
+            return naiveMs == null ? null : naiveMs * 1000 / Workloads.STEPS;
+        }
+
+        Double fusedStepUs() {
+            return fusedMs == null ? null : fusedMs * 1000 / Workloads.STEPS;
+        }
+
+        Double achievedGemmFraction() {
+            Double us = projectStepUs();
+            return us == null ? null : stepFlops / (us * 1e-6) / gemmRate;
+        }
+    }
+
+    /** One encoder configuration. */
+    record EncoderRow(String arch, int batch, String input, String device, double ms, double error,
+            double flopsPerImage, double peakGemm) {
+
+        double gflops() {
+            return flopsPerImage * batch / (ms / 1000) / 1e9;
+        }
+
+        double peakFraction() {
+            return gflops() * 1e9 / peakGemm;
+        }
+    }
+
+    /** A target of issue 8 and its measured figure. */
+    record Target(String name, String rule, String measured, Boolean met, String limit) {}
+
+    private RunResult find(String benchmark, Map<String, String> params) {
+        for (RunResult r : results) {
+            String label = r.getParams().getBenchmark();
+            if (!label.endsWith("." + benchmark + ".decode") && !label.endsWith("." + benchmark + ".forward")
+                    && !label.endsWith("." + benchmark + ".caption")) {
+                continue;
+            }
+            boolean all = true;
+            for (Map.Entry<String, String> e : params.entrySet()) {
+                if (!e.getValue().equals(r.getParams().getParam(e.getKey()))) {
+                    all = false;
+                    break;
+                }
+            }
+            if (all && Double.isFinite(r.getPrimaryResult().getScore())) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private static Double score(RunResult r) {
+        return r == null ? null : r.getPrimaryResult().getScore();
+    }
+
+    /** The fastest measurement iteration, less disturbed by other work than the mean. */
+    private static Double best(RunResult r) {
+        if (r == null) {
+            return null;
+        }
+        double best = Double.MAX_VALUE;
+        for (var br : r.getBenchmarkResults()) {
+            for (var ir : br.getIterationResults()) {
+                best = Math.min(best, ir.getPrimaryResult().getScore());
+            }
+        }
+        return best == Double.MAX_VALUE ? null : best;
+    }
+
+    private static Double error(RunResult r) {
+        if (r == null) {
+            return null;
+        }
+        double e = r.getPrimaryResult().getScoreError();
+        return Double.isFinite(e) ? e : null;
+    }
+
+    private void collect() {
+        for (Suite.RooflineFigures fig : roofline.values()) {
+            ModelShape shape = fig.shape();
+            for (String search : new String[] {"greedy", "beam3", "beam5", "beam10"}) {
+                for (int batch : new int[] {1, 16, 64}) {
+                    int rows = batch * Workloads.beamWidth(search);
+                    Map<String, String> p = Map.of("model", shape.name(), "search", search,
+                            "batch", Integer.toString(batch), "device", "cpu");
+                    RunResult project = find("ProjectDecodingBenchmark", p);
+                    RunResult naive = find("NaiveDecodingBenchmark", p);
+                    RunResult fused = find("FusedDecodingBenchmark", p);
+                    bestMs.put(key("project", shape.name(), search, batch), best(project));
+                    bestMs.put(key("naive", shape.name(), search, batch), best(naive));
+                    bestMs.put(key("fused", shape.name(), search, batch), best(fused));
+                    double gemmRate = fig.gemm().get(rows).flopsPerSecond();
+                    double bw = shape.stepWeightBytes() / fig.bandwidth() * 1e6;
+                    double gemm = shape.stepFlops(rows) / gemmRate * 1e6;
+                    decoding.add(new DecodingRow(shape.name(), search, batch, "cpu", rows, score(project),
+                            error(project), score(naive), error(naive), score(fused), error(fused), Math.max(bw, gemm), bw, gemm, gemmRate,
+                            shape.stepFlops(rows)));
+                }
+            }
+        }
+        for (String arch : new String[] {"vgg16", "resnet50"}) {
+            double flops = 2 * (arch.equals("vgg16") ? VGG16_MACS : RESNET50_MACS);
+            for (int batch : new int[] {1, 8}) {
+                for (String input : new String[] {"tensor", "jpeg"}) {
+                    RunResult r = find("EncoderBenchmark", Map.of("arch", arch, "batch", Integer.toString(batch),
+                            "input", input, "device", "cpu"));
+                    if (r != null) {
+                        encoders.add(new EncoderRow(arch, batch, input, "cpu", score(r),
+                                error(r) == null ? 0 : error(r), flops, peakGemm));
+                    }
+                }
+            }
+        }
+        RunResult e2e = find("EndToEndBenchmark", Map.of("device", "cpu"));
+        endToEndMs = score(e2e);
+        endToEndError = error(e2e);
+    }
+
+    private DecodingRow row(String model, String search, int batch) {
+        for (DecodingRow r : decoding) {
+            if (r.model.equals(model) && r.search.equals(search) && r.batch == batch) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private void judge() {
+        DecodingRow greedy = row("flickr8k", "greedy", 1);
+        if (greedy.projectMs() != null) {
+            double ratio = greedy.projectStepUs() / greedy.rooflineStepUs();
+            targets.add(new Target("greedy, batch 1, flickr8k: time per step vs roofline", "<= 1.5x",
+                    fmt("%.2fx (%.1f µs vs %.1f µs)", ratio, greedy.projectStepUs(), greedy.rooflineStepUs()),
+                    ratio <= 1.5, ratio <= 1.5 ? "" : "see README: per-step overhead"));
+        } else {
+            targets.add(new Target("greedy, batch 1, flickr8k: time per step vs roofline", "<= 1.5x",
+                    "not measured (project decoder not in this build)", null, ""));
+        }
+        if (greedy.projectMs() != null && greedy.naiveMs() != null) {
+            double speedup = greedy.naiveMs() / greedy.projectMs();
+            targets.add(new Target("greedy, batch 1, flickr8k: speed-up over the naive loop", ">= 3x",
+                    fmt("%.2fx (naive %.1f µs/step)", speedup, greedy.naiveStepUs()), speedup >= 3, ""));
+        }
+        DecodingRow beam5 = row("flickr8k", "beam5", 1);
+        if (beam5.projectMs() != null && greedy.projectMs() != null) {
+            double ratio = beam5.projectMs() / greedy.projectMs();
+            targets.add(new Target("beam 5 vs greedy, batch 1, flickr8k: time per caption", "<= 2.5x",
+                    fmt("%.2fx (%.2f ms vs %.2f ms)", ratio, beam5.projectMs(), greedy.projectMs()), ratio <= 2.5, ""));
+        }
+        for (String model : new String[] {"flickr8k", "large"}) {
+            DecodingRow b = row(model, "beam3", 64);
+            if (b.projectMs() != null) {
+                double f = b.achievedGemmFraction();
+                targets.add(new Target("batch 64, beam 3, " + model + ": share of measured GEMM rate", ">= 60%",
+                        fmt("%.0f%% (%.2f of %.2f GFLOP/s at %d rows)", 100 * f,
+                                f * b.gemmRate() / 1e9, b.gemmRate() / 1e9, b.rows()), f >= 0.6, ""));
+            }
+        }
+        for (EncoderRow e : encoders) {
+            if (e.arch.equals("resnet50") && e.batch == 8 && e.input.equals("tensor")) {
+                double f = e.peakFraction();
+                targets.add(new Target("ResNet-50 forward, batch 8: share of measured GEMM rate", ">= 40%",
+                        fmt("%.0f%% (%.2f of %.2f GFLOP/s)", 100 * f, e.gflops(), peakGemm / 1e9), f >= 0.4, ""));
+            }
+        }
+        for (LeakCheck.Result leak : this.leak) {
+            boolean arraysFlat = leak.arraysAfter() == leak.arraysAfterWarmup();
+            long growth = leak.rssAfterKiB() - leak.rssAfterWarmupKiB();
+            boolean rssFlat = growth < 0.02 * leak.rssAfterWarmupKiB();
+            targets.add(new Target("native memory flat (" + leak.workload() + ", " + leak.rounds() + " calls)",
+                    "NDArrays equal, RSS growth < 2%",
+                    fmt("NDArrays %d -> %d, RSS %d -> %d MiB", leak.arraysAfterWarmup(), leak.arraysAfter(),
+                            leak.rssAfterWarmupKiB() / 1024, leak.rssAfterKiB() / 1024), arraysFlat && rssFlat, ""));
+        }
+        if (memory.size() >= 2) {
+            JsonObject first = memory.get(0);
+            JsonObject last = memory.get(memory.size() - 1);
+            long a0 = first.get("liveNDArrays").getAsLong();
+            long a1 = last.get("liveNDArrays").getAsLong();
+            targets.add(new Target("NDArrays at start and end of the whole run", "equal",
+                    fmt("%d -> %d (RSS %d -> %d MiB)", a0, a1, first.get("rssKiB").getAsLong() / 1024,
+                            last.get("rssKiB").getAsLong() / 1024), a0 == a1, ""));
+        }
+    }
+
+    static String fmt(String format, Object... args) {
+        return String.format(Locale.ROOT, format, args);
+    }
+
+    JsonObject json() {
+        JsonObject root = new JsonObject();
+        root.addProperty("mode", mode);
+        root.addProperty("started", started.toString());
+        root.addProperty("finished", finished.toString());
+        JsonObject machine = new JsonObject();
+        machine.addProperty("cpu", Machine.cpuModel());
+        machine.addProperty("cores", Runtime.getRuntime().availableProcessors());
+        machine.addProperty("java", System.getProperty("java.version"));
+        machine.addProperty("engine", ai.djl.engine.Engine.getInstance().getEngineName() + " "
+                + ai.djl.engine.Engine.getInstance().getVersion());
+        machine.addProperty("torchThreads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
+        machine.addProperty("ompWaitPolicy", String.valueOf(System.getenv("OMP_WAIT_POLICY")));
+        machine.addProperty("gpuCount", Devices.gpuCount());
+        if (gpuSkip != null) {
+            machine.addProperty("gpuSkipped", gpuSkip);
+        }
+        root.add("machine", machine);
+        root.addProperty("stepsPerDecode", Workloads.STEPS);
+        root.addProperty("timeUnit", "decode and encoder times in ms per call; step times in µs");
+        JsonObject rf = new JsonObject();
+        for (Suite.RooflineFigures fig : roofline.values()) {
+            JsonObject o = new JsonObject();
+            o.addProperty("stepWeightBytes", fig.shape().stepWeightBytes());
+            o.addProperty("bandwidthNDArraySumGBps", fig.ndArraySum() / 1e9);
+            o.addProperty("bandwidthDirectBuffer1ThreadGBps", fig.directOneThread() / 1e9);
+            o.addProperty("bandwidthDirectBufferAllThreadsGBps", fig.directAllThreads() / 1e9);
+            o.addProperty("bandwidthUsedGBps", fig.bandwidth() / 1e9);
+            JsonArray g = new JsonArray();
+            fig.gemm().forEach((rows, s) -> {
+                JsonObject x = new JsonObject();
+                x.addProperty("rows", rows);
+                x.addProperty("gatesUs", s.gatesSeconds() * 1e6);
+                x.addProperty("projectionUs", s.projectionSeconds() * 1e6);
+                x.addProperty("gflops", s.flopsPerSecond() / 1e9);
+                g.add(x);
+            });
+            o.add("stepGemm", g);
+            rf.add(fig.shape().name(), o);
+        }
+        rf.addProperty("peakGemmGflops", peakGemm / 1e9);
+        root.add("roofline", rf);
+        JsonArray dec = new JsonArray();
+        for (DecodingRow r : decoding) {
+            JsonObject o = new JsonObject();
+            o.addProperty("model", r.model);
+            o.addProperty("search", r.search);
+            o.addProperty("batch", r.batch);
+            o.addProperty("rows", r.rows);
+            o.addProperty("device", r.device);
+            if (r.projectMs != null) {
+                o.addProperty("projectMsPerDecode", r.projectMs);
+                o.addProperty("projectMsError", r.projectError);
+                o.addProperty("projectUsPerStep", r.projectStepUs());
+            }
+            for (String impl : new String[] {"project", "naive", "fused"}) {
+                Double b = bestMs.get(key(impl, r.model, r.search, r.batch));
+                if (b != null) {
+                    o.addProperty(impl + (impl.equals("fused") ? "Experiment" : "") + "BestIterationMs", b);
+                }
+            }
+            if (r.naiveMs != null) {
+                o.addProperty("naiveMsPerDecode", r.naiveMs);
+                o.addProperty("naiveMsError", r.naiveError);
+                o.addProperty("naiveUsPerStep", r.naiveStepUs());
+            }
+            if (r.fusedMs != null) {
+                o.addProperty("fusedExperimentMsPerDecode", r.fusedMs);
+                o.addProperty("fusedExperimentMsError", r.fusedError);
+                o.addProperty("fusedExperimentUsPerStep", r.fusedStepUs());
+            }
+            o.addProperty("rooflineUsPerStep", r.rooflineStepUs);
+            o.addProperty("rooflineBandwidthBoundUs", r.bandwidthBoundUs);
+            o.addProperty("rooflineGemmBoundUs", r.gemmBoundUs);
+            o.addProperty("stepGflop", r.stepFlops / 1e9);
+            o.addProperty("gemmRateGflops", r.gemmRate / 1e9);
+            if (r.projectMs != null) {
+                o.addProperty("projectVsRoofline", r.projectStepUs() / r.rooflineStepUs);
+                o.addProperty("projectGemmFraction", r.achievedGemmFraction());
+            }
+            if (r.naiveMs != null) {
+                o.addProperty("naiveVsRoofline", r.naiveStepUs() / r.rooflineStepUs);
+            }
+            if (r.naiveMs != null && r.projectMs != null) {
+                o.addProperty("naiveVsProject", r.naiveMs / r.projectMs);
+            }
+            dec.add(o);
+        }
+        root.add("decoding", dec);
+        JsonArray enc = new JsonArray();
+        for (EncoderRow e : encoders) {
+            JsonObject o = new JsonObject();
+            o.addProperty("arch", e.arch);
+            o.addProperty("batch", e.batch);
+            o.addProperty("input", e.input);
+            o.addProperty("device", e.device);
+            o.addProperty("msPerBatch", e.ms);
+            o.addProperty("msError", e.error);
+            o.addProperty("msPerImage", e.ms / e.batch);
+            o.addProperty("gflopPerImage", e.flopsPerImage / 1e9);
+            o.addProperty("achievedGflops", e.gflops());
+            o.addProperty("peakGemmFraction", e.peakFraction());
+            enc.add(o);
+        }
+        root.add("encoders", enc);
+        if (endToEndMs != null) {
+            JsonObject o = new JsonObject();
+            o.addProperty("pipeline", "JPEG bytes -> decode + preprocess -> ResNet-50 -> beam 3 -> caption");
+            o.addProperty("msPerCaption", endToEndMs);
+            o.addProperty("msError", endToEndError);
+            root.add("endToEnd", o);
+        }
+        JsonArray mem = new JsonArray();
+        memory.forEach(mem::add);
+        root.add("memory", mem);
+        JsonArray leaks = new JsonArray();
+        leak.forEach(l -> leaks.add(l.json()));
+        root.add("leakCheck", leaks);
+        JsonArray t = new JsonArray();
+        for (Target x : targets) {
+            JsonObject o = new JsonObject();
+            o.addProperty("target", x.name);
+            o.addProperty("rule", x.rule);
+            o.addProperty("measured", x.measured);
+            if (x.met != null) {
+                o.addProperty("met", x.met);
+            }
+            t.add(o);
+        }
+        root.add("targets", t);
+        root.add("notes", notes);
+        return root;
+    }
+
+    String markdown() {
+        StringBuilder md = new StringBuilder();
+        md.append("# captioner-benchmarks results (").append(mode).append(" mode)\n\n");
+        md.append(fmt("Run %s to %s on %s, %d cores, %s; torch threads %s, OMP_WAIT_POLICY %s. GPU: %s.%n%n",
+                started, finished,
+                Machine.cpuModel(), Runtime.getRuntime().availableProcessors(),
+                ai.djl.engine.Engine.getInstance().getEngineName() + " " + ai.djl.engine.Engine.getInstance().getVersion(),
+                System.getProperty("ai.djl.pytorch.num_threads", "default"), System.getenv("OMP_WAIT_POLICY"),
+                gpuSkip == null ? Devices.gpuCount() + " device(s)" : "skipped (no CUDA device)"));
+        md.append("## Roofline\n\n| model | step weights | NDArray sum | direct buffer 1 thread | direct buffer all threads |"
+                + " GEMM rows=1 | GEMM rows=64 | GEMM rows=192 |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Suite.RooflineFigures f : roofline.values()) {
+            md.append(fmt("| %s | %.1f MB | %.1f GB/s | %.1f GB/s | %.1f GB/s | %.2f GFLOP/s | %.2f GFLOP/s | %.2f GFLOP/s |%n",
+                    f.shape().name(), f.shape().stepWeightBytes() / 1e6, f.ndArraySum() / 1e9, f.directOneThread() / 1e9,
+                    f.directAllThreads() / 1e9, f.gemm().get(1).flopsPerSecond() / 1e9,
+                    f.gemm().get(64).flopsPerSecond() / 1e9, f.gemm().get(192).flopsPerSecond() / 1e9));
+        }
+        md.append(fmt("%nPeak GEMM rate (best of large products): %.2f GFLOP/s.%n%n", peakGemm / 1e9));
+        md.append("## Decoding, time per step (16 steps per decode, cpu)\n\n"
+                + "| model | search | batch | rows | project µs/step | naive µs/step | fused-step experiment µs/step |"
+                + " roofline µs/step | project/roofline | naive/project | GEMM share |\n"
+                + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (DecodingRow r : decoding) {
+            md.append(fmt("| %s | %s | %d | %d | %s | %s | %s | %.1f | %s | %s | %s |%n", r.model, r.search, r.batch,
+                    r.rows, opt("%.1f", r.projectStepUs()), opt("%.1f", r.naiveStepUs()), opt("%.1f", r.fusedStepUs()),
+                    r.rooflineStepUs,
+                    r.projectMs == null ? "–" : fmt("%.2f", r.projectStepUs() / r.rooflineStepUs),
+                    r.projectMs == null || r.naiveMs == null ? "–" : fmt("%.2f", r.naiveMs / r.projectMs),
+                    r.projectMs == null ? "–" : fmt("%.0f%%", 100 * r.achievedGemmFraction())));
+        }
+        if (!encoders.isEmpty()) {
+            md.append("\n## Encoders (cpu)\n\n| encoder | batch | input | ms/batch | ms/image | GFLOP/s | share of peak GEMM |\n"
+                    + "|---|---:|---|---:|---:|---:|---:|\n");
+            for (EncoderRow e : encoders) {
+                md.append(fmt("| %s | %d | %s | %.1f ± %.1f | %.1f | %.2f | %.0f%% |%n", e.arch, e.batch,
+                        e.input.equals("jpeg") ? "JPEG bytes (decode + preprocess)" : "preprocessed tensor", e.ms,
+                        e.error, e.ms / e.batch, e.gflops(), 100 * e.peakFraction()));
+            }
+        }
+        if (endToEndMs != null) {
+            md.append(fmt("%n## End to end%n%nJPEG bytes → caption, ResNet-50 + beam 3, batch 1: %.1f ms per caption%s.%n",
+                    endToEndMs, endToEndError == null ? "" : fmt(" (± %.1f)", endToEndError)));
+        }
+        md.append("\n## Targets\n\n| target | rule | measured | met |\n|---|---|---|---|\n");
+        for (Target t : targets) {
+            md.append(fmt("| %s | %s | %s | %s |%n", t.name, t.rule, t.measured,
+                    t.met == null ? "not measured" : t.met ? "yes" : "**no**"));
+        }
+        md.append("\n## Memory\n\n| when | live NDArrays | RSS MiB | load average |\n|---|---:|---:|---:|\n");
+        for (JsonObject m : memory) {
+            md.append(fmt("| %s | %d | %d | %.2f |%n", m.get("when").getAsString(), m.get("liveNDArrays").getAsLong(),
+                    m.get("rssKiB").getAsLong() / 1024, m.get("loadAverage").getAsDouble()));
+        }
+        if (!notes.isEmpty()) {
+            md.append("\n## Notes\n\n");
+            notes.forEach(n -> md.append("- ").append(n.getAsString()).append('\n'));
+        }
+        return md.toString();
+    }
+
+    private static String opt(String format, Double v) {
+        return v == null ? "–" : fmt(format, v);
+    }
+}

@@ -1,0 +1,301 @@
+package io.captioner.benchmarks;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.NoBenchmarksException;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs the whole benchmark suite in one JVM and writes {@code results.json}, {@code results.md}
+ * and {@code results.png}.
+ *
+ * <p>Order: machine facts and memory at start; the roofline (memory bandwidth over a buffer the
+ * size of each decoder's step weights, GEMM rates at the decoder's shapes for every row count the
+ * decoding benchmarks use, a peak GEMM rate); the JMH benchmarks (naive decoding loop, the
+ * project's decoder + search, the fused-step experiment, encoders, end to end) with JMH's
+ * non-forking mode by default so that memory can be followed across the whole run; a leak check;
+ * the roofline again (the better of the two measurements counts); memory at the end.
+ *
+ * <p>Usage: {@code java -Dai.djl.offline=true -cp benchmarks.jar io.captioner.benchmarks.Suite
+ * [--mode quick|full] [--out DIR] [--forks N] [--include REGEX] [--param name=v1,v2]...}. Quick mode keeps JMH iterations
+ * short so the suite finishes in under ten minutes on two cores; full mode uses 3 warm-up and 5
+ * measured iterations of 2 s. Exit code 0 when results were written, 2 on bad arguments.
+ */
+public final class Suite {
+
+    private static final int[] BATCHES = {1, 16, 64};
+    private static final String[] SEARCHES = {"greedy", "beam3", "beam5", "beam10"};
+    private static final ModelShape[] SHAPES = {ModelShape.FLICKR8K, ModelShape.LARGE};
+
+    private final String mode;
+    private final Path out;
+    private final int forks;
+    private final String include;
+    private final Map<String, String[]> params;
+    private final List<JsonObject> memory = new ArrayList<>();
+    private final Map<String, RooflineFigures> roofline = new LinkedHashMap<>();
+    private final List<RunResult> results = new ArrayList<>();
+    private final JsonArray notes = new JsonArray();
+    private double peakGemm;
+
+    private Suite(String mode, Path out, int forks, String include, Map<String, String[]> params) {
+        this.params = params;
+        this.mode = mode;
+        this.out = out;
+        this.forks = forks;
+        this.include = include;
+    }
+
+    /**
+     * Runs the suite.
+     *
+     * @param args {@code --mode quick|full}, {@code --out DIR}, {@code --forks N},
+     *     {@code --include REGEX} (benchmark classes to run, such as {@code Naive.*}; default all),
+     *     {@code --param name=v1,v2} (restricts a JMH parameter, repeatable)
+     * @throws Exception if a benchmark or writing the results fails
+     */
+    public static void main(String[] args) throws Exception {
+        String mode = "quick";
+        Path out = Path.of("captioner-benchmarks", "results");
+        int forks = 0;
+        String include = ".*";
+        Map<String, String[]> params = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (i + 1 >= args.length) {
+                usage("option " + a + " needs a value");
+            }
+            switch (a) {
+                case "--mode" -> mode = args[++i];
+                case "--out" -> out = Path.of(args[++i]);
+                case "--forks" -> forks = Integer.parseInt(args[++i]);
+                case "--include" -> include = args[++i];
+                case "--param" -> {
+                    String[] kv = args[++i].split("=", 2);
+                    if (kv.length != 2 || kv[0].isEmpty() || kv[1].isEmpty()) {
+                        usage("--param must be name=v1,v2, found '" + args[i] + "'");
+                    }
+                    params.put(kv[0], kv[1].split(","));
+                }
+                default -> usage("unknown option " + a);
+            }
+        }
+        if (!mode.equals("quick") && !mode.equals("full")) {
+            usage("--mode must be quick or full, found '" + mode + "'");
+        }
+        new Suite(mode, out, forks, include, params).run();
+    }
+
+    private static void usage(String message) {
+        System.err.println("captioner-benchmarks Suite: " + message);
+        System.err.println("usage: Suite [--mode quick|full] [--out DIR] [--forks N] [--include REGEX]"
+                + " [--param name=v1,v2]...");
+        System.exit(2);
+    }
+
+    private void run() throws IOException, RunnerException {
+        Instant started = Instant.now();
+        sampleMemory("start");
+        log("machine: " + Machine.cpuModel() + ", " + Runtime.getRuntime().availableProcessors()
+                + " cores, load " + Machine.loadAverage() + ", engine " + Engine.getInstance().getEngineName()
+                + " " + Engine.getInstance().getVersion());
+        measureRoofline();
+        sampleMemory("after roofline");
+        String gpuSkip = Devices.gpuSkipReason();
+        String devices = gpuSkip == null ? "cpu,gpu" : "cpu";
+        if (gpuSkip != null) {
+            log(gpuSkip);
+            notes.add(gpuSkip);
+        }
+        for (String group : List.of("NaiveDecodingBenchmark", "ProjectDecodingBenchmark",
+                "FusedDecodingBenchmark", "EncoderBenchmark", "EndToEndBenchmark")) {
+            runGroup(group, devices);
+            sampleMemory("after " + group);
+        }
+        List<LeakCheck.Result> leak = LeakCheck.run(Suite::log);
+        log("roofline again, keeping the better figures");
+        measureRoofline();
+        sampleMemory("end");
+        Instant finished = Instant.now();
+        Report report = new Report(mode, started, finished, roofline, peakGemm, results, memory, leak, notes,
+                gpuSkip);
+        Files.createDirectories(out);
+        write(out.resolve("results.json"), new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
+                .create().toJson(report.json()) + "\n");
+        write(out.resolve("results.md"), report.markdown());
+        Path png = out.resolve("results.png");
+        Path tmp = Files.createTempFile(out, "results", ".png.tmp");
+        Chart.write(report, tmp);
+        readable(tmp);
+        Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        log("wrote " + out.toAbsolutePath() + "/results.{json,md,png} in "
+                + (finished.getEpochSecond() - started.getEpochSecond()) + " s");
+    }
+
+    /**
+     * Measures the roofline; called at the start and again at the end of the run, keeping the
+     * better figure of each, so a burst of other work on the machine during one of the two
+     * measurements does not lower the bound.
+     */
+    private void measureRoofline() {
+        boolean quick = mode.equals("quick");
+        try (Roofline probe = new Roofline(Device.cpu(), quick ? 100 : 300, quick ? 3 : 8)) {
+            for (ModelShape shape : SHAPES) {
+                long bytes = shape.stepWeightBytes();
+                double nd = probe.ndArraySumBandwidth(bytes);
+                double direct1 = probe.directBufferBandwidth(bytes, 1);
+                int cores = Runtime.getRuntime().availableProcessors();
+                double directN = probe.directBufferBandwidth(bytes, cores);
+                RooflineFigures fig = new RooflineFigures(shape, nd, direct1, directN, new LinkedHashMap<>());
+                for (int rows : rowCounts()) {
+                    fig.gemm().put(rows, probe.stepGemm(shape, rows));
+                }
+                RooflineFigures before = roofline.get(shape.name());
+                fig = before == null ? fig : before.best(fig);
+                roofline.put(shape.name(), fig);
+                log(String.format(Locale.ROOT, "roofline %s: %.1f MB weights, NDArray sum %.1f GB/s,"
+                        + " direct buffer %.1f GB/s (1 thread) %.1f GB/s (%d threads); GEMM rows=1 %.2f GFLOP/s,"
+                        + " rows=192 %.2f GFLOP/s", shape.name(), bytes / 1e6, nd / 1e9, direct1 / 1e9,
+                        directN / 1e9, cores, fig.gemm().get(1).flopsPerSecond() / 1e9,
+                        fig.gemm().get(192).flopsPerSecond() / 1e9));
+            }
+            peakGemm = Math.max(peakGemm, probe.peakGemmRate());
+            log(String.format(Locale.ROOT, "peak GEMM %.2f GFLOP/s", peakGemm / 1e9));
+        }
+    }
+
+    static List<Integer> rowCounts() {
+        List<Integer> rows = new ArrayList<>();
+        for (String s : SEARCHES) {
+            for (int b : BATCHES) {
+                int r = b * Workloads.beamWidth(s);
+                if (!rows.contains(r)) {
+                    rows.add(r);
+                }
+            }
+        }
+        rows.sort(Integer::compare);
+        return rows;
+    }
+
+    private void runGroup(String group, String devices) throws RunnerException {
+        String pattern = "io\\.captioner\\.benchmarks\\." + group + "\\..*";
+        if (!group.matches(include)) {
+            return;
+        }
+        boolean quick = mode.equals("quick");
+        ChainedOptionsBuilder options = new OptionsBuilder()
+                .include(pattern)
+                .forks(forks)
+                .warmupIterations(quick ? 1 : 3)
+                .warmupTime(TimeValue.seconds(quick ? 1 : 2))
+                .measurementIterations(quick ? 2 : 5)
+                .measurementTime(TimeValue.seconds(quick ? 1 : 2))
+                .timeUnit(TimeUnit.MILLISECONDS)
+                .param("device", devices.split(","))
+                .shouldFailOnError(false);
+        params.forEach(options::param);
+        if (forks > 0) {
+            options.jvmArgsAppend("-Dai.djl.offline=" + System.getProperty("ai.djl.offline", "true"));
+        }
+        try {
+            Collection<RunResult> r = new Runner(options.build()).run();
+            if (r.isEmpty()) {
+                throw new NoBenchmarksException();
+            }
+            results.addAll(r);
+        } catch (NoBenchmarksException e) {
+            String note = group + ": not in this build (its pieces are not on main yet)";
+            log(note);
+            notes.add(note);
+        }
+    }
+
+    private void sampleMemory(String when) {
+        JsonObject o = new JsonObject();
+        o.addProperty("when", when);
+        o.addProperty("liveNDArrays", NativeMemory.liveNDArrays());
+        o.addProperty("rssKiB", NativeMemory.rssKiBAfterGc());
+        o.addProperty("loadAverage", Machine.loadAverage());
+        memory.add(o);
+        log("memory " + when + ": " + o);
+    }
+
+    static void write(Path file, String text) throws IOException {
+        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
+        try {
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            readable(tmp);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+    }
+
+    /** Temp files are created owner-only; results are meant to be read by anyone. */
+    static void readable(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: keep the default permissions
+        }
+    }
+
+    static void log(String message) {
+        System.out.println("[suite " + Instant.now() + "] " + message);
+    }
+
+    /**
+     * Roofline measurements of one decoder shape.
+     *
+     * @param shape the decoder sizes
+     * @param ndArraySum bytes/s reading the weight-sized buffer with NDArray sum
+     * @param directOneThread bytes/s reading a direct buffer from one Java thread
+     * @param directAllThreads bytes/s reading it from one thread per core
+     * @param gemm step GEMM timing per row count
+     */
+    record RooflineFigures(ModelShape shape, double ndArraySum, double directOneThread, double directAllThreads,
+            Map<Integer, Roofline.StepGemm> gemm) {
+
+        RooflineFigures best(RooflineFigures other) {
+            Map<Integer, Roofline.StepGemm> g = new LinkedHashMap<>();
+            gemm.forEach((rows, a) -> {
+                Roofline.StepGemm b = other.gemm.get(rows);
+                g.put(rows, b != null && b.flopsPerSecond() > a.flopsPerSecond() ? b : a);
+            });
+            return new RooflineFigures(shape, Math.max(ndArraySum, other.ndArraySum),
+                    Math.max(directOneThread, other.directOneThread), Math.max(directAllThreads, other.directAllThreads), g);
+        }
+
+        double bandwidth() {
+            return Math.max(ndArraySum, Math.max(directOneThread, directAllThreads));
+        }
+
+        /** Lower bound of one step for {@code rows} rows, in seconds. */
+        double stepSeconds(int rows) {
+            return Math.max(shape.stepWeightBytes() / bandwidth(), shape.stepFlops(rows) / gemm.get(rows).flopsPerSecond());
+        }
+    }
+}
