@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
@@ -54,6 +55,8 @@ public final class ShowAndTellDecoder extends AbstractBlock {
     private final Linear initH;
     private final Linear initC;
     private final LSTM lstm;
+    /** Per layer, the LSTM block's {i2h weight, h2h weight, i2h bias, h2h bias}, resolved once. */
+    private final Parameter[][] lstmCells;
     private final Linear output;
 
     /**
@@ -92,6 +95,15 @@ public final class ShowAndTellDecoder extends AbstractBlock {
                 .optReturnState(true)
                 .build());
         output = addChildBlock("output", Linear.builder().setUnits(config.vocabularySize()).build());
+        PairList<String, Parameter> lstmParams = lstm.getDirectParameters();
+        lstmCells = new Parameter[config.numLayers()][];
+        for (int layer = 0; layer < lstmCells.length; layer++) {
+            String prefix = "l_" + layer + "_";
+            lstmCells[layer] = new Parameter[] {
+                lstmParams.get(prefix + "i2h_WEIGHT"), lstmParams.get(prefix + "h2h_WEIGHT"),
+                lstmParams.get(prefix + "i2h_BIAS"), lstmParams.get(prefix + "h2h_BIAS")
+            };
+        }
     }
 
     /**
@@ -264,34 +276,33 @@ public final class ShowAndTellDecoder extends AbstractBlock {
     private NDList fusedCells(ParameterStore ps, NDArray x, NDArray h, NDArray c) {
         NDManager manager = x.getManager();
         ai.djl.Device device = x.getDevice();
-        ai.djl.util.PairList<String, ai.djl.nn.Parameter> params = lstm.getDirectParameters();
         NDList hs = new NDList();
         NDList cs = new NDList();
         NDArray input = x;
         for (int layer = 0; layer < config.numLayers(); layer++) {
-            String prefix = "l_" + layer + "_";
-            NDArray wIh = ps.getValue(params.get(prefix + "i2h_WEIGHT"), device, false);
-            NDArray wHh = ps.getValue(params.get(prefix + "h2h_WEIGHT"), device, false);
-            NDArray bIh = ps.getValue(params.get(prefix + "i2h_BIAS"), device, false);
-            NDArray bHh = ps.getValue(params.get(prefix + "h2h_BIAS"), device, false);
+            Parameter[] cell = lstmCells[layer];
+            NDArray wIh = ps.getValue(cell[0], device, false);
+            NDArray wHh = ps.getValue(cell[1], device, false);
+            NDArray bIh = ps.getValue(cell[2], device, false);
+            NDArray bHh = ps.getValue(cell[3], device, false);
             NDArray hPrev = h.get(layer);
             NDArray cPrev = c.get(layer);
             hPrev.attach(manager);
             cPrev.attach(manager);
-            NDArray gates = ai.djl.nn.core.Linear.linear(input, wIh, bIh).singletonOrThrow()
-                    .addi(ai.djl.nn.core.Linear.linear(hPrev, wHh, bHh).singletonOrThrow());
+            NDArray gates = Linear.linear(input, wIh, bIh).singletonOrThrow()
+                    .addi(Linear.linear(hPrev, wHh, bHh).singletonOrThrow());
             NDList g = gates.split(4, 1);
-            NDArray in = ai.djl.nn.Activation.sigmoid(g.get(0));
-            NDArray forget = ai.djl.nn.Activation.sigmoid(g.get(1));
+            NDArray in = Activation.sigmoid(g.get(0));
+            NDArray forget = Activation.sigmoid(g.get(1));
             NDArray candidate = g.get(2).tanh();
-            NDArray out = ai.djl.nn.Activation.sigmoid(g.get(3));
+            NDArray out = Activation.sigmoid(g.get(3));
             NDArray cNext = forget.mul(cPrev).addi(in.mul(candidate));
             NDArray hNext = out.mul(cNext.tanh());
             hs.add(hNext);
             cs.add(cNext);
             input = hNext;
         }
-        return new NDList(ai.djl.ndarray.NDArrays.stack(hs, 0), ai.djl.ndarray.NDArrays.stack(cs, 0));
+        return new NDList(NDArrays.stack(hs, 0), NDArrays.stack(cs, 0));
     }
 
     private void checkFeatures(NDArray features) {
