@@ -10,6 +10,7 @@ import io.captioner.DecodingOptions;
 import io.captioner.data.synthetic.SyntheticDataset;
 import io.captioner.examples.server.CaptionServer;
 import io.captioner.examples.server.TestClient;
+import io.captioner.examples.server.TestImages;
 import java.awt.image.BufferedImage;
 import java.io.InputStream;
 import java.net.http.HttpClient;
@@ -91,7 +92,7 @@ class ServeCommandTest {
         CaptionServer server = awaitStarted(started, run);
         try {
             HttpResponse<String> response = new TestClient(server.uri())
-                    .postImage("", "s.png", "image/png", pngBytes(data.sample(0).image()));
+                    .postImage("", "s.png", "image/png", TestImages.encode(data.sample(0).image(), "png"));
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             JsonObject json = JsonParser.parseString(response.body()).getAsJsonObject();
             assertThat(json.get("model").getAsString()).isEqualTo("tiny-model");
@@ -102,12 +103,6 @@ class ServeCommandTest {
             server.stop();
         }
         assertThat(run.get(30, TimeUnit.SECONDS).exitCode()).isZero();
-    }
-
-    private static byte[] pngBytes(java.awt.image.BufferedImage image) throws java.io.IOException {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        javax.imageio.ImageIO.write(image, "png", out);
-        return out.toByteArray();
     }
 
     @Test

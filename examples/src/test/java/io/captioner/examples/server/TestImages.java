@@ -11,7 +11,7 @@ import java.util.Random;
 import javax.imageio.ImageIO;
 
 /** Small real images encoded with ImageIO, for upload tests. */
-final class TestImages {
+public final class TestImages {
 
     private TestImages() {}
 
@@ -62,7 +62,14 @@ final class TestImages {
         return Arrays.copyOf(png, 60);
     }
 
-    private static byte[] encode(BufferedImage img, String format) {
+    /**
+     * Encodes an image with ImageIO.
+     *
+     * @param img the image
+     * @param format "png" or "jpg"
+     * @return the encoded file
+     */
+    public static byte[] encode(BufferedImage img, String format) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             if (!ImageIO.write(img, format, out)) {
