@@ -80,6 +80,78 @@ public final class NativeMemory {
         return rssKiB();
     }
 
+    /** glibc reserves each thread arena's heap as a region of this size, aligned to it (64-bit). */
+    static final long ARENA_HEAP_BYTES = 64L << 20;
+
+    /**
+     * Where the process's malloc memory lives, read from {@code /proc/self/smaps}: glibc's main
+     * arena grows the {@code [heap]} segment, every other arena lives in 64 MiB-aligned anonymous
+     * regions of at most 64 MiB; counting those shows how many arenas threads have created and how
+     * much memory they hold.
+     *
+     * @param mainHeapKiB RSS of the {@code [heap]} segment (glibc's main arena)
+     * @param arenaRegions anonymous 64 MiB-aligned regions of at most 64 MiB (glibc thread-arena
+     *     heaps; other allocators may show none)
+     * @param arenaRssKiB RSS of those regions
+     */
+    public record MallocMap(long mainHeapKiB, int arenaRegions, long arenaRssKiB) {}
+
+    /**
+     * Reads {@link MallocMap} from {@code /proc/self/smaps} (Linux only).
+     *
+     * @return the figures, or {@code null} where {@code /proc/self/smaps} cannot be read
+     */
+    public static MallocMap mallocMap() {
+        try {
+            return mallocMap(Files.readAllLines(Path.of("/proc/self/smaps")));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    static MallocMap mallocMap(java.util.List<String> smaps) {
+        long heap = 0;
+        long arenaRss = 0;
+        int arenas = 0;
+        int kind = 0; // 0 other, 1 [heap], 2 arena region
+        for (String line : smaps) {
+            int dash = line.indexOf('-');
+            int space = line.indexOf(' ');
+            if (dash > 0 && space > dash && isHex(line, 0, dash)) {
+                long start = Long.parseUnsignedLong(line.substring(0, dash), 16);
+                long end = Long.parseUnsignedLong(line.substring(dash + 1, space), 16);
+                String[] f = line.trim().split("\\s+");
+                boolean anonymous = f.length < 6 && "0".equals(f[4]);
+                if (f.length >= 6 && f[5].equals("[heap]")) {
+                    kind = 1;
+                } else if (anonymous && f[1].startsWith("rw") && start % ARENA_HEAP_BYTES == 0
+                        && end - start <= ARENA_HEAP_BYTES) {
+                    kind = 2;
+                    arenas++;
+                } else {
+                    kind = 0;
+                }
+            } else if (line.startsWith("Rss:")) {
+                long kib = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                if (kind == 1) {
+                    heap += kib;
+                } else if (kind == 2) {
+                    arenaRss += kib;
+                }
+            }
+        }
+        return new MallocMap(heap, arenas, arenaRss);
+    }
+
+    private static boolean isHex(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (Character.digit(s.charAt(i), 16) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * Returns the resident set size from {@code /proc/self/status} (Linux only).
      *

@@ -376,6 +376,7 @@ final class Report {
         JsonArray leaks = new JsonArray();
         leak.forEach(l -> leaks.add(l.json()));
         root.add("leakCheck", leaks);
+        root.add("rssSoak", RssSoak.jsonArray(soak));
         JsonArray t = new JsonArray();
         for (Target x : targets) {
             JsonObject o = new JsonObject();
@@ -445,11 +446,35 @@ final class Report {
             md.append(fmt("| %s | %d | %d | %.2f |%n", m.get("when").getAsString(), m.get("liveNDArrays").getAsLong(),
                     m.get("rssKiB").getAsLong() / 1024, m.get("loadAverage").getAsDouble()));
         }
+        if (!soak.isEmpty()) {
+            md.append(RssSoak.markdownSection(soak));
+        }
         if (!notes.isEmpty()) {
             md.append("\n## Notes\n\n");
             notes.forEach(n -> md.append("- ").append(n.getAsString()).append('\n'));
         }
         return md.toString();
+    }
+
+    /** The RSS soak's results; empty when the suite ran none. */
+    private final List<RssSoak.Result> soak = new ArrayList<>();
+
+    /**
+     * Adds the RSS soak's results, and one target per soak (issue 8: native memory and RSS flat).
+     *
+     * @param results the soaks, in the order run
+     */
+    void addSoak(List<RssSoak.Result> results) {
+        for (RssSoak.Result r : results) {
+            soak.add(r);
+            targets.add(new Target("RSS flat (" + r.workload() + ", " + r.threads().name().toLowerCase(Locale.ROOT)
+                    + " threads, " + r.calls() + " calls, " + r.allocator() + ")",
+                    fmt("NDArrays equal, steady-state growth < %.0f KiB per 1,000 calls",
+                            SteadyState.FLAT_KIB_PER_1000_CALLS),
+                    fmt("NDArrays %d -> %d, RSS %d -> %d MiB (peak %d), %.0f KiB per 1,000 calls",
+                            r.arraysAfterWarmup(), r.arraysAfter(), r.rssAfterWarmupKiB() / 1024, r.rssEndKiB() / 1024,
+                            r.growth().rssPeakKiB() / 1024, r.growth().kibPer1000Calls()), r.flat(), ""));
+        }
     }
 
     private static String opt(String format, Double v) {

@@ -134,12 +134,15 @@ public final class Suite {
             sampleMemory("after " + group);
         }
         List<LeakCheck.Result> leak = LeakCheck.run(Suite::log);
+        List<RssSoak.Result> soak = "RssSoak".matches(include)
+                ? RssSoak.run(mode.equals("quick") ? RssSoak.Plan.quick() : RssSoak.Plan.full(), Suite::log) : List.of();
         log("roofline again, keeping the better figures");
         measureRoofline();
         sampleMemory("end");
         Instant finished = Instant.now();
         Report report = new Report(mode, started, finished, roofline, peakGemm, results, memory, leak, notes,
                 gpuSkip);
+        report.addSoak(soak);
         Files.createDirectories(out);
         write(out.resolve("results.json"), new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
                 .create().toJson(report.json()) + "\n");

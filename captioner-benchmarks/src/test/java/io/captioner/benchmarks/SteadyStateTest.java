@@ -1,0 +1,85 @@
+package io.captioner.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SteadyStateTest {
+
+    /** Samples every 500 calls up to 10,000; RSS given per sample by the function. */
+    private static List<SteadyState.Sample> series(java.util.function.LongUnaryOperator rssAt) {
+        List<SteadyState.Sample> s = new ArrayList<>();
+        for (long calls = 0; calls <= 10_000; calls += 500) {
+            s.add(new SteadyState.Sample(calls, rssAt.applyAsLong(calls)));
+        }
+        return s;
+    }
+
+    @Test
+    void growthDuringWarmUpHalfIsIgnoredWhenTheSecondHalfIsFlat() {
+        // climbs 400 MiB over the first 4,000 calls (allocator caches filling), then stays put
+        SteadyState.Growth g = SteadyState.of(series(c -> 1_000_000 + Math.min(c, 4_000) * 100));
+        assertThat(g.kibPer1000Calls()).isCloseTo(0, within(1e-9));
+        assertThat(g.flat()).isTrue();
+        assertThat(g.fromCalls()).isEqualTo(5_000);
+        assertThat(g.toCalls()).isEqualTo(10_000);
+        assertThat(g.samples()).isEqualTo(11);
+        assertThat(g.rssPeakKiB()).isEqualTo(1_400_000);
+    }
+
+    @Test
+    void steadyLeakIsMeasuredAsItsSlopePerThousandCalls() {
+        // 2 KiB per call all along: 2,048 KiB per 1,000 calls, 10 MiB over the 5,000-call half
+        SteadyState.Growth g = SteadyState.of(series(c -> 1_000_000 + 2 * c));
+        assertThat(g.kibPer1000Calls()).isCloseTo(2_000, within(1e-6));
+        assertThat(g.fittedGrowthMiB()).isCloseTo(2_000 * 5.0 / 1024, within(1e-9));
+        assertThat(g.flat()).isFalse();
+    }
+
+    @Test
+    void slopeJustUnderTheLimitIsFlatAndJustOverIsNot() {
+        long limit = (long) SteadyState.FLAT_KIB_PER_1000_CALLS;
+        // 10% over and under the limit, in whole KiB per sample (samples are 500 calls apart)
+        assertThat(SteadyState.of(series(c -> 900_000 + c / 500 * (limit * 11 / 20))).flat()).isFalse();
+        assertThat(SteadyState.of(series(c -> 900_000 + c / 500 * (limit * 9 / 20))).flat()).isTrue();
+    }
+
+    @Test
+    void aFitIsNotFooledByAlternatingNoise() {
+        // +/- 8 MiB alternating around a flat line: last minus first would be 16 MiB, the fit ~0
+        SteadyState.Growth g = SteadyState.of(series(c -> 1_200_000 + ((c / 500) % 2 == 0 ? -8_192 : 8_192)));
+        assertThat(Math.abs(g.kibPer1000Calls())).isLessThan(SteadyState.FLAT_KIB_PER_1000_CALLS);
+        assertThat(g.rssLastKiB() - g.rssFirstKiB()).isEqualTo(0);
+    }
+
+    @Test
+    void callCountsThatDoNotIncreaseAreRejected() {
+        List<SteadyState.Sample> s = new ArrayList<>(series(c -> 1_000));
+        s.set(3, new SteadyState.Sample(s.get(2).calls(), 1_000));
+        assertThatThrownBy(() -> SteadyState.of(s)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("samples[3].calls").hasMessageContaining("1000");
+    }
+
+    @Test
+    void tooFewSamplesInTheSecondHalfAreRejected() {
+        List<SteadyState.Sample> s = List.of(new SteadyState.Sample(0, 1), new SteadyState.Sample(1, 1),
+                new SteadyState.Sample(2, 1), new SteadyState.Sample(100, 1));
+        assertThatThrownBy(() -> SteadyState.of(s)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least 3 samples, found 1");
+    }
+
+    @Test
+    void endToEndGivesTheSlopeBetweenFirstAndLastSample() {
+        SteadyState.Growth g = SteadyState.endToEnd(List.of(new SteadyState.Sample(0, 1_000_000),
+                new SteadyState.Sample(60, 2_500_000), new SteadyState.Sample(120, 4_000_000)));
+        assertThat(g.kibPer1000Calls()).isCloseTo(3_000_000.0 / 120 * 1000, within(1e-6));
+        assertThat(g.rssPeakKiB()).isEqualTo(4_000_000);
+        assertThat(g.flat()).isFalse();
+        assertThatThrownBy(() -> SteadyState.endToEnd(List.of(new SteadyState.Sample(0, 1))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 2 samples");
+    }
+}
