@@ -3,6 +3,7 @@
 # captioner-benchmarks/results/.
 #
 #   captioner-benchmarks/run.sh [quick|full] [Suite options...]
+#   captioner-benchmarks/run.sh soak [RssSoak options...]   (results/soak.json and soak.md only)
 #
 # quick: short JMH iterations, under 10 minutes on 2 cores; full: 3 warm-up + 5 measured
 # iterations of 2 s per configuration. Suite options: --param name=v1,v2 (restrict a JMH
@@ -10,13 +11,16 @@
 # default, so native memory can be followed across the whole run), --out DIR.
 # Environment: SKIP_BUILD=1 reuses target/benchmarks.jar; BENCH_HEAP sets the fixed Java heap
 # (default 2g); JAVA_OPTS is passed to the JVM
-# (e.g. -Dai.djl.pytorch.num_threads=1); OMP_WAIT_POLICY defaults to PASSIVE (see README).
+# (e.g. -Dai.djl.pytorch.num_threads=1); OMP_WAIT_POLICY defaults to PASSIVE (see README);
+# BENCH_MALLOC=auto (default: jemalloc when libjemalloc.so.2 is installed, else glibc), jemalloc
+# or glibc chooses the C allocator (see README, "Native memory"). RssSoak options: --captions N,
+# --decodes N, --samples N, --threads fixed,new, --out DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-quick}"
 if [[ $# -gt 0 ]]; then shift; fi
-if [[ "$mode" != quick && "$mode" != full ]]; then
-  echo "usage: $0 [quick|full] [Suite options...]" >&2
+if [[ "$mode" != quick && "$mode" != full && "$mode" != soak ]]; then
+  echo "usage: $0 [quick|full|soak] [Suite or RssSoak options...]" >&2
   exit 2
 fi
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
@@ -25,11 +29,38 @@ fi
 # PyTorch's OpenMP threads spin while waiting by default; on a machine shared with other work
 # that made every op up to 10x slower here, so threads sleep instead unless told otherwise.
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+# glibc's malloc keeps the memory PyTorch frees in the calling thread's arena and returned little
+# of it: RSS grew by GBs across the suite with NDArrays flat (README, "Native memory"). jemalloc
+# returns it, so RSS measures the project, not glibc's caching; LD_PRELOAD only for the JVM.
+malloc="${BENCH_MALLOC:-auto}"
+preload=""
+if [[ "$malloc" != glibc ]]; then
+  for lib in /usr/lib/x86_64-linux-gnu/libjemalloc.so.2 /usr/lib/aarch64-linux-gnu/libjemalloc.so.2 \
+      /usr/lib64/libjemalloc.so.2 /usr/local/lib/libjemalloc.so.2; do
+    if [[ -f "$lib" ]]; then preload="$lib"; break; fi
+  done
+  if [[ -z "$preload" ]]; then
+    if [[ "$malloc" == jemalloc ]]; then
+      echo "BENCH_MALLOC=jemalloc but libjemalloc.so.2 was not found (apt-get install libjemalloc2)" >&2
+      exit 2
+    fi
+    echo "note: libjemalloc.so.2 not found, using glibc malloc; RSS figures will include glibc's caching" >&2
+  fi
+fi
+if [[ "$mode" == soak ]]; then
+  main=io.captioner.benchmarks.RssSoak
+  set -- --out captioner-benchmarks/results "$@"
+else
+  main=io.captioner.benchmarks.Suite
+  set -- --mode "$mode" --out captioner-benchmarks/results "$@"
+fi
 # A fixed, pre-touched Java heap: RSS then only moves with native memory, so the RSS figures in
 # the results show native growth rather than the Java heap expanding towards its default limit.
 heap="${BENCH_HEAP:-2g}"
 # shellcheck disable=SC2086
+if [[ -n "$preload" ]]; then
+  export LD_PRELOAD="$preload${LD_PRELOAD:+:$LD_PRELOAD}"
+fi
 exec java -Xms"$heap" -Xmx"$heap" -XX:+AlwaysPreTouch ${JAVA_OPTS:-} -Dai.djl.offline=true \
   -Djava.awt.headless=true \
-  -cp captioner-benchmarks/target/benchmarks.jar io.captioner.benchmarks.Suite \
-  --mode "$mode" --out captioner-benchmarks/results "$@"
+  -cp captioner-benchmarks/target/benchmarks.jar "$main" "$@"

@@ -271,6 +271,7 @@ final class Report {
                 + ai.djl.engine.Engine.getInstance().getVersion());
         machine.addProperty("torchThreads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
         machine.addProperty("ompWaitPolicy", String.valueOf(System.getenv("OMP_WAIT_POLICY")));
+        machine.addProperty("malloc", RssSoak.allocator());
         machine.addProperty("gpuCount", Devices.gpuCount());
         if (gpuSkip != null) {
             machine.addProperty("gpuSkipped", gpuSkip);

@@ -33,10 +33,10 @@ class SteadyStateTest {
 
     @Test
     void steadyLeakIsMeasuredAsItsSlopePerThousandCalls() {
-        // 2 KiB per call all along: 2,048 KiB per 1,000 calls, 10 MiB over the 5,000-call half
-        SteadyState.Growth g = SteadyState.of(series(c -> 1_000_000 + 2 * c));
-        assertThat(g.kibPer1000Calls()).isCloseTo(2_000, within(1e-6));
-        assertThat(g.fittedGrowthMiB()).isCloseTo(2_000 * 5.0 / 1024, within(1e-9));
+        // 4 KiB per call all along: 4,000 KiB per 1,000 calls, about 20 MiB over the 5,000-call half
+        SteadyState.Growth g = SteadyState.of(series(c -> 1_000_000 + 4 * c));
+        assertThat(g.kibPer1000Calls()).isCloseTo(4_000, within(1e-6));
+        assertThat(g.fittedGrowthMiB()).isCloseTo(4_000 * 5.0 / 1024, within(1e-9));
         assertThat(g.flat()).isFalse();
     }
 
