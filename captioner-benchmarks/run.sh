@@ -14,7 +14,7 @@
 # (e.g. -Dai.djl.pytorch.num_threads=1); OMP_WAIT_POLICY defaults to PASSIVE (see README);
 # BENCH_MALLOC=auto (default: jemalloc when libjemalloc.so.2 is installed, else glibc), jemalloc
 # or glibc chooses the C allocator (see README, "Native memory"). RssSoak options: --captions N,
-# --decodes N, --samples N, --threads fixed,new, --out DIR.
+# --decodes N, --batch N, --samples N, --threads fixed,new, --out DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-quick}"
@@ -29,9 +29,10 @@ fi
 # PyTorch's OpenMP threads spin while waiting by default; on a machine shared with other work
 # that made every op up to 10x slower here, so threads sleep instead unless told otherwise.
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
-# glibc's malloc keeps the memory PyTorch frees in the calling thread's arena and returned little
-# of it: RSS grew by GBs across the suite with NDArrays flat (README, "Native memory"). jemalloc
-# returns it, so RSS measures the project, not glibc's caching; LD_PRELOAD only for the JVM.
+# glibc's malloc keeps much of what PyTorch frees in its arenas instead of returning it: RSS grew
+# by 2 GB over the decoding benchmarks with no NDArray left alive, and by 1.5 GB in 90 decodes
+# of the lstm operator at 12 rows (README, "Native memory and RSS"). jemalloc returns it, so RSS
+# measures the project rather than glibc's caching. LD_PRELOAD applies to the JVM only.
 malloc="${BENCH_MALLOC:-auto}"
 preload=""
 if [[ "$malloc" != glibc ]]; then
@@ -60,6 +61,9 @@ heap="${BENCH_HEAP:-2g}"
 # shellcheck disable=SC2086
 if [[ -n "$preload" ]]; then
   export LD_PRELOAD="$preload${LD_PRELOAD:+:$LD_PRELOAD}"
+  # jemalloc keeps freed pages for 10 s by default, which an 8-second soak reads as growth;
+  # return them within 1 s, from a background thread, so RSS follows live memory.
+  export MALLOC_CONF="${MALLOC_CONF:-background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0}"
 fi
 exec java -Xms"$heap" -Xmx"$heap" -XX:+AlwaysPreTouch ${JAVA_OPTS:-} -Dai.djl.offline=true \
   -Djava.awt.headless=true \

@@ -56,7 +56,7 @@ public final class RssSoak {
 
     /** The captioner workload's name. */
     public static final String CAPTIONER = "captioner";
-    /** The decode workload's name: the project decoder, Flickr8k sizes, beam 3, batch 4. */
+    /** The decode workload's name: the project decoder, Flickr8k sizes, beam 3. */
     public static final String DECODE = "decode";
 
     private RssSoak() {}
@@ -73,17 +73,23 @@ public final class RssSoak {
      * What to soak.
      *
      * @param captions calls of the captioner workload (one caption each); 0 skips it
-     * @param decodes calls of the decode workload (one beam-3 decode of 4 images each); 0 skips it
+     * @param decodes calls of the decode workload (one beam-3 decode of {@code batch} images each);
+     *     0 skips it
+     * @param batch images per decode call; beam 3 makes 3 decoder rows per image, and from 16 rows
+     *     on the decoder uses PyTorch's {@code lstm} operator instead of its own cell
      * @param samples RSS samples per soak, at least 6
      * @param threads the thread modes to run each workload under
      */
-    public record Plan(int captions, int decodes, int samples, List<Threads> threads) {
+    public record Plan(int captions, int decodes, int batch, int samples, List<Threads> threads) {
 
         /** Validates the counts. */
         public Plan {
             if (captions < 0 || decodes < 0) {
                 throw new IllegalArgumentException("captions and decodes must be >= 0, found " + captions + ", "
                         + decodes);
+            }
+            if (batch < 1) {
+                throw new IllegalArgumentException("batch must be >= 1, found " + batch);
             }
             if (samples < 2 * SteadyState.MIN_STEADY_SAMPLES) {
                 throw new IllegalArgumentException("samples must be >= " + 2 * SteadyState.MIN_STEADY_SAMPLES
@@ -101,7 +107,7 @@ public final class RssSoak {
          * @return the plan
          */
         public static Plan quick() {
-            return new Plan(10_000, 1_000, 20, List.of(Threads.FIXED));
+            return new Plan(10_000, 1_000, 4, 20, List.of(Threads.FIXED));
         }
 
         /**
@@ -111,7 +117,7 @@ public final class RssSoak {
          * @return the plan
          */
         public static Plan full() {
-            return new Plan(10_000, 2_000, 25, List.of(Threads.FIXED, Threads.NEW));
+            return new Plan(10_000, 2_000, 4, 25, List.of(Threads.FIXED, Threads.NEW));
         }
     }
 
@@ -172,6 +178,7 @@ public final class RssSoak {
             o.addProperty("steadyStateKiBPer1000Calls", growth.kibPer1000Calls());
             o.addProperty("steadyStateFittedGrowthMiB", growth.fittedGrowthMiB());
             o.addProperty("flatLimitKiBPer1000Calls", SteadyState.FLAT_KIB_PER_1000_CALLS);
+            o.addProperty("flatNoiseFloorMiB", SteadyState.NOISE_FLOOR_MIB);
             o.addProperty("flat", flat());
             if (mallocAfterWarmup != null && mallocEnd != null) {
                 o.add("mallocAfterWarmup", malloc(mallocAfterWarmup));
@@ -245,12 +252,13 @@ public final class RssSoak {
             }
         }
         if (plan.decodes() > 0) {
-            float[][] features = Workloads.features(4, ModelShape.FLICKR8K.featureSize(), 3);
+            float[][] features = Workloads.features(plan.batch(), ModelShape.FLICKR8K.featureSize(), 3);
             try (LstmCaptionDecoder decoder = ProjectDecoding.decoder(ModelShape.FLICKR8K, 1)) {
                 CaptionSearch search = ProjectDecoding.search("beam3");
                 Runnable call = () -> search.decode(decoder, features);
                 for (Threads t : plan.threads()) {
-                    results.add(soak(DECODE + " (project decoder, flickr8k, beam 3, batch 4, 16 steps)", call, 20,
+                    results.add(soak(DECODE + " (project decoder, flickr8k, beam 3, batch " + plan.batch() + ", 16 steps)",
+                            call, 20,
                             plan.decodes(), plan.samples(), t, log));
                 }
             }
@@ -422,6 +430,7 @@ public final class RssSoak {
      * Runs a soak alone and writes {@code soak.json} and {@code soak.md}.
      *
      * @param args {@code --captions N} (default 10,000), {@code --decodes N} (default 2,000),
+     *     {@code --batch N} (images per decode, default 4),
      *     {@code --samples N} (default 25), {@code --threads fixed,new} (default both),
      *     {@code --out DIR} (default {@code captioner-benchmarks/results})
      * @throws IOException if the results cannot be written
@@ -430,6 +439,7 @@ public final class RssSoak {
         int captions = 10_000;
         int decodes = 2_000;
         int samples = 25;
+        int batch = 4;
         List<Threads> threads = List.of(Threads.FIXED, Threads.NEW);
         Path out = Path.of("captioner-benchmarks", "results");
         for (int i = 0; i < args.length; i += 2) {
@@ -442,6 +452,7 @@ public final class RssSoak {
                     case "--captions" -> captions = Integer.parseInt(v);
                     case "--decodes" -> decodes = Integer.parseInt(v);
                     case "--samples" -> samples = Integer.parseInt(v);
+                    case "--batch" -> batch = Integer.parseInt(v);
                     case "--out" -> out = Path.of(v);
                     case "--threads" -> {
                         List<Threads> t = new ArrayList<>();
@@ -458,7 +469,7 @@ public final class RssSoak {
         }
         Plan plan;
         try {
-            plan = new Plan(captions, decodes, samples, threads);
+            plan = new Plan(captions, decodes, batch, samples, threads);
         } catch (IllegalArgumentException e) {
             usage(e.getMessage());
             return;
@@ -475,7 +486,7 @@ public final class RssSoak {
 
     private static void usage(String message) {
         System.err.println("captioner-benchmarks RssSoak: " + message);
-        System.err.println("usage: RssSoak [--captions N] [--decodes N] [--samples N] [--threads fixed,new] [--out DIR]");
+        System.err.println("usage: RssSoak [--captions N] [--decodes N] [--batch N] [--samples N] [--threads fixed,new] [--out DIR]");
         System.exit(2);
     }
 
@@ -514,7 +525,9 @@ public final class RssSoak {
         StringBuilder md = new StringBuilder("\n## RSS soak\n\n");
         md.append(String.format(Locale.ROOT, "Each workload repeated after a warm-up; VmRSS sampled after every"
                 + " chunk of calls; growth is the least-squares slope over the second half of the samples; flat ="
-                + " NDArrays equal and growth < %.0f KiB per 1,000 calls.%n%n", SteadyState.FLAT_KIB_PER_1000_CALLS));
+                + " NDArrays equal and (growth < %.0f KiB per 1,000 calls or fitted growth over the half < %.0f MiB,"
+                + " the allocators' noise). Allocator: %s.%n%n", SteadyState.FLAT_KIB_PER_1000_CALLS,
+                SteadyState.NOISE_FLOOR_MIB, allocator()));
         md.append(MARKDOWN_HEADER);
         results.forEach(r -> md.append(r.markdownRow()));
         return md.toString();

@@ -16,12 +16,18 @@ import java.util.List;
 public final class SteadyState {
 
     /**
-     * Growth below this many KiB per 1,000 calls counts as flat (2 KiB per call). Smaller limits
-     * flag allocator noise: jemalloc's delayed purging and glibc's caches move RSS by 5-15 MiB
-     * between samples, i.e. about 1 MiB per 1,000 calls over a 5,000-call half (measured); a
-     * leaked NDArray of any size, however, is caught by the live-NDArray count.
+     * Growth below this many KiB per 1,000 calls (2 KiB per call) counts as flat. A leaked NDArray
+     * of any size is caught by the live-NDArray count instead.
      */
     public static final double FLAT_KIB_PER_1000_CALLS = 2048;
+
+    /**
+     * Fitted growth over the steady-state half below this many MiB counts as flat whatever the
+     * slope: the allocators move RSS by up to about 15 MiB between samples without any leak
+     * (jemalloc purges freed pages on a timer, glibc trims arenas now and then; measured in
+     * soaks of 300 to 10,000 calls), so a short soak of expensive calls cannot resolve less.
+     */
+    public static final double NOISE_FLOOR_MIB = 16;
 
     /** The fewest samples the steady-state half must hold for a line fit to mean anything. */
     public static final int MIN_STEADY_SAMPLES = 3;
@@ -51,12 +57,13 @@ public final class SteadyState {
             long rssLastKiB, long rssPeakKiB) {
 
         /**
-         * Returns whether the slope is under {@link #FLAT_KIB_PER_1000_CALLS}.
+         * Returns whether RSS is flat: the slope is under {@link #FLAT_KIB_PER_1000_CALLS}, or the
+         * fitted growth over the half is under {@link #NOISE_FLOOR_MIB}.
          *
          * @return true when RSS is flat in the steady state
          */
         public boolean flat() {
-            return kibPer1000Calls < FLAT_KIB_PER_1000_CALLS;
+            return kibPer1000Calls < FLAT_KIB_PER_1000_CALLS || fittedGrowthMiB() < NOISE_FLOOR_MIB;
         }
 
         /**

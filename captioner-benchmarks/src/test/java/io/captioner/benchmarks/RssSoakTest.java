@@ -20,12 +20,12 @@ class RssSoakTest {
     @Test
     void workloadThatKeepsNativeMemoryIsReportedAsNotFlat() {
         List<ByteBuffer> kept = new ArrayList<>();
-        // 32 KiB of zeroed (so resident) native memory kept per call: 32 MiB per 1,000 calls
-        RssSoak.Result r = RssSoak.soak("leaky", () -> kept.add(ByteBuffer.allocateDirect(32 << 10)), 10, 1_200,
+        // 64 KiB of zeroed (so resident) native memory kept per call: 64 MiB per 1,000 calls
+        RssSoak.Result r = RssSoak.soak("leaky", () -> kept.add(ByteBuffer.allocateDirect(64 << 10)), 10, 1_200,
                 12, RssSoak.Threads.FIXED, m -> { });
         assertThat(r.calls()).isEqualTo(1_200);
         assertThat(r.samples()).hasSize(13);
-        assertThat(r.growth().kibPer1000Calls()).isGreaterThan(16 * 1024);
+        assertThat(r.growth().kibPer1000Calls()).isGreaterThan(32 * 1024);
         assertThat(r.flat()).isFalse();
         assertThat(kept).hasSize(1_210);
     }
@@ -50,9 +50,9 @@ class RssSoakTest {
 
     @Test
     void planRejectsTooFewSamplesForASteadyStateHalf() {
-        assertThatThrownBy(() -> new RssSoak.Plan(10, 10, 5, List.of(RssSoak.Threads.FIXED)))
+        assertThatThrownBy(() -> new RssSoak.Plan(10, 10, 4, 5, List.of(RssSoak.Threads.FIXED)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("samples must be >= 6, found 5");
-        assertThatThrownBy(() -> new RssSoak.Plan(10, 10, 10, List.of()))
+        assertThatThrownBy(() -> new RssSoak.Plan(10, 10, 4, 10, List.of()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("threads");
     }
 }

@@ -41,11 +41,40 @@ class SteadyStateTest {
     }
 
     @Test
-    void slopeJustUnderTheLimitIsFlatAndJustOverIsNot() {
-        long limit = (long) SteadyState.FLAT_KIB_PER_1000_CALLS;
-        // 10% over and under the limit, in whole KiB per sample (samples are 500 calls apart)
-        assertThat(SteadyState.of(series(c -> 900_000 + c / 500 * (limit * 11 / 20))).flat()).isFalse();
-        assertThat(SteadyState.of(series(c -> 900_000 + c / 500 * (limit * 9 / 20))).flat()).isTrue();
+    void growthUnderTheNoiseFloorIsFlatEvenAtASteepSlope() {
+        // 300 expensive calls, 10 MiB up over the steady half: 34 KiB per call, but within the
+        // allocators' sample-to-sample noise
+        List<SteadyState.Sample> s = new ArrayList<>();
+        for (long calls = 0; calls <= 300; calls += 20) {
+            s.add(new SteadyState.Sample(calls, 1_300_000 + calls * 10 * 1024 / 150));
+        }
+        SteadyState.Growth g = SteadyState.of(s);
+        assertThat(g.kibPer1000Calls()).isGreaterThan(SteadyState.FLAT_KIB_PER_1000_CALLS);
+        assertThat(g.fittedGrowthMiB()).isLessThan(SteadyState.NOISE_FLOOR_MIB);
+        assertThat(g.flat()).isTrue();
+    }
+
+    @Test
+    void longSoakWithASlopeUnderTheLimitIsFlatAboveTheNoiseFloor() {
+        // 1 KiB per call over 100,000 calls: about 49 MiB over the half, yet under 2 KiB per call
+        List<SteadyState.Sample> s = new ArrayList<>();
+        for (long calls = 0; calls <= 100_000; calls += 5_000) {
+            s.add(new SteadyState.Sample(calls, 1_000_000 + calls));
+        }
+        SteadyState.Growth g = SteadyState.of(s);
+        assertThat(g.fittedGrowthMiB()).isGreaterThan(SteadyState.NOISE_FLOOR_MIB);
+        assertThat(g.flat()).isTrue();
+    }
+
+    @Test
+    void slopeOverTheLimitAndGrowthOverTheFloorIsNotFlat() {
+        // 10% over the limit for 100,000 calls
+        long perSample = (long) (SteadyState.FLAT_KIB_PER_1000_CALLS * 5 * 1.1);
+        List<SteadyState.Sample> s = new ArrayList<>();
+        for (long calls = 0; calls <= 100_000; calls += 5_000) {
+            s.add(new SteadyState.Sample(calls, 1_000_000 + calls / 5_000 * perSample));
+        }
+        assertThat(SteadyState.of(s).flat()).isFalse();
     }
 
     @Test
