@@ -12,8 +12,8 @@
 # Environment: SKIP_BUILD=1 reuses target/benchmarks.jar; BENCH_HEAP sets the fixed Java heap
 # (default 2g); JAVA_OPTS is passed to the JVM
 # (e.g. -Dai.djl.pytorch.num_threads=1); OMP_WAIT_POLICY defaults to PASSIVE (see README);
-# BENCH_MALLOC=auto (default: jemalloc when libjemalloc.so.2 is installed, else glibc), jemalloc
-# or glibc chooses the C allocator (see README, "Native memory"). RssSoak options: --captions N,
+# BENCH_MALLOC=glibc (default) or jemalloc chooses the C allocator (README, "Native memory and
+# RSS"). RssSoak options: --captions N,
 # --decodes N, --batch N, --samples N, --threads fixed,new, --out DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,24 +29,24 @@ fi
 # PyTorch's OpenMP threads spin while waiting by default; on a machine shared with other work
 # that made every op up to 10x slower here, so threads sleep instead unless told otherwise.
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
-# glibc's malloc keeps much of what PyTorch frees in its arenas instead of returning it: RSS grew
-# by 2 GB over the decoding benchmarks with no NDArray left alive, and by 1.5 GB in 90 decodes
-# of the lstm operator at 12 rows (README, "Native memory and RSS"). jemalloc returns it, so RSS
-# measures the project rather than glibc's caching. LD_PRELOAD applies to the JVM only.
-malloc="${BENCH_MALLOC:-auto}"
+# The C allocator: glibc by default (what SDK users run); BENCH_MALLOC=jemalloc preloads jemalloc
+# for the JVM. glibc keeps much of what PyTorch frees in its arenas, so RSS across the suite grows
+# by up to 2 GB with no NDArray alive; jemalloc returns it but made the lstm operator at 48 rows
+# 1.9x slower here (README, "Native memory and RSS"), so it is not the default for timing.
+malloc="${BENCH_MALLOC:-glibc}"
 preload=""
-if [[ "$malloc" != glibc ]]; then
+if [[ "$malloc" == jemalloc ]]; then
   for lib in /usr/lib/x86_64-linux-gnu/libjemalloc.so.2 /usr/lib/aarch64-linux-gnu/libjemalloc.so.2 \
       /usr/lib64/libjemalloc.so.2 /usr/local/lib/libjemalloc.so.2; do
     if [[ -f "$lib" ]]; then preload="$lib"; break; fi
   done
   if [[ -z "$preload" ]]; then
-    if [[ "$malloc" == jemalloc ]]; then
-      echo "BENCH_MALLOC=jemalloc but libjemalloc.so.2 was not found (apt-get install libjemalloc2)" >&2
-      exit 2
-    fi
-    echo "note: libjemalloc.so.2 not found, using glibc malloc; RSS figures will include glibc's caching" >&2
+    echo "BENCH_MALLOC=jemalloc but libjemalloc.so.2 was not found (apt-get install libjemalloc2)" >&2
+    exit 2
   fi
+elif [[ "$malloc" != glibc ]]; then
+  echo "BENCH_MALLOC must be glibc or jemalloc, found '$malloc'" >&2
+  exit 2
 fi
 if [[ "$mode" == soak ]]; then
   main=io.captioner.benchmarks.RssSoak
