@@ -47,11 +47,17 @@ final class QuickstartCommand implements Callable<Integer> {
             description = "Seed of the dataset, initialisation and shuffling (default: ${DEFAULT-VALUE}).")
     private long seed;
 
+    @Option(names = "--beam", defaultValue = "3", paramLabel = "K",
+            description = {"Beam width for the dev and test captions and the saved model; 1 is greedy",
+                "(default: ${DEFAULT-VALUE})."})
+    private int beam;
+
     @Override
     public Integer call() {
         QuickstartOptions options;
         try {
             options = QuickstartOptions.builder().setOutDir(out).optImages(images).optEpochs(epochs).optSeed(seed)
+                    .optBeamSize(beam)
                     .build();
         } catch (IllegalArgumentException e) {
             CliArgs.require(spec, false, e.getMessage());
