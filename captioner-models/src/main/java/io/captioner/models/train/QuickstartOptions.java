@@ -8,11 +8,11 @@ import java.util.Locale;
  * directory is required. The defaults reach the README figures on two CPU cores.
  *
  * @param outDir where dataset/, training/ and model/ are written (required)
- * @param images images over all splits (80% train, 10% dev, 10% test), at least 10; default 2000
+ * @param images images over all splits (80% train, 10% dev, 10% test), at least 10; default 4000
  * @param imageSize side of the generated images in pixels, 64 to 512; default 64
  * @param inputSize side of the CNN input in pixels, a multiple of 8 in [32, 256]; default 64
  * @param seed seeds the dataset, initialisation, shuffling and dropout; default 42
- * @param epochs the most training epochs, at least 1; default 60
+ * @param epochs the most training epochs, at least 1; default 30
  * @param batchImages images per optimiser step (all their captions), at least 1; default 16
  * @param learningRate Adam's learning rate, above 0; default 3e-3
  * @param featureSize D, the CNN feature size, at least 1; default 128
@@ -109,11 +109,11 @@ public record QuickstartOptions(
     /** Collects the settings; setters may be called in any order. */
     public static final class Builder {
         private Path outDir;
-        private int images = 2000;
+        private int images = 4000;
         private int imageSize = 64;
         private int inputSize = 64;
         private long seed = 42;
-        private int epochs = 60;
+        private int epochs = 30;
         private int batchImages = 16;
         private double learningRate = 3e-3;
         private int featureSize = 128;

@@ -35,11 +35,11 @@ final class QuickstartCommand implements Callable<Integer> {
             description = "Directory for dataset/, training/ and model/ (default: ${DEFAULT-VALUE}).")
     private Path out;
 
-    @Option(names = "--images", defaultValue = "2000", paramLabel = "N",
+    @Option(names = "--images", defaultValue = "4000", paramLabel = "N",
             description = "Images over all splits (default: ${DEFAULT-VALUE}).")
     private int images;
 
-    @Option(names = "--epochs", defaultValue = "60", paramLabel = "N",
+    @Option(names = "--epochs", defaultValue = "30", paramLabel = "N",
             description = "Most training epochs (default: ${DEFAULT-VALUE}).")
     private int epochs;
 
