@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * sub-manager closed before it returns, so the number of live NDArrays does not grow with the
  * number of steps. The decoder also holds a copy of the parameters in the layout of steps under
  * {@value #FAST_STEP_MAX_ROWS} rows (about the size of the LSTM and output weights plus V
- * x 4H floats, see {@link InferenceWeights}), owned by the decoder's manager and rebuilt when the
+ * x 4H floats, see {@code InferenceWeights}), owned by the decoder's manager and rebuilt when the
  * parameters change (see {@link #view}). Decoders made by {@link #create} or {@link #load} own their parameters and free
  * them on {@link #close()}; a decoder made by {@link #view} leaves the block's parameters to its
  * owner.

@@ -223,7 +223,9 @@ public final class ShowAndTellDecoder extends AbstractBlock {
     }
 
     /**
-     * Advances every row by one token.
+     * Advances every row by one token with PyTorch's {@code lstm} operator (the reference
+     * path; {@link LstmCaptionDecoder} runs small inference batches on {@code InferenceWeights}
+     * instead, tested equal to this).
      *
      * @param parameterStore where parameter values come from
      * @param tokens the previous token of each row, {@code [B] int64}
