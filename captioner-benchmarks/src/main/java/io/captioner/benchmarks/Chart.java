@@ -14,14 +14,13 @@ import javax.imageio.ImageIO;
 
 /**
  * Draws the decoding results as a PNG: for every configuration, horizontal bars of the project's,
- * the naive loop's, the fused-step experiment's and the roofline's time per step on a logarithmic axis. Headless AWT only.
+ * the naive loop's and the roofline's time per step on a logarithmic axis. Headless AWT only.
  */
 final class Chart {
 
     private static final Color PROJECT = new Color(0x1f77b4);
     private static final Color NAIVE = new Color(0xd62728);
     private static final Color ROOF = new Color(0x7f7f7f);
-    private static final Color FUSED = new Color(0x2ca02c);
 
     private Chart() {}
 
@@ -29,7 +28,7 @@ final class Chart {
         System.setProperty("java.awt.headless", "true");
         List<Report.DecodingRow> rows = report.decoding;
         int bar = 7;
-        int group = 4 * bar + 6;
+        int group = 3 * bar + 6;
         int left = 190;
         int top = 60;
         int width = 1100;
@@ -38,7 +37,7 @@ final class Chart {
         double min = Double.MAX_VALUE;
         double max = 0;
         for (Report.DecodingRow r : rows) {
-            for (Double v : new Double[] {r.projectStepUs(), r.naiveStepUs(), r.fusedStepUs(), r.rooflineStepUs()}) {
+            for (Double v : new Double[] {r.projectStepUs(), r.naiveStepUs(), r.rooflineStepUs()}) {
                 if (v != null && v > 0) {
                     min = Math.min(min, v);
                     max = Math.max(max, v);
@@ -64,8 +63,7 @@ final class Chart {
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
             legend(g, left, 42, PROJECT, "project decoder + search");
             legend(g, left + 200, 42, NAIVE, "naive DJL loop");
-            legend(g, left + 340, 42, FUSED, "fused-step experiment");
-            legend(g, left + 520, 42, ROOF, "roofline lower bound");
+            legend(g, left + 340, 42, ROOF, "roofline lower bound");
             g.setStroke(new BasicStroke(1f));
             for (int d = (int) lo; d <= (int) hi; d++) {
                 int x = left + (int) ((d - lo) / (hi - lo) * plot);
@@ -81,8 +79,7 @@ final class Chart {
                         y + group / 2 + 4);
                 bar(g, left, y, bar, plot, lo, hi, r.projectStepUs(), PROJECT);
                 bar(g, left, y + bar, bar, plot, lo, hi, r.naiveStepUs(), NAIVE);
-                bar(g, left, y + 2 * bar, bar, plot, lo, hi, r.fusedStepUs(), FUSED);
-                bar(g, left, y + 3 * bar, bar, plot, lo, hi, r.rooflineStepUs(), ROOF);
+                bar(g, left, y + 2 * bar, bar, plot, lo, hi, r.rooflineStepUs(), ROOF);
                 y += group;
             }
         } finally {

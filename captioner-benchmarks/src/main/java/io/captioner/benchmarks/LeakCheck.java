@@ -49,8 +49,7 @@ public final class LeakCheck {
     /**
      * Runs the check: a warm-up round of 20 calls, then up to 100 calls (fewer if RSS grows by
      * more than 3 GiB), of beam-3 decoding of 4
-     * images with the project's decoder and search, then with the fused-step experiment, then
-     * with the naive loop. RSS is read after a garbage collection.
+     * images with the project's decoder and search, then with the naive loop. RSS is read after a garbage collection.
      *
      * @param log where progress goes
      * @return the figures of both loops
@@ -62,12 +61,6 @@ public final class LeakCheck {
             CaptionSearch search = ProjectDecoding.search("beam3");
             results.add(repeat("project decoder + beam search, flickr8k, beam 3, batch 4",
                     () -> search.decode(decoder, features), log));
-        }
-        try (LstmCaptionDecoder decoder = ProjectDecoding.decoder(ModelShape.FLICKR8K, 1);
-                FusedStepDecoder fused = new FusedStepDecoder(decoder)) {
-            CaptionSearch search = ProjectDecoding.search("beam3");
-            results.add(repeat("fused-step experiment + beam search, flickr8k, beam 3, batch 4",
-                    () -> search.decode(fused, features), log));
         }
         try (NaiveDecoder naive = new NaiveDecoder(ModelShape.FLICKR8K, Device.cpu(), 1)) {
             results.add(repeat("naive loop, flickr8k, beam 3, batch 4",

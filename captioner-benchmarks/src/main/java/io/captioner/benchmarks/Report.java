@@ -61,8 +61,7 @@ final class Report {
 
     /** One decoding configuration: project, naive and roofline time per step. */
     record DecodingRow(String model, String search, int batch, String device, int rows,
-            Double projectMs, Double projectError, Double naiveMs, Double naiveError, Double fusedMs,
-            Double fusedError, double rooflineStepUs,
+            Double projectMs, Double projectError, Double naiveMs, Double naiveError, double rooflineStepUs,
             double bandwidthBoundUs, double gemmBoundUs, double gemmRate, double stepFlops) {
 
         Double projectStepUs() {
@@ -71,10 +70,6 @@ final class Report {
 
         Double naiveStepUs() {
             return naiveMs == null ? null : naiveMs * 1000 / Workloads.STEPS;
-        }
-
-        Double fusedStepUs() {
-            return fusedMs == null ? null : fusedMs * 1000 / Workloads.STEPS;
         }
 
         Double achievedGemmFraction() {
@@ -156,15 +151,13 @@ final class Report {
                             "batch", Integer.toString(batch), "device", "cpu");
                     RunResult project = find("ProjectDecodingBenchmark", p);
                     RunResult naive = find("NaiveDecodingBenchmark", p);
-                    RunResult fused = find("FusedDecodingBenchmark", p);
                     bestMs.put(key("project", shape.name(), search, batch), best(project));
                     bestMs.put(key("naive", shape.name(), search, batch), best(naive));
-                    bestMs.put(key("fused", shape.name(), search, batch), best(fused));
                     double gemmRate = fig.gemm().get(rows).flopsPerSecond();
                     double bw = shape.stepWeightBytes() / fig.bandwidth() * 1e6;
                     double gemm = shape.stepFlops(rows) / gemmRate * 1e6;
                     decoding.add(new DecodingRow(shape.name(), search, batch, "cpu", rows, score(project),
-                            error(project), score(naive), error(naive), score(fused), error(fused), Math.max(bw, gemm), bw, gemm, gemmRate,
+                            error(project), score(naive), error(naive), Math.max(bw, gemm), bw, gemm, gemmRate,
                             shape.stepFlops(rows)));
                 }
             }
@@ -314,21 +307,16 @@ final class Report {
                 o.addProperty("projectMsError", r.projectError);
                 o.addProperty("projectUsPerStep", r.projectStepUs());
             }
-            for (String impl : new String[] {"project", "naive", "fused"}) {
+            for (String impl : new String[] {"project", "naive"}) {
                 Double b = bestMs.get(key(impl, r.model, r.search, r.batch));
                 if (b != null) {
-                    o.addProperty(impl + (impl.equals("fused") ? "Experiment" : "") + "BestIterationMs", b);
+                    o.addProperty(impl + "BestIterationMs", b);
                 }
             }
             if (r.naiveMs != null) {
                 o.addProperty("naiveMsPerDecode", r.naiveMs);
                 o.addProperty("naiveMsError", r.naiveError);
                 o.addProperty("naiveUsPerStep", r.naiveStepUs());
-            }
-            if (r.fusedMs != null) {
-                o.addProperty("fusedExperimentMsPerDecode", r.fusedMs);
-                o.addProperty("fusedExperimentMsError", r.fusedError);
-                o.addProperty("fusedExperimentUsPerStep", r.fusedStepUs());
             }
             o.addProperty("rooflineUsPerStep", r.rooflineStepUs);
             o.addProperty("rooflineBandwidthBoundUs", r.bandwidthBoundUs);
@@ -413,12 +401,12 @@ final class Report {
         }
         md.append(fmt("%nPeak GEMM rate (best of large products): %.2f GFLOP/s.%n%n", peakGemm / 1e9));
         md.append("## Decoding, time per step (16 steps per decode, cpu)\n\n"
-                + "| model | search | batch | rows | project µs/step | naive µs/step | fused-step experiment µs/step |"
+                + "| model | search | batch | rows | project µs/step | naive µs/step |"
                 + " roofline µs/step | project/roofline | naive/project | GEMM share |\n"
-                + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (DecodingRow r : decoding) {
-            md.append(fmt("| %s | %s | %d | %d | %s | %s | %s | %.1f | %s | %s | %s |%n", r.model, r.search, r.batch,
-                    r.rows, opt("%.1f", r.projectStepUs()), opt("%.1f", r.naiveStepUs()), opt("%.1f", r.fusedStepUs()),
+            md.append(fmt("| %s | %s | %d | %d | %s | %s | %.1f | %s | %s | %s |%n", r.model, r.search, r.batch,
+                    r.rows, opt("%.1f", r.projectStepUs()), opt("%.1f", r.naiveStepUs()),
                     r.rooflineStepUs,
                     r.projectMs == null ? "–" : fmt("%.2f", r.projectStepUs() / r.rooflineStepUs),
                     r.projectMs == null || r.naiveMs == null ? "–" : fmt("%.2f", r.naiveMs / r.projectMs),

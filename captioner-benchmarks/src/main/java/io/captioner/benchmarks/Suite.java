@@ -33,7 +33,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * <p>Order: machine facts and memory at start; the roofline (memory bandwidth over a buffer the
  * size of each decoder's step weights, GEMM rates at the decoder's shapes for every row count the
  * decoding benchmarks use, a peak GEMM rate); the JMH benchmarks (naive decoding loop, the
- * project's decoder + search, the fused-step experiment, encoders, end to end) with JMH's
+ * project's decoder + search, encoders, end to end) with JMH's
  * non-forking mode by default so that memory can be followed across the whole run; a leak check;
  * the roofline again (the better of the two measurements counts); memory at the end.
  *
@@ -129,7 +129,7 @@ public final class Suite {
             notes.add(gpuSkip);
         }
         for (String group : List.of("NaiveDecodingBenchmark", "ProjectDecodingBenchmark",
-                "FusedDecodingBenchmark", "EncoderBenchmark", "EndToEndBenchmark")) {
+                "EncoderBenchmark", "EndToEndBenchmark")) {
             runGroup(group, devices);
             sampleMemory("after " + group);
         }

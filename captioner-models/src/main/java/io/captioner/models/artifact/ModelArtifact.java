@@ -207,6 +207,7 @@ public final class ModelArtifact {
         LstmCaptionDecoder decoder = LstmCaptionDecoder.create(found, 0);
         try {
             Parameters.restore(pf, decoder.block().getParameters(), file);
+            decoder.block().parametersChanged();
             return decoder;
         } catch (RuntimeException ex) {
             decoder.close();

@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
@@ -17,6 +16,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The Show-and-Tell decoder as a DJL block: image vector → linear (+ dropout) → first LSTM input
@@ -55,6 +55,7 @@ public final class ShowAndTellDecoder extends AbstractBlock {
     private final Linear initH;
     private final Linear initC;
     private final LSTM lstm;
+    private final AtomicLong parameterVersion = new AtomicLong();
     /** Per layer, the LSTM block's {i2h weight, h2h weight, i2h bias, h2h bias}, resolved once. */
     private final Parameter[][] lstmCells;
     private final Linear output;
@@ -128,6 +129,7 @@ public final class ShowAndTellDecoder extends AbstractBlock {
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        parametersChanged();
         Shape features = new Shape(1, config.featureSize());
         if (imageProjection != null) {
             imageProjection.initialize(manager, dataType, features);
@@ -164,6 +166,9 @@ public final class ShowAndTellDecoder extends AbstractBlock {
         NDArray features = inputs.get(0);
         NDArray tokens = inputs.get(1);
         checkFeatures(features);
+        if (training) {
+            parametersChanged();
+        }
         if (tokens.getShape().dimension() != 2 || tokens.getShape().get(0) != features.getShape().get(0)) {
             throw new IllegalArgumentException("tokens must have shape [B, T] with B = "
                     + features.getShape().get(0) + ", found " + tokens.getShape());
@@ -198,6 +203,9 @@ public final class ShowAndTellDecoder extends AbstractBlock {
      */
     public NDList initialState(ParameterStore parameterStore, NDArray features, boolean training) {
         checkFeatures(features);
+        if (training) {
+            parametersChanged();
+        }
         NDManager manager = features.getManager();
         long batch = features.getShape().get(0);
         if (config.imageInjection() == ImageInjection.FIRST_INPUT) {
@@ -215,7 +223,9 @@ public final class ShowAndTellDecoder extends AbstractBlock {
     }
 
     /**
-     * Advances every row by one token.
+     * Advances every row by one token with PyTorch's {@code lstm} operator (the reference
+     * path; {@link LstmCaptionDecoder} runs small inference batches on {@code InferenceWeights}
+     * instead, tested equal to this).
      *
      * @param parameterStore where parameter values come from
      * @param tokens the previous token of each row, {@code [B] int64}
@@ -234,75 +244,60 @@ public final class ShowAndTellDecoder extends AbstractBlock {
             throw new IllegalArgumentException("step expects tokens [B], h and c " + stateShape
                     + ", found tokens " + tokens.getShape() + ", h " + h.getShape() + ", c " + c.getShape());
         }
+        if (training) {
+            parametersChanged();
+        }
         NDManager manager = tokens.getManager();
         NDArray words = dropout(embed(parameterStore, tokens.reshape(batch, 1), manager, training), training);
-        NDArray top;
-        NDArray newH;
-        NDArray newC;
-        if (!training && batch < FUSED_STEP_MAX_ROWS) {
-            NDList hc = fusedCells(parameterStore, words.squeeze(1), h, c);
-            newH = hc.get(0);
-            newC = hc.get(1);
-            top = newH.get(config.numLayers() - 1);
-        } else {
-            NDList out = lstm.forward(parameterStore, new NDList(words, h, c), training);
-            top = out.get(0).squeeze(1);
-            newH = out.get(1);
-            newC = out.get(2);
-        }
-        NDArray hidden = dropout(top, training);
+        NDList out = lstm.forward(parameterStore, new NDList(words, h, c), training);
+        NDArray hidden = dropout(out.get(0).squeeze(1), training);
         NDArray logits = output.forward(parameterStore, new NDList(hidden), training).singletonOrThrow();
-        return new NDList(logits, newH, newC);
+        return new NDList(logits, out.get(1), out.get(2));
     }
 
     /**
-     * Below this many rows, inference steps compute the LSTM cells directly (two matrix products
-     * and the gates per layer) instead of calling PyTorch's whole-sequence {@code lstm} operator,
-     * whose fixed cost dominates small batches (measured 2.9x faster at batch 1 in
-     * captioner-benchmarks); from here on the operator is faster.
+     * Returns a counter that moves on whenever the parameter values may have changed: on
+     * initialisation, on every forward pass, initial state or step computed with {@code training}
+     * true (training updates follow those), and on {@link #parametersChanged()}. Caches derived
+     * from the parameters (see {@link LstmCaptionDecoder}) compare it to know they are stale.
+     *
+     * @return the current version
      */
-    static final int FUSED_STEP_MAX_ROWS = 16;
+    public long parameterVersion() {
+        return parameterVersion.get();
+    }
 
     /**
-     * One time step of the stacked LSTM written out with the LSTM block's own parameters, in
-     * PyTorch's gate order (input, forget, cell, output).
-     *
-     * @param ps where parameter values come from
-     * @param x the layer-0 input {@code [B, E]}
-     * @param h hidden state {@code [L, B, H]}
-     * @param c cell state {@code [L, B, H]}
-     * @return the new {@code h} and {@code c}, {@code [L, B, H]} each, in the manager of {@code x}
+     * Records that parameter values were changed other than by training through this block (for
+     * example restored from a file in place), so that caches derived from them are rebuilt.
      */
-    private NDList fusedCells(ParameterStore ps, NDArray x, NDArray h, NDArray c) {
-        NDManager manager = x.getManager();
-        ai.djl.Device device = x.getDevice();
-        NDList hs = new NDList();
-        NDList cs = new NDList();
-        NDArray input = x;
-        for (int layer = 0; layer < config.numLayers(); layer++) {
-            Parameter[] cell = lstmCells[layer];
-            NDArray wIh = ps.getValue(cell[0], device, false);
-            NDArray wHh = ps.getValue(cell[1], device, false);
-            NDArray bIh = ps.getValue(cell[2], device, false);
-            NDArray bHh = ps.getValue(cell[3], device, false);
-            NDArray hPrev = h.get(layer);
-            NDArray cPrev = c.get(layer);
-            hPrev.attach(manager);
-            cPrev.attach(manager);
-            NDArray gates = Linear.linear(input, wIh, bIh).singletonOrThrow()
-                    .addi(Linear.linear(hPrev, wHh, bHh).singletonOrThrow());
-            NDList g = gates.split(4, 1);
-            NDArray in = Activation.sigmoid(g.get(0));
-            NDArray forget = Activation.sigmoid(g.get(1));
-            NDArray candidate = g.get(2).tanh();
-            NDArray out = Activation.sigmoid(g.get(3));
-            NDArray cNext = forget.mul(cPrev).addi(in.mul(candidate));
-            NDArray hNext = out.mul(cNext.tanh());
-            hs.add(hNext);
-            cs.add(cNext);
-            input = hNext;
+    public void parametersChanged() {
+        parameterVersion.incrementAndGet();
+    }
+
+    /**
+     * Copies the current parameter values into the layout of fast inference steps.
+     *
+     * @param parent the manager whose child will own the copies
+     * @return the snapshot, tagged with the version read before copying
+     */
+    InferenceWeights inferenceWeights(NDManager parent) {
+        long version = parameterVersion();
+        NDArray[][] cells = new NDArray[lstmCells.length][];
+        for (int l = 0; l < cells.length; l++) {
+            cells[l] = new NDArray[4];
+            for (int i = 0; i < 4; i++) {
+                cells[l][i] = lstmCells[l][i].getArray();
+            }
         }
-        return new NDList(NDArrays.stack(hs, 0), NDArrays.stack(cs, 0));
+        NDArray[] projection = imageProjection == null ? null : linearParameters(imageProjection);
+        return new InferenceWeights(parent, version, embedding.getArray(), cells, linearParameters(output),
+                projection);
+    }
+
+    private static NDArray[] linearParameters(Linear linear) {
+        PairList<String, Parameter> p = linear.getDirectParameters();
+        return new NDArray[] {p.get("weight").getArray(), p.get("bias").getArray()};
     }
 
     private void checkFeatures(NDArray features) {

@@ -8,5 +8,8 @@
  * <p>One set of parameters serves both teacher-forced training over whole captions and one-token-
  * at-a-time decoding. Native memory: parameters belong to the decoder's manager; every decoder
  * state owns a child manager; each step works in a temporary manager closed before it returns.
+ * Inference steps under 256 rows run on a copy of the parameters laid out for them (token-gate
+ * table, contiguous transposed weights), owned by the decoder and rebuilt when the block's
+ * parameter version moves on; training always reads the block's own parameters.
  */
 package io.captioner.models.decoder;

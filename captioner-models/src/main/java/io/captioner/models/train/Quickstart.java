@@ -19,7 +19,7 @@ import io.captioner.models.decoder.ParameterFile;
 import io.captioner.models.encoder.BlockEncoder;
 import io.captioner.models.encoder.EncoderOptions;
 import io.captioner.models.encoder.Encoders;
-import io.captioner.search.GreedySearch;
+import io.captioner.search.CaptionSearch;
 import io.captioner.text.Tokenizer;
 import io.captioner.text.Vocabulary;
 import java.io.PrintStream;
@@ -35,8 +35,11 @@ import java.util.TreeMap;
 
 /**
  * The quickstart job: generates the synthetic shapes dataset, trains the small CNN and the LSTM
- * decoder end to end on CPU, captions the held-out test images, scores them with BLEU-1..4 against
- * a baseline that gives every image the training set's most common caption, and saves the model.
+ * decoder end to end on CPU, captions the held-out test images (beam search of width
+ * {@link QuickstartOptions#beamSize()}, 3 by default, which also picks the best epoch on the dev
+ * split; greedy scores are reported beside it), scores them with BLEU-1..4 and CIDEr-D against a
+ * baseline that gives every image the training set's most common caption, and saves the model with
+ * that beam width as its default decoding.
  *
  * <p>Files under the output directory: {@code dataset/} (the generated dataset in Flickr8k layout,
  * unless disabled), {@code training/} (checkpoint, best parameters, JSON-lines log) and {@code
@@ -52,12 +55,19 @@ public final class Quickstart {
      */
     public static final String MODEL_DIR = "model";
 
+    /** The most tokens a training caption keeps and a generated caption may have. */
+    private static final int MAX_LENGTH = 20;
+
     private Quickstart() {}
 
     /**
      * What the quickstart reached.
      *
-     * @param bleu test BLEU-1..4 of greedy captions (index n-1 is BLEU-n), coco-caption formula
+     * @param bleu test BLEU-1..4 of the captions {@code search} found (index n-1 is BLEU-n),
+     *     coco-caption formula
+     * @param cider test CIDEr-D of those captions, coco-caption's scale (×10)
+     * @param search how the test captions were found: {@code "greedy"} or {@code "beam K"}
+     * @param greedyBleu4 test BLEU-4 of greedy captions from the same model, for comparison
      * @param baselineBleu4 test BLEU-4 of the most common training caption given to every image
      * @param baselineCaption that caption
      * @param trainSeconds wall-clock seconds of training (validation included)
@@ -66,13 +76,17 @@ public final class Quickstart {
      * @param examples a few test images with their generated caption and references
      * @param model the saved model directory
      */
-    public record Result(List<Double> bleu, double baselineBleu4, String baselineCaption, double trainSeconds,
-            int testImages, List<EpochResult> history, List<Example> examples, Path model) {
+    public record Result(List<Double> bleu, double cider, String search, double greedyBleu4, double baselineBleu4,
+            String baselineCaption, double trainSeconds, int testImages, List<EpochResult> history,
+            List<Example> examples, Path model) {
 
         /**
          * Copies the lists.
          *
          * @param bleu see the record description
+         * @param cider see the record description
+         * @param search see the record description
+         * @param greedyBleu4 see the record description
          * @param baselineBleu4 see the record description
          * @param baselineCaption see the record description
          * @param trainSeconds see the record description
@@ -89,17 +103,19 @@ public final class Quickstart {
 
         /**
          * Formats the headline figures as one line of JSON with keys {@code bleu1}..{@code bleu4},
-         * {@code baseline_bleu4}, {@code train_seconds}, {@code epochs}, {@code test_images} and
-         * {@code model}.
+         * {@code cider}, {@code search}, {@code greedy_bleu4}, {@code baseline_bleu4},
+         * {@code train_seconds}, {@code epochs}, {@code test_images} and {@code model}.
          *
          * @return the JSON text
          */
         public String toJson() {
             return String.format(Locale.ROOT,
-                    "{\"bleu1\":%.4f,\"bleu2\":%.4f,\"bleu3\":%.4f,\"bleu4\":%.4f,\"baseline_bleu4\":%.4f,"
+                    "{\"bleu1\":%.4f,\"bleu2\":%.4f,\"bleu3\":%.4f,\"bleu4\":%.4f,\"cider\":%.4f,"
+                            + "\"search\":\"%s\",\"greedy_bleu4\":%.4f,\"baseline_bleu4\":%.4f,"
                             + "\"train_seconds\":%.1f,\"epochs\":%d,\"test_images\":%d,\"model\":\"%s\"}",
-                    bleu.get(0), bleu.get(1), bleu.get(2), bleu.get(3), baselineBleu4, trainSeconds, history.size(),
-                    testImages, model.toString().replace("\\", "\\\\").replace("\"", "\\\""));
+                    bleu.get(0), bleu.get(1), bleu.get(2), bleu.get(3), cider, search, greedyBleu4, baselineBleu4,
+                    trainSeconds, history.size(), testImages,
+                    model.toString().replace("\\", "\\\\").replace("\"", "\\\""));
         }
     }
 
@@ -162,6 +178,9 @@ public final class Quickstart {
                     train.names.size(), dev.names.size(), test.names.size(), vocabulary.size());
 
             Shape imageShape = new Shape(3, options.inputSize(), options.inputSize());
+            DecodingOptions greedy = DecodingOptions.builder().optMaxLength(MAX_LENGTH).build();
+            DecodingOptions search = options.beamSize() == 1 ? greedy
+                    : DecodingOptions.builder().optBeamSize(options.beamSize()).optMaxLength(MAX_LENGTH).build();
             DecoderConfig decoderConfig = DecoderConfig.builder().setVocabularySize(vocabulary.size())
                     .setFeatureSize(options.featureSize()).optEmbeddingSize(options.embeddingSize())
                     .optHiddenSize(options.hiddenSize()).optDropout(options.dropout())
@@ -169,11 +188,11 @@ public final class Quickstart {
             TrainingConfig trainingConfig = TrainingConfig.builder().optEpochs(options.epochs())
                     .optBatchSize(options.batchImages()).optGroupByImage(true)
                     .optLearningRate(options.learningRate()).optPatience(options.patience())
-                    .optSeed(options.seed()).optMaxCaptionLength(20).build();
+                    .optSeed(options.seed()).optMaxCaptionLength(MAX_LENGTH).build();
             Path workDir = out.resolve("training");
             TrainingResult trained = Trainer.builder().setDecoderConfig(decoderConfig)
                     .setTrainingConfig(trainingConfig).setWorkDir(workDir)
-                    .optMetric(BleuMetric.greedyBleu4(20)).optProgress(log)
+                    .optMetric(BleuMetric.of(4, search, Integer::toString)).optProgress(log)
                     .build().fit(train.data(encoder, vocabulary, imageShape, options.featureSize()),
                             dev.data(encoder, vocabulary, imageShape, options.featureSize()));
 
@@ -183,13 +202,15 @@ public final class Quickstart {
             Map<String, String> hypotheses = new LinkedHashMap<>();
             Map<String, List<String>> references = new LinkedHashMap<>();
             try (LstmCaptionDecoder decoder = LstmCaptionDecoder.load(trained.bestDecoder(), decoderConfig)) {
-                hypotheses.putAll(SplitCaptions.caption(
-                        new GreedySearch(DecodingOptions.builder().optMaxLength(20).build()), decoder, vocabulary,
-                        test.names, testFeatures));
+                hypotheses.putAll(SplitCaptions.caption(CaptionSearch.of(search), decoder, vocabulary, test.names,
+                        testFeatures));
                 for (int i = 0; i < test.names.size(); i++) {
                     references.put(test.names.get(i), test.captions.get(i));
                 }
                 EvaluationResult scores = CaptionEvaluator.evaluate(hypotheses, references);
+                EvaluationResult greedyScores = search == greedy ? scores : CaptionEvaluator.evaluate(
+                        SplitCaptions.caption(CaptionSearch.of(greedy), decoder, vocabulary, test.names,
+                                testFeatures), references);
                 String common = mostCommonCaption(train.tokens);
                 Map<String, String> baseline = new LinkedHashMap<>();
                 for (String name : test.names) {
@@ -201,11 +222,12 @@ public final class Quickstart {
                     String name = test.names.get(i);
                     examples.add(new Example(name, hypotheses.get(name), references.get(name)));
                 }
-                Path model = saveModel(out, vocabulary, trained, encoder, train.names.size(), dev.names.size(),
-                        test.names.size());
+                Path model = saveModel(out, vocabulary, trained, encoder, search, train.names.size(),
+                        dev.names.size(), test.names.size());
                 return new Result(List.of(scores.bleu1(), scores.bleu2(), scores.bleu3(), scores.bleu4()),
-                        baselineScores.bleu4(), common, trained.trainSeconds(), test.names.size(),
-                        trained.history(), examples, model);
+                        scores.cider(), options.beamSize() == 1 ? "greedy" : "beam " + options.beamSize(),
+                        greedyScores.bleu4(), baselineScores.bleu4(), common, trained.trainSeconds(),
+                        test.names.size(), trained.history(), examples, model);
             }
         }
     }
@@ -259,7 +281,7 @@ public final class Quickstart {
     }
 
     private static Path saveModel(Path out, Vocabulary vocabulary, TrainingResult trained, BlockEncoder encoder,
-            int trainImages, int devImages, int testImages) {
+            DecodingOptions search, int trainImages, int devImages, int testImages) {
         Path target = out.resolve(MODEL_DIR);
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("dev_bleu4", trained.bestScore());
@@ -268,6 +290,7 @@ public final class Quickstart {
                 .optEncoderParameters(trained.bestEncoder())
                 .setDecoder(trained.bestDecoder())
                 .setVocabulary(vocabulary)
+                .optDecodingOptions(search)
                 .optProvenance(new Provenance("synthetic-shapes", trainImages, devImages, testImages,
                         trained.bestEpoch(), metrics))
                 .build()

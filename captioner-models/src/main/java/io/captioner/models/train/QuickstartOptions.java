@@ -8,11 +8,11 @@ import java.util.Locale;
  * directory is required. The defaults reach the README figures on two CPU cores.
  *
  * @param outDir where dataset/, training/ and model/ are written (required)
- * @param images images over all splits (80% train, 10% dev, 10% test), at least 10; default 2000
+ * @param images images over all splits (80% train, 10% dev, 10% test), at least 10; default 4000
  * @param imageSize side of the generated images in pixels, 64 to 512; default 64
  * @param inputSize side of the CNN input in pixels, a multiple of 8 in [32, 256]; default 64
  * @param seed seeds the dataset, initialisation, shuffling and dropout; default 42
- * @param epochs the most training epochs, at least 1; default 60
+ * @param epochs the most training epochs, at least 1; default 30
  * @param batchImages images per optimiser step (all their captions), at least 1; default 16
  * @param learningRate Adam's learning rate, above 0; default 3e-3
  * @param featureSize D, the CNN feature size, at least 1; default 128
@@ -22,6 +22,9 @@ import java.util.Locale;
  * @param dropout training dropout, in [0, 1); default 0.2
  * @param patience early-stopping patience on dev BLEU-4 in epochs; 0 trains all epochs; default 0
  * @param writeDataset whether to write the dataset files to {@code dataset/}; default true
+ * @param beamSize the beam width that captions the dev split each epoch (choosing the best
+ *     checkpoint) and the test split, and that the saved model uses by default; 1 is greedy search;
+ *     default 3
  */
 public record QuickstartOptions(
         Path outDir,
@@ -38,7 +41,8 @@ public record QuickstartOptions(
         int hiddenSize,
         double dropout,
         int patience,
-        boolean writeDataset) {
+        boolean writeDataset,
+        int beamSize) {
 
     /**
      * Validates every field.
@@ -58,6 +62,7 @@ public record QuickstartOptions(
      * @param dropout see the record description
      * @param patience see the record description
      * @param writeDataset see the record description
+     * @param beamSize see the record description
      * @throws IllegalArgumentException naming the field, the rule and the value found
      */
     public QuickstartOptions {
@@ -77,6 +82,7 @@ public record QuickstartOptions(
         require(hiddenSize >= 1, "hiddenSize must be at least 1, found " + hiddenSize);
         require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1), found " + dropout);
         require(patience >= 0, "patience must be 0 (off) or positive, found " + patience);
+        require(beamSize >= 1 && beamSize <= 50, "beamSize must be in [1, 50], found " + beamSize);
     }
 
     private static void require(boolean ok, String message) {
@@ -96,18 +102,18 @@ public record QuickstartOptions(
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "QuickstartOptions{outDir=%s, images=%s, imageSize=%s, inputSize=%s, seed=%s, epochs=%s, batchImages=%s, learningRate=%s, featureSize=%s, baseChannels=%s, embeddingSize=%s, hiddenSize=%s, dropout=%s, patience=%s, writeDataset=%s}",
-                outDir, images, imageSize, inputSize, seed, epochs, batchImages, learningRate, featureSize, baseChannels, embeddingSize, hiddenSize, dropout, patience, writeDataset);
+        return String.format(Locale.ROOT, "QuickstartOptions{outDir=%s, images=%s, imageSize=%s, inputSize=%s, seed=%s, epochs=%s, batchImages=%s, learningRate=%s, featureSize=%s, baseChannels=%s, embeddingSize=%s, hiddenSize=%s, dropout=%s, patience=%s, writeDataset=%s, beamSize=%s}",
+                outDir, images, imageSize, inputSize, seed, epochs, batchImages, learningRate, featureSize, baseChannels, embeddingSize, hiddenSize, dropout, patience, writeDataset, beamSize);
     }
 
     /** Collects the settings; setters may be called in any order. */
     public static final class Builder {
         private Path outDir;
-        private int images = 2000;
+        private int images = 4000;
         private int imageSize = 64;
         private int inputSize = 64;
         private long seed = 42;
-        private int epochs = 60;
+        private int epochs = 30;
         private int batchImages = 16;
         private double learningRate = 3e-3;
         private int featureSize = 128;
@@ -117,6 +123,7 @@ public record QuickstartOptions(
         private double dropout = 0.2;
         private int patience = 0;
         private boolean writeDataset = true;
+        private int beamSize = 3;
 
         private Builder() {}
 
@@ -286,13 +293,24 @@ public record QuickstartOptions(
         }
 
         /**
+         * Sets beamSize: the beam width for dev and test captions and the saved model (1 = greedy).
+         *
+         * @param value the value
+         * @return this builder
+         */
+        public Builder optBeamSize(int value) {
+            this.beamSize = value;
+            return this;
+        }
+
+        /**
          * Validates and builds the options.
          *
          * @return the options
          * @throws IllegalArgumentException if a value is invalid or the output directory is missing
          */
         public QuickstartOptions build() {
-            return new QuickstartOptions(outDir, images, imageSize, inputSize, seed, epochs, batchImages, learningRate, featureSize, baseChannels, embeddingSize, hiddenSize, dropout, patience, writeDataset);
+            return new QuickstartOptions(outDir, images, imageSize, inputSize, seed, epochs, batchImages, learningRate, featureSize, baseChannels, embeddingSize, hiddenSize, dropout, patience, writeDataset, beamSize);
         }
     }
 }

@@ -201,6 +201,7 @@ public final class Trainer {
         void restore(ParameterFile saved, Path source) {
             JniUtils.setGradMode(false);
             saved.restore(block.getParameters(), "decoder/", source, true);
+            block.parametersChanged();
             saved.restore(encoderParams, "encoder/", source, true);
             adam.restoreFrom(saved, source);
             Map<String, String> m = saved.metadata();

@@ -20,33 +20,43 @@ import org.junit.jupiter.api.io.TempDir;
 
 class QuickstartTest {
 
+    /** BLEU-4 points by which the trained model must beat the most-common-caption baseline. */
+    private static final double CLEAR_MARGIN = 0.10;
+    private static final int EPOCHS = 20;
+
     @Test
     void smallQuickstartTrainsEndToEndScoresTheTestSplitAndSavesALoadableModel(@TempDir Path dir) throws Exception {
-        QuickstartOptions options = QuickstartOptions.builder().setOutDir(dir).optImages(200).optInputSize(32)
-                .optEpochs(5).optBatchImages(8).optFeatureSize(32).optBaseChannels(8).optEmbeddingSize(32)
-                .optHiddenSize(64).optWriteDataset(false).build();
+        QuickstartOptions options = QuickstartOptions.builder().setOutDir(dir).optImages(600).optInputSize(32)
+                .optEpochs(EPOCHS).optBatchImages(8).optFeatureSize(64).optBaseChannels(16).optEmbeddingSize(64)
+                .optHiddenSize(128).optWriteDataset(false).build();
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Quickstart.Result r = Quickstart.run(options, new PrintStream(log, true, StandardCharsets.UTF_8));
         System.out.println("quickstart test result: " + r.toJson() + " baseline caption: " + r.baselineCaption());
 
         List<EpochResult> h = r.history();
-        assertThat(h).hasSize(5);
-        assertThat(h.get(4).trainLoss()).isLessThan(h.get(0).trainLoss() * 0.8);
-        assertThat(r.testImages()).isEqualTo(20);
+        assertThat(h).hasSize(EPOCHS);
+        assertThat(h.get(EPOCHS - 1).trainLoss()).isLessThan(h.get(0).trainLoss() * 0.8);
+        assertThat(r.testImages()).isEqualTo(60);
         assertThat(r.bleu()).hasSize(4).allMatch(b -> b >= 0 && b <= 1);
         assertThat(r.bleu().get(0)).isGreaterThan(r.bleu().get(3));
         assertThat(r.baselineBleu4()).isGreaterThan(0);
+        assertThat(r.search()).isEqualTo("beam 3");
+        assertThat(r.bleu().get(3))
+                .as("test BLEU-4 must beat the most-common-caption baseline (%.4f, '%s') by a clear margin",
+                        r.baselineBleu4(), r.baselineCaption())
+                .isGreaterThanOrEqualTo(r.baselineBleu4() + CLEAR_MARGIN);
         assertThat(r.examples()).hasSize(5).allMatch(e -> !e.caption().isBlank() && e.references().size() == 5);
         assertThat(r.toJson()).contains("\"bleu1\":", "\"bleu4\":", "\"baseline_bleu4\":", "\"train_seconds\":",
-                "\"test_images\":20", "\"model\":");
-        assertThat(log.toString(StandardCharsets.UTF_8)).contains("epoch 5/5", "ETA");
+                "\"search\":\"beam 3\"", "\"greedy_bleu4\":", "\"cider\":",
+                "\"test_images\":60", "\"model\":");
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("epoch " + EPOCHS + "/" + EPOCHS, "ETA");
 
         Path model = r.model();
         assertThat(model).isEqualTo(dir.resolve(Quickstart.MODEL_DIR));
         Vocabulary vocabulary = Vocabulary.load(model.resolve(ArtifactWriter.VOCABULARY_FILE));
         try (LstmCaptionDecoder decoder = LstmCaptionDecoder.load(model.resolve(ArtifactWriter.DECODER_FILE))) {
             assertThat(decoder.vocabularySize()).isEqualTo(vocabulary.size());
-            assertThat(decoder.featureSize()).isEqualTo(32);
+            assertThat(decoder.featureSize()).isEqualTo(64);
         }
         try (Captioner captioner = Captioner.load(model)) {
             BufferedImage image = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);

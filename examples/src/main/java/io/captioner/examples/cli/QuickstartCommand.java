@@ -35,11 +35,11 @@ final class QuickstartCommand implements Callable<Integer> {
             description = "Directory for dataset/, training/ and model/ (default: ${DEFAULT-VALUE}).")
     private Path out;
 
-    @Option(names = "--images", defaultValue = "2000", paramLabel = "N",
+    @Option(names = "--images", defaultValue = "4000", paramLabel = "N",
             description = "Images over all splits (default: ${DEFAULT-VALUE}).")
     private int images;
 
-    @Option(names = "--epochs", defaultValue = "60", paramLabel = "N",
+    @Option(names = "--epochs", defaultValue = "30", paramLabel = "N",
             description = "Most training epochs (default: ${DEFAULT-VALUE}).")
     private int epochs;
 
@@ -47,11 +47,17 @@ final class QuickstartCommand implements Callable<Integer> {
             description = "Seed of the dataset, initialisation and shuffling (default: ${DEFAULT-VALUE}).")
     private long seed;
 
+    @Option(names = "--beam", defaultValue = "3", paramLabel = "K",
+            description = {"Beam width for the dev and test captions and the saved model; 1 is greedy",
+                "(default: ${DEFAULT-VALUE})."})
+    private int beam;
+
     @Override
     public Integer call() {
         QuickstartOptions options;
         try {
             options = QuickstartOptions.builder().setOutDir(out).optImages(images).optEpochs(epochs).optSeed(seed)
+                    .optBeamSize(beam)
                     .build();
         } catch (IllegalArgumentException e) {
             CliArgs.require(spec, false, e.getMessage());
