@@ -12,8 +12,8 @@
 # Environment: SKIP_BUILD=1 reuses target/benchmarks.jar; BENCH_HEAP sets the fixed Java heap
 # (default 2g); JAVA_OPTS is passed to the JVM
 # (e.g. -Dai.djl.pytorch.num_threads=1); OMP_WAIT_POLICY defaults to PASSIVE (see README);
-# BENCH_MALLOC=glibc (default) or jemalloc chooses the C allocator (README, "Native memory and
-# RSS"). RssSoak options: --captions N,
+# BENCH_MALLOC=glibc or jemalloc chooses the C allocator (default: glibc for quick and full,
+# jemalloc for soak when installed; README, "Native memory and RSS"). RssSoak options: --captions N,
 # --decodes N, --batch N, --samples N, --threads fixed,new, --out DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,20 +29,25 @@ fi
 # PyTorch's OpenMP threads spin while waiting by default; on a machine shared with other work
 # that made every op up to 10x slower here, so threads sleep instead unless told otherwise.
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
-# The C allocator: glibc by default (what SDK users run); BENCH_MALLOC=jemalloc preloads jemalloc
-# for the JVM. glibc keeps much of what PyTorch frees in its arenas, so RSS across the suite grows
-# by up to 2 GB with no NDArray alive; jemalloc returns it but made the lstm operator at 48 rows
-# 1.9x slower here (README, "Native memory and RSS"), so it is not the default for timing.
-malloc="${BENCH_MALLOC:-glibc}"
+# The C allocator. glibc keeps much of what PyTorch frees in its arenas, so RSS grows by tens of
+# MiB to GBs with no NDArray alive; jemalloc returns it but made PyTorch's lstm operator (which
+# the naive baseline uses at every size) up to 1.9x slower here (README, "Native memory and RSS").
+# So timing runs (quick, full) use glibc, as SDK users run, and the soak, which asks whether the
+# project leaks, uses jemalloc when installed. BENCH_MALLOC=glibc|jemalloc overrides both.
+if [[ "$mode" == soak ]]; then default_malloc=auto; else default_malloc=glibc; fi
+malloc="${BENCH_MALLOC:-$default_malloc}"
 preload=""
-if [[ "$malloc" == jemalloc ]]; then
+if [[ "$malloc" == jemalloc || "$malloc" == auto ]]; then
   for lib in /usr/lib/x86_64-linux-gnu/libjemalloc.so.2 /usr/lib/aarch64-linux-gnu/libjemalloc.so.2 \
       /usr/lib64/libjemalloc.so.2 /usr/local/lib/libjemalloc.so.2; do
     if [[ -f "$lib" ]]; then preload="$lib"; break; fi
   done
-  if [[ -z "$preload" ]]; then
+  if [[ -z "$preload" && "$malloc" == jemalloc ]]; then
     echo "BENCH_MALLOC=jemalloc but libjemalloc.so.2 was not found (apt-get install libjemalloc2)" >&2
     exit 2
+  elif [[ -z "$preload" ]]; then
+    echo "note: libjemalloc.so.2 not found (apt-get install libjemalloc2); the soak uses glibc's malloc," \
+      "whose caching adds tens of MiB" >&2
   fi
 elif [[ "$malloc" != glibc ]]; then
   echo "BENCH_MALLOC must be glibc or jemalloc, found '$malloc'" >&2
