@@ -1,0 +1,235 @@
+package io.captioner.models.decoder;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * A small pool, shared by every {@link LstmCaptionDecoder} in the JVM, that runs one part of a
+ * decoder step on another core while the calling thread computes the rest.
+ *
+ * <p>Why: PyTorch runs the step's 2-to-16-row matrix products on a single core (measured on a
+ * 2-core AVX-512 machine: about 50 GFLOP/s at 5 rows whatever the torch thread count), so a beam
+ * step leaves the other core idle. Two independent products of one step (the vocabulary logits
+ * and the next step's recurrent term) can run on two Java threads at once.
+ *
+ * <p>Bounded by construction, so it cannot deadlock or pile up work when many threads decode at
+ * once:
+ *
+ * <ul>
+ *   <li>as many daemon threads as the system property {@value #PROPERTY_THREADS} says (read
+ *       once; default: half the available processors, so none on a 1-core machine; 0 turns
+ *       splitting off); they are started on first use and end after 30 s idle;
+ *   <li>a caller hands work over only if it gets one of as many permits as there are threads,
+ *       without waiting ({@link Semaphore#tryAcquire()}); otherwise it does the work itself. So at
+ *       most one task per thread exists, none waits in a queue behind another, and with many
+ *       concurrent decodes (every core already busy) nearly all work stays on the callers;
+ *   <li>a task handed over but not yet started when the caller needs its result is taken back and
+ *       run by the caller, so a caller never waits for a helper that has not been scheduled;
+ *   <li>helper tasks never wait for anything, so there is no cycle of waits.
+ * </ul>
+ *
+ * <p>What is shared: only these threads and permits; the work (NDArray operations on read-only
+ * weights and on the caller's own temporary arrays) belongs to one step of one caller. Results
+ * are created in the manager of the arrays the work reads (the caller's temporary manager), whose
+ * attach operations are thread-safe; the caller must {@link Task#join()} before closing it.
+ */
+final class StepHelpers {
+
+    /** System property: the number of helper threads; 0 disables splitting. */
+    static final String PROPERTY_THREADS = "captioner.decoder.helperThreads";
+
+    /** System property: the smallest number of rows whose step is split (default 2). */
+    static final String PROPERTY_MIN_ROWS = "captioner.decoder.splitMinRows";
+
+    /**
+     * Steps with fewer rows than this are split at most up to this size (default 64): above it,
+     * PyTorch's own threads already use both cores for the larger products.
+     */
+    static final String PROPERTY_MAX_ROWS = "captioner.decoder.splitMaxRows";
+
+    private static final StepHelpers SHARED = new StepHelpers(
+            Integer.getInteger(PROPERTY_THREADS, Runtime.getRuntime().availableProcessors() / 2),
+            Integer.getInteger(PROPERTY_MIN_ROWS, 2), Integer.getInteger(PROPERTY_MAX_ROWS, 64), false);
+
+    private final int threads;
+    private final int minRows;
+    private final int maxRows;
+    private final boolean alwaysWait;
+    private final Semaphore permits;
+    private final AtomicLong helped = new AtomicLong();
+    private volatile ThreadPoolExecutor executor;
+
+    /**
+     * Creates a pool; {@link #shared()} is the one decoders use.
+     *
+     * @param threads helper threads (0: never split)
+     * @param minRows the smallest split row count
+     * @param maxRows the largest split row count
+     * @param alwaysWait for tests: a caller waits for a handed-over task instead of taking it back,
+     *     so the work really runs on the helper thread
+     */
+    StepHelpers(int threads, int minRows, int maxRows, boolean alwaysWait) {
+        this.threads = Math.max(0, threads);
+        this.minRows = Math.max(1, minRows);
+        this.maxRows = maxRows;
+        this.alwaysWait = alwaysWait;
+        this.permits = new Semaphore(this.threads);
+    }
+
+    /** Returns the pool shared by every decoder in the JVM, configured by the system properties. */
+    static StepHelpers shared() {
+        return SHARED;
+    }
+
+    /**
+     * Returns whether a step of this many rows is worth splitting at all (threads exist and the
+     * row count lies in the range where a second core was measured to pay).
+     *
+     * @param rows the step's rows
+     * @return true if {@link #fork} may hand work to a helper for it
+     */
+    boolean splits(int rows) {
+        return threads > 0 && rows >= minRows && rows <= maxRows;
+    }
+
+    /** Returns how many tasks helper threads (not callers) have run; tests use it. */
+    long helped() {
+        return helped.get();
+    }
+
+    /**
+     * Starts {@code work} on a helper thread if one is free, or leaves it for {@link Task#join()}
+     * to run on the caller's thread.
+     *
+     * @param work the part of the step to run; must not wait for the caller
+     * @param <T> its result type
+     * @return the task, whose {@link Task#join()} the caller must call exactly once
+     */
+    <T> Task<T> fork(Supplier<T> work) {
+        Task<T> task = new Task<>(work);
+        if (threads > 0 && permits.tryAcquire()) {
+            task.handedOver = alwaysWait;
+            try {
+                executor().execute(() -> {
+                    try {
+                        task.runIfUnclaimed(helped);
+                    } finally {
+                        permits.release();
+                    }
+                });
+            } catch (RuntimeException e) {
+                task.handedOver = false;
+                permits.release(); // rejected: the caller runs the work in join()
+            }
+        }
+        return task;
+    }
+
+    private ThreadPoolExecutor executor() {
+        ThreadPoolExecutor e = executor;
+        if (e == null) {
+            synchronized (this) {
+                e = executor;
+                if (e == null) {
+                    AtomicInteger n = new AtomicInteger();
+                    e = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                            r -> {
+                                Thread t = new Thread(r, "captioner-decoder-helper-" + n.incrementAndGet());
+                                t.setDaemon(true);
+                                return t;
+                            });
+                    e.allowCoreThreadTimeOut(true); // no idle threads left behind
+                    executor = e;
+                }
+            }
+        }
+        return e;
+    }
+
+    /** Stops the threads of a pool made for a test; the shared pool is never shut down. */
+    void shutdown() {
+        ThreadPoolExecutor e = executor;
+        if (e != null && this != SHARED) {
+            e.shutdown();
+        }
+    }
+
+    /**
+     * A piece of work run once, by a helper or by the caller, whichever claims it first.
+     *
+     * @param <T> the result type
+     */
+    static final class Task<T> {
+        private final Supplier<T> work;
+        private final AtomicBoolean claimed = new AtomicBoolean();
+        private final CountDownLatch done = new CountDownLatch(1);
+        private T result;
+        private Throwable error;
+
+        /** Set (before submission) when the caller must wait rather than take the task back. */
+        private volatile boolean handedOver;
+
+        private Task(Supplier<T> work) {
+            this.work = work;
+        }
+
+        /** Runs the work unless someone else claimed it; counts it in {@code ranBy} if not null. */
+        private void runIfUnclaimed(AtomicLong ranBy) {
+            if (!claimed.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                result = work.get();
+            } catch (Throwable t) {
+                error = t;
+            } finally {
+                if (ranBy != null) {
+                    ranBy.incrementAndGet(); // before the caller can see the task done
+                }
+                done.countDown();
+            }
+        }
+
+        /**
+         * Returns the result, running the work here if no helper has started it, else waiting for
+         * the helper to finish it.
+         *
+         * @return the work's result
+         * @throws RuntimeException or Error the work threw, rethrown on the caller's thread
+         */
+        T join() {
+            if (!handedOver) {
+                runIfUnclaimed(null);
+            }
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    done.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // the helper is mid-operation on the caller's arrays: wait on
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            if (error instanceof RuntimeException r) {
+                throw r;
+            }
+            if (error instanceof Error e) {
+                throw e;
+            }
+            if (error != null) {
+                throw new IllegalStateException(error);
+            }
+            return result;
+        }
+    }
+}
