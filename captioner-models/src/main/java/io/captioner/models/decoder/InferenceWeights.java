@@ -22,8 +22,10 @@ import ai.djl.nn.Activation;
  *       Flickr8k configuration, 82 MB for V = 10,000).
  *   <li>per layer, the input and recurrent weights transposed and stacked, {@code [in + H, 4H]},
  *       contiguous (so {@code [x, h]} needs one product), and the two biases summed;
- *   <li>the output weight transposed to {@code [H, V]}, and (image as first input) the image
- *       projection transposed to {@code [D, E]}.
+ *   <li>the output weight transposed to {@code [H, V]} (with one layer: stored next to the
+ *       recurrent weight as {@code [H, V + 4H]}, 4H x H floats more, so a step that needs the
+ *       logits and the next step's recurrent term can get both from one product), and (image as
+ *       first input) the image projection transposed to {@code [D, E]}.
  * </ul>
  *
  * <p>Row-major {@code [rows, K] x [K, N]} products with a contiguous right operand were the fastest
@@ -47,6 +49,9 @@ final class InferenceWeights implements AutoCloseable {
     private final NDArray[] bias;
     private final NDArray outputT;
     private final NDArray outputBias;
+    /** One layer only: {@code [H, V + 4H]}, the output weight and the recurrent weight side by side. */
+    private final NDArray outputAndRecurrentT;
+    private final long vocabulary;
     private final NDArray projectionT;
     private final NDArray projectionBias;
 
@@ -82,7 +87,16 @@ final class InferenceWeights implements AutoCloseable {
             }
             NDArray emb = detached(embedding, tmp);
             tokenGates = keep(emb.matMul(inputT[0]).addi(bias[0]));
-            outputT = contiguousTranspose(detached(output[0], tmp), tmp);
+            NDArray outT = contiguousTranspose(detached(output[0], tmp), tmp);
+            vocabulary = outT.getShape().get(1);
+            if (layers == 1) {
+                outputAndRecurrentT = keep(NDArrays.concat(new NDList(outT, recurrentT[0]), 1));
+                outputT = keep(outputAndRecurrentT.get(":, 0:" + vocabulary)); // a view: as fast
+                outT.close();
+            } else {
+                outputAndRecurrentT = null;
+                outputT = outT;
+            }
             outputBias = keep(detached(output[1], tmp).duplicate());
             if (projection != null) {
                 projectionT = contiguousTranspose(detached(projection[0], tmp), tmp);
@@ -192,6 +206,24 @@ final class InferenceWeights implements AutoCloseable {
      */
     NDArray recurrentTerm(NDArray h, NDManager m) {
         return layer(h, 0, m).matMul(recurrentT[0]);
+    }
+
+    /**
+     * {@link #logits} and {@link #recurrentTerm} of the same state, with one matrix product when
+     * there is one layer (the products share their left operand).
+     *
+     * @param h {@code [L, B, H]}, read only, in manager {@code m}
+     * @param m receives the results
+     * @return {@code logits [B, V]} and {@code recurrent term [B, 4H]}
+     */
+    NDArray[] logitsAndRecurrentTerm(NDArray h, NDManager m) {
+        if (outputAndRecurrentT == null) {
+            return new NDArray[] {logits(h), recurrentTerm(h, m)};
+        }
+        NDArray both = layer(h, 0, m).matMul(outputAndRecurrentT);
+        NDArray logits = both.get(":, 0:" + vocabulary).add(outputBias);
+        NDArray recurrent = both.get(":, " + vocabulary + ":");
+        return new NDArray[] {logits, recurrent};
     }
 
     /**

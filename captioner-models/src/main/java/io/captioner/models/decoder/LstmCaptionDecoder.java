@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
@@ -357,10 +358,12 @@ public final class LstmCaptionDecoder implements CaptionDecoder {
     }
 
     /**
-     * A step on {@link InferenceWeights}. When the helper pool {@link StepHelpers#splits} the row count, the step
-     * also computes the next step's first-layer recurrent term and keeps it in the new state; that
-     * product and the logits product are independent, so one of them may run on a helper thread
-     * (see {@link StepHelpers}) while this thread computes the logits and their log-softmax.
+     * A step on {@link InferenceWeights}. When the helper pool {@link StepHelpers#splits} the row
+     * count, the step also computes the next step's first-layer recurrent term and keeps it in the
+     * new state; that product and the logits product are independent, so the first runs on a
+     * helper thread if one is free (see {@link StepHelpers}) while this thread computes the logits
+     * and their log-softmax, and otherwise both come from one product with the weights side by
+     * side.
      */
     private Step fastStep(State s, NDArray tokens, NDManager tmp, NDManager stateManager) {
         InferenceWeights w = fastWeights();
@@ -371,19 +374,27 @@ public final class LstmCaptionDecoder implements CaptionDecoder {
             float[][] logProbs = logProbs(w.logits(h), s.batch);
             return new Step(logProbs, new State(this, stateManager, h, hc.get(1), s.batch));
         }
-        StepHelpers.Task<NDArray> next = helpers.fork(() -> w.recurrentTerm(h, tmp));
+        StepHelpers.Task<NDArray> next = helpers.tryFork(() -> w.recurrentTerm(h, tmp));
         float[][] logProbs;
-        try {
-            logProbs = logProbs(w.logits(h), s.batch);
-        } catch (RuntimeException | Error e) {
+        NDArray recurrentNext;
+        if (next == null) {
+            // no helper free: one product for both, or (deeper stacks) one after the other
+            NDArray[] both = w.logitsAndRecurrentTerm(h, tmp);
+            logProbs = logProbs(both[0], s.batch);
+            recurrentNext = both[1];
+        } else {
             try {
-                next.join(); // the helper must be done with this step's arrays before they close
-            } catch (RuntimeException | Error suppressed) {
-                e.addSuppressed(suppressed);
+                logProbs = logProbs(w.logits(h), s.batch);
+            } catch (RuntimeException | Error e) {
+                try {
+                    next.join(); // the helper must be done with this step's arrays before they close
+                } catch (RuntimeException | Error suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
             }
-            throw e;
+            recurrentNext = next.join();
         }
-        NDArray recurrentNext = next.join();
         State state = new State(this, stateManager, h, hc.get(1), s.batch);
         state.setRecurrent(recurrentNext, w.version());
         return new Step(logProbs, state);
@@ -422,7 +433,8 @@ public final class LstmCaptionDecoder implements CaptionDecoder {
         Shape target = new Shape(cfg.numLayers(), rows.length, cfg.hiddenSize());
         NDManager stateManager = manager.newSubManager();
         try (NDManager tmp = manager.newSubManager()) {
-            NDArray index = tmp.create(idx).reshape(1, rows.length, 1).broadcast(target);
+            NDArray sources = tmp.create(idx);
+            NDArray index = sources.reshape(1, rows.length, 1).broadcast(target);
             NDArray h = s.h.gather(index, 1);
             h.attach(tmp);
             NDArray c = s.c.gather(index, 1);
@@ -439,9 +451,9 @@ public final class LstmCaptionDecoder implements CaptionDecoder {
                 version = w.version();
             }
             if (recurrent != null) {
-                long units = recurrent.getShape().get(1);
-                NDArray rowIndex = tmp.create(idx).reshape(rows.length, 1).broadcast(new Shape(rows.length, units));
-                NDArray r = recurrent.gather(rowIndex, 0);
+                // a row gather in one operation (also from a strided view)
+                NDArray r = sources.getNDArrayInternal().embedding(sources, recurrent, SparseFormat.DENSE)
+                        .singletonOrThrow();
                 r.attach(tmp);
                 selected.setRecurrent(r, version);
             }

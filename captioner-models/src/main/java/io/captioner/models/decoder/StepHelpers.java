@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * A small pool, shared by every {@link LstmCaptionDecoder} in the JVM, that runs one part of a
  * decoder step on another core while the calling thread computes the rest.
  *
- * <p>Why: PyTorch runs the step's 2-to-16-row matrix products on a single core (measured on a
+ * <p>Why: PyTorch runs a step's few-row matrix products on a single core (measured on a
  * 2-core AVX-512 machine: about 50 GFLOP/s at 5 rows whatever the torch thread count), so a beam
  * step leaves the other core idle. Two independent products of one step (the vocabulary logits
  * and the next step's recurrent term) can run on two Java threads at once.
@@ -24,10 +24,11 @@ import java.util.function.Supplier;
  *
  * <ul>
  *   <li>as many daemon threads as the system property {@value #PROPERTY_THREADS} says (read
- *       once; default: half the available processors, so none on a 1-core machine; 0 turns
- *       splitting off); they are started on first use and end after 30 s idle;
+ *       once; default: half the available processors, so none on a 1-core machine; 0: none);
+ *       they are started on first use and end after 30 s idle;
  *   <li>a caller hands work over only if it gets one of as many permits as there are threads,
- *       without waiting ({@link Semaphore#tryAcquire()}); otherwise it does the work itself. So at
+ *       without waiting ({@link Semaphore#tryAcquire()}); otherwise it does the work itself
+ *       (the decoder then computes both products as one). So at
  *       most one task per thread exists, none waits in a queue behind another, and with many
  *       concurrent decodes (every core already busy) nearly all work stays on the callers;
  *   <li>a task handed over but not yet started when the caller needs its result is taken back and
@@ -42,15 +43,18 @@ import java.util.function.Supplier;
  */
 final class StepHelpers {
 
-    /** System property: the number of helper threads; 0 disables splitting. */
+    /** System property: the number of helper threads; 0: none (work stays on the callers). */
     static final String PROPERTY_THREADS = "captioner.decoder.helperThreads";
 
-    /** System property: the smallest number of rows whose step is split (default 2). */
+    /**
+     * System property: the smallest number of rows whose step is split (default 2: a 1-row greedy
+     * step is bound by reading the weights, not by arithmetic, and a second core did not help it).
+     */
     static final String PROPERTY_MIN_ROWS = "captioner.decoder.splitMinRows";
 
     /**
-     * Steps with fewer rows than this are split at most up to this size (default 64): above it,
-     * PyTorch's own threads already use both cores for the larger products.
+     * System property: the largest number of rows whose step is split (default 64; from about 16
+     * rows PyTorch's own threads start to use more than one core for the products).
      */
     static final String PROPERTY_MAX_ROWS = "captioner.decoder.splitMaxRows";
 
@@ -69,11 +73,11 @@ final class StepHelpers {
     /**
      * Creates a pool; {@link #shared()} is the one decoders use.
      *
-     * @param threads helper threads (0: never split)
-     * @param minRows the smallest split row count
-     * @param maxRows the largest split row count
-     * @param alwaysWait for tests: a caller waits for a handed-over task instead of taking it back,
-     *     so the work really runs on the helper thread
+     * @param threads helper threads (0: none, every step's work stays on its caller)
+     * @param minRows the smallest row count whose step prepares the next recurrent term
+     * @param maxRows the largest such row count (below {@code minRows}: never)
+     * @param alwaysWait for tests: a caller waits for a free helper and then for the handed-over
+     *     task instead of taking it back, so the work really runs on the helper thread
      */
     StepHelpers(int threads, int minRows, int maxRows, boolean alwaysWait) {
         this.threads = Math.max(0, threads);
@@ -89,14 +93,16 @@ final class StepHelpers {
     }
 
     /**
-     * Returns whether a step of this many rows is worth splitting at all (threads exist and the
-     * row count lies in the range where a second core was measured to pay).
+     * Returns whether a step of this many rows should prepare the next step's recurrent term (its
+     * product then runs on a helper when {@link #tryFork} finds one free, else together with the
+     * logits in one product): true for beam-sized row counts, where the arithmetic, not reading
+     * the weights, bounds the step.
      *
      * @param rows the step's rows
-     * @return true if {@link #fork} may hand work to a helper for it
+     * @return true if the row count lies in the configured range
      */
     boolean splits(int rows) {
-        return threads > 0 && rows >= minRows && rows <= maxRows;
+        return rows >= minRows && rows <= maxRows;
     }
 
     /** Returns how many tasks helper threads (not callers) have run; tests use it. */
@@ -105,29 +111,35 @@ final class StepHelpers {
     }
 
     /**
-     * Starts {@code work} on a helper thread if one is free, or leaves it for {@link Task#join()}
-     * to run on the caller's thread.
+     * Starts {@code work} on a helper thread if one is free.
      *
      * @param work the part of the step to run; must not wait for the caller
      * @param <T> its result type
-     * @return the task, whose {@link Task#join()} the caller must call exactly once
+     * @return the task, whose {@link Task#join()} the caller must call exactly once; null if no
+     *     helper is free (the caller then does the work itself)
      */
-    <T> Task<T> fork(Supplier<T> work) {
+    <T> Task<T> tryFork(Supplier<T> work) {
+        if (threads == 0) {
+            return null;
+        }
+        if (alwaysWait) {
+            permits.acquireUninterruptibly(); // tests: the previous task's permit may be on its way back
+        } else if (!permits.tryAcquire()) {
+            return null;
+        }
         Task<T> task = new Task<>(work);
-        if (threads > 0 && permits.tryAcquire()) {
-            task.handedOver = alwaysWait;
-            try {
-                executor().execute(() -> {
-                    try {
-                        task.runIfUnclaimed(helped);
-                    } finally {
-                        permits.release();
-                    }
-                });
-            } catch (RuntimeException e) {
-                task.handedOver = false;
-                permits.release(); // rejected: the caller runs the work in join()
-            }
+        task.handedOver = alwaysWait;
+        try {
+            executor().execute(() -> {
+                try {
+                    task.runIfUnclaimed(helped);
+                } finally {
+                    permits.release();
+                }
+            });
+        } catch (RuntimeException e) {
+            task.handedOver = false;
+            permits.release(); // rejected: the caller runs the work in join()
         }
         return task;
     }

@@ -22,7 +22,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,6 +43,16 @@ class SplitStepTest {
 
     /** Splits every step of 1 to 64 rows and makes the caller wait for the helper's result. */
     private final StepHelpers forced = new StepHelpers(1, 1, 64, true);
+
+    /** No helper: steps of 1 to 64 rows get the logits and the next recurrent term from one product. */
+    private static StepHelpers combined() {
+        return new StepHelpers(0, 1, 64, false);
+    }
+
+    /** The path before splitting: nothing carried, the recurrent term computed inside each step. */
+    private static StepHelpers plain() {
+        return new StepHelpers(0, Integer.MAX_VALUE, 0, false);
+    }
 
     @AfterEach
     void stopHelpers() {
@@ -101,15 +110,17 @@ class SplitStepTest {
         return next;
     }
 
-    @ParameterizedTest(name = "{0}, {1} layer(s)")
-    @CsvSource({"FIRST_INPUT, 1", "INIT_STATE, 1", "FIRST_INPUT, 2", "INIT_STATE, 2"})
-    void helperSplitStepsEqualTheOperatorPathWhileBeamsGrowMoveAndShrink(ImageInjection injection, int layers) {
+    @ParameterizedTest(name = "{0}, {1} layer(s), helper {2}")
+    @CsvSource({"FIRST_INPUT, 1, true", "INIT_STATE, 1, true", "FIRST_INPUT, 2, true", "INIT_STATE, 2, true",
+        "FIRST_INPUT, 1, false", "INIT_STATE, 1, false", "FIRST_INPUT, 2, false", "INIT_STATE, 2, false"})
+    void carriedRecurrentStepsEqualTheOperatorPathWhileBeamsGrowMoveAndShrink(ImageInjection injection, int layers,
+            boolean helper) {
         float[][] all = features(BIG, 31);
         Random random = new Random(32);
         // 2 images of 1 row grow to 5 rows (duplicates, moved), are reordered, shrink to 3, grow to 4
         int[][] smallSelects = {{1, 0, 1, 0, 0}, {4, 2, 3, 0, 1}, {3, 3, 0}, {2, 0, 1, 1}};
         try (LstmCaptionDecoder decoder = decoder(config(injection, layers), 33)) {
-            decoder.useHelpers(forced);
+            decoder.useHelpers(helper ? forced : combined());
             DecoderState big = decoder.start(all); // BIG rows: the lstm operator path
             DecoderState small = decoder.start(Arrays.copyOf(all, 2));
             for (int step = 0; step <= smallSelects.length; step++) {
@@ -131,30 +142,34 @@ class SplitStepTest {
             big.close();
             small.close();
         }
-        assertThat(forced.helped()).as("steps whose recurrent term ran on the helper thread").isGreaterThan(0);
+        assertThat(forced.helped()).as("steps whose recurrent term ran on the helper thread")
+                .isEqualTo(helper ? smallSelects.length + 1 : 0);
     }
 
     @Test
-    void splitAndUnsplitStepsGiveTheSameLogProbabilitiesAsABeamGrowsFromOneRow() {
+    void splitCombinedAndPlainStepsGiveTheSameLogProbabilitiesAsABeamGrowsFromOneRow() {
         float[][] f = features(1, 41);
         int[][] steps = {{1}, {4, 9, 4, 17, 2}, {5, 5, 6, 7, 8}, {20, 3, 11, 29, 10}};
         StepHelpers fromTwoRows = new StepHelpers(1, 2, 64, true); // the 1-row step is not split
         try (LstmCaptionDecoder decoder = decoder(config(ImageInjection.FIRST_INPUT, 1), 42)) {
-            decoder.useHelpers(new StepHelpers(0, 1, 64, false)); // reference: nothing carried
-            float[][][] plain = run(decoder, f, steps);
+            decoder.useHelpers(plain());
+            float[][][] reference = run(decoder, f, steps);
             decoder.useHelpers(forced);
             float[][][] split = run(decoder, f, steps);
             decoder.useHelpers(fromTwoRows); // select computes the term when 1 row grows to 5
             float[][][] grown = run(decoder, f, steps);
+            decoder.useHelpers(combined());
+            float[][][] oneProduct = run(decoder, f, steps);
             for (int i = 0; i < steps.length; i++) {
-                assertRowsEqual(split[i], plain[i], "split, step " + i);
-                assertRowsEqual(grown[i], plain[i], "split from two rows, step " + i);
+                assertRowsEqual(split[i], reference[i], "split, step " + i);
+                assertRowsEqual(grown[i], reference[i], "split from two rows, step " + i);
+                assertRowsEqual(oneProduct[i], reference[i], "one product, step " + i);
             }
-            assertThat(fromTwoRows.helped()).isGreaterThan(0);
+            assertThat(fromTwoRows.helped()).isEqualTo(steps.length - 1);
         } finally {
             fromTwoRows.shutdown();
         }
-        assertThat(forced.helped()).isGreaterThan(0);
+        assertThat(forced.helped()).isEqualTo(steps.length);
     }
 
     private static float[][][] run(LstmCaptionDecoder decoder, float[][] f, int[][] steps) {
@@ -236,9 +251,9 @@ class SplitStepTest {
         }
         CaptionSearch beam = CaptionSearch.of(DecodingOptions.builder()
                 .optStrategy(DecodingOptions.Strategy.BEAM).optBeamSize(5).optNBest(3).optMaxLength(12).build());
-        StepHelpers shared = new StepHelpers(2, 1, 64, false); // helpers taken when free, else inline
+        StepHelpers shared = new StepHelpers(2, 1, 64, false); // a helper when free, else one product
         try (LstmCaptionDecoder decoder = decoder(config(ImageInjection.FIRST_INPUT, 1), 71)) {
-            decoder.useHelpers(new StepHelpers(0, 1, 64, false));
+            decoder.useHelpers(plain());
             List<List<SearchResult>> sequential = new ArrayList<>();
             for (float[][] image : images) {
                 sequential.add(beam.decode(decoder, image));
@@ -293,7 +308,7 @@ class SplitStepTest {
 
     @Test
     void aFailureOnTheHelperThreadReachesTheCaller() {
-        StepHelpers.Task<Object> task = forced.fork(() -> {
+        StepHelpers.Task<Object> task = forced.tryFork(() -> {
             throw new IllegalStateException("boom on " + Thread.currentThread().getName());
         });
         assertThatThrownBy(task::join).isInstanceOf(IllegalStateException.class)
@@ -301,12 +316,12 @@ class SplitStepTest {
     }
 
     @Test
-    void theCallerRunsTheWorkItselfWhenNoHelperIsFree() throws Exception {
+    void noTaskIsHandedOverWhileEveryHelperIsBusy() throws Exception {
         StepHelpers one = new StepHelpers(1, 1, 64, false);
         try {
             java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
             java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
-            StepHelpers.Task<Boolean> blocker = one.fork(() -> {
+            StepHelpers.Task<Boolean> blocker = one.tryFork(() -> {
                 started.countDown();
                 try {
                     return release.await(1, TimeUnit.MINUTES);
@@ -314,27 +329,47 @@ class SplitStepTest {
                     throw new IllegalStateException(e);
                 }
             });
+            assertThat(blocker).isNotNull();
             assertThat(started.await(1, TimeUnit.MINUTES)).as("the helper took the first task").isTrue();
-            AtomicReference<String> ranOn = new AtomicReference<>();
-            StepHelpers.Task<String> second = one.fork(() -> {
-                ranOn.set(Thread.currentThread().getName());
-                return "done";
-            });
-            assertThat(second.join()).isEqualTo("done");
-            assertThat(ranOn.get()).isEqualTo(Thread.currentThread().getName());
+            assertThat(one.tryFork(() -> "second")).as("no queueing behind a busy helper").isNull();
             release.countDown();
             assertThat(blocker.join()).isTrue();
+            assertThat(one.helped()).isEqualTo(1);
         } finally {
             one.shutdown();
         }
     }
 
     @Test
-    void theSharedPoolSplitsOnlyBeamSizedSteps() {
+    void aTaskNoHelperHasStartedRunsOnTheCallerThatJoinsIt() {
+        StepHelpers one = new StepHelpers(1, 1, 64, false);
+        try {
+            int caller = 0;
+            String me = Thread.currentThread().getName();
+            for (int i = 0; i < 200 && caller == 0; i++) {
+                StepHelpers.Task<String> task;
+                while ((task = one.tryFork(() -> Thread.currentThread().getName())) == null) {
+                    Thread.onSpinWait(); // the previous task's permit is not back yet
+                }
+                String ranOn = task.join(); // usually before the helper thread wakes up
+                if (ranOn.equals(me)) {
+                    caller++;
+                } else {
+                    assertThat(ranOn).startsWith("captioner-decoder-helper");
+                }
+            }
+            assertThat(caller).as("tasks taken back by the caller").isGreaterThan(0);
+        } finally {
+            one.shutdown();
+        }
+    }
+
+    @Test
+    void onlyBeamSizedStepsAreSplit() {
         StepHelpers pool = new StepHelpers(1, 2, 64, false);
         assertThat(pool.splits(1)).isFalse();
         assertThat(pool.splits(5)).isTrue();
         assertThat(pool.splits(65)).isFalse();
-        assertThat(new StepHelpers(0, 2, 64, false).splits(5)).isFalse();
+        assertThat(plain().splits(5)).isFalse();
     }
 }
