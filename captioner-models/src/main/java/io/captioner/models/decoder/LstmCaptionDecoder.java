@@ -366,38 +366,50 @@ public final class LstmCaptionDecoder implements CaptionDecoder {
      * side.
      */
     private Step fastStep(State s, NDArray tokens, NDManager tmp, NDManager stateManager) {
-        InferenceWeights w = fastWeights();
-        NDArray recurrent = s.recurrent != null && s.recurrentVersion == w.version() ? s.recurrent : null;
-        NDList hc = w.cellsStep(tokens, s.h, s.c, recurrent);
-        NDArray h = hc.get(0);
-        if (!helpers.splits(s.batch)) {
-            float[][] logProbs = logProbs(w.logits(h), s.batch);
-            return new Step(logProbs, new State(this, stateManager, h, hc.get(1), s.batch));
+        StepHelpers pool = helpers;
+        if (!pool.splits(s.batch)) {
+            InferenceWeights w = fastWeights();
+            NDList hc = w.cellsStep(tokens, s.h, s.c, carried(s, w));
+            float[][] logProbs = logProbs(w.logits(hc.get(0)), s.batch);
+            return new Step(logProbs, new State(this, stateManager, hc.get(0), hc.get(1), s.batch));
         }
-        StepHelpers.Task<NDArray> next = helpers.tryFork(() -> w.recurrentTerm(h, tmp));
-        float[][] logProbs;
-        NDArray recurrentNext;
-        if (next == null) {
-            // no helper free: one product for both, or (deeper stacks) one after the other
-            NDArray[] both = w.logitsAndRecurrentTerm(h, tmp);
-            logProbs = logProbs(both[0], s.batch);
-            recurrentNext = both[1];
-        } else {
-            try {
-                logProbs = logProbs(w.logits(h), s.batch);
-            } catch (RuntimeException | Error e) {
+        pool.enter();
+        try {
+            InferenceWeights w = fastWeights();
+            NDList hc = w.cellsStep(tokens, s.h, s.c, carried(s, w));
+            NDArray h = hc.get(0);
+            float[][] logProbs;
+            NDArray recurrentNext;
+            StepHelpers.Task<NDArray> next = pool.tryFork(() -> w.recurrentTerm(h, tmp));
+            if (next == null) {
+                // no helper free: one product for both, or (deeper stacks) one after the other
+                NDArray[] both = w.logitsAndRecurrentTerm(h, tmp);
+                logProbs = logProbs(both[0], s.batch);
+                recurrentNext = both[1];
+            } else {
                 try {
-                    next.join(); // the helper must be done with this step's arrays before they close
-                } catch (RuntimeException | Error suppressed) {
-                    e.addSuppressed(suppressed);
+                    logProbs = logProbs(w.logits(h), s.batch);
+                } catch (RuntimeException | Error e) {
+                    try {
+                        next.join(); // the helper must be done with this step's arrays before they close
+                    } catch (RuntimeException | Error suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
+                    throw e;
                 }
-                throw e;
+                recurrentNext = next.join();
             }
-            recurrentNext = next.join();
+            State state = new State(this, stateManager, h, hc.get(1), s.batch);
+            state.setRecurrent(recurrentNext, w.version());
+            return new Step(logProbs, state);
+        } finally {
+            pool.exit();
         }
-        State state = new State(this, stateManager, h, hc.get(1), s.batch);
-        state.setRecurrent(recurrentNext, w.version());
-        return new Step(logProbs, state);
+    }
+
+    /** The state's carried recurrent term if it was computed with these weights, else null. */
+    private static NDArray carried(State s, InferenceWeights w) {
+        return s.recurrent != null && s.recurrentVersion == w.version() ? s.recurrent : null;
     }
 
     /** Log-softmax of {@code [B, V]} logits, one Java array per row. */

@@ -341,6 +341,27 @@ class SplitStepTest {
     }
 
     @Test
+    void noTaskIsHandedOverWhileMoreCallersStepThanTheHelpersLeaveCoresFor() {
+        StepHelpers one = new StepHelpers(1, 1, 64, false);
+        int freeCores = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+        try {
+            for (int i = 0; i <= freeCores; i++) {
+                one.enter();
+            }
+            assertThat(one.tryFork(() -> "busy machine")).isNull();
+            one.exit();
+            StepHelpers.Task<String> task = one.tryFork(() -> "one caller per free core");
+            assertThat(task).isNotNull();
+            assertThat(task.join()).isEqualTo("one caller per free core");
+        } finally {
+            for (int i = 0; i < freeCores; i++) {
+                one.exit();
+            }
+            one.shutdown();
+        }
+    }
+
+    @Test
     void aTaskNoHelperHasStartedRunsOnTheCallerThatJoinsIt() {
         StepHelpers one = new StepHelpers(1, 1, 64, false);
         try {
