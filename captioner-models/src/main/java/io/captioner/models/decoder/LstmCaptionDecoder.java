@@ -38,9 +38,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * that product may run on a thread of {@code StepHelpers}, a small pool of daemon threads shared
  * by every decoder in the JVM (by default half the processors; system property {@code
  * captioner.decoder.helperThreads}, 0 turns it off), in parallel with the logits on the calling
- * thread. A step hands work over only when a helper is idle and takes it back if no helper has
- * started it, so concurrent decodes never queue behind each other; the helper works only on that
- * step's own arrays and the read-only weight copy. The results are the same either way.
+ * thread. A step hands work over only when a helper is idle and no more callers are stepping
+ * than the helpers leave cores for, and takes it back if no helper has started it, so concurrent
+ * decodes never queue behind each other; otherwise one product yields both results. The helper
+ * works only on that step's own arrays and the read-only weight copy; what the decoders share is
+ * the pool's threads and permits. The results are the same on every path (SplitStepTest).
  *
  * <p>Thread-safety: {@code start}, {@code step} and {@code select} may be called from several
  * threads at once on different states, as long as nobody updates the parameters meanwhile; a
