@@ -22,8 +22,10 @@ import ai.djl.nn.Activation;
  *       Flickr8k configuration, 82 MB for V = 10,000).
  *   <li>per layer, the input and recurrent weights transposed and stacked, {@code [in + H, 4H]},
  *       contiguous (so {@code [x, h]} needs one product), and the two biases summed;
- *   <li>the output weight transposed to {@code [H, V]}, and (image as first input) the image
- *       projection transposed to {@code [D, E]}.
+ *   <li>the output weight transposed to {@code [H, V]} (with one layer: stored next to the
+ *       recurrent weight as {@code [H, V + 4H]}, 4H x H floats more, so a step that needs the
+ *       logits and the next step's recurrent term can get both from one product), and (image as
+ *       first input) the image projection transposed to {@code [D, E]}.
  * </ul>
  *
  * <p>Row-major {@code [rows, K] x [K, N]} products with a contiguous right operand were the fastest
@@ -47,6 +49,9 @@ final class InferenceWeights implements AutoCloseable {
     private final NDArray[] bias;
     private final NDArray outputT;
     private final NDArray outputBias;
+    /** One layer only: {@code [H, V + 4H]}, the output weight and the recurrent weight side by side. */
+    private final NDArray outputAndRecurrentT;
+    private final long vocabulary;
     private final NDArray projectionT;
     private final NDArray projectionBias;
 
@@ -82,7 +87,16 @@ final class InferenceWeights implements AutoCloseable {
             }
             NDArray emb = detached(embedding, tmp);
             tokenGates = keep(emb.matMul(inputT[0]).addi(bias[0]));
-            outputT = contiguousTranspose(detached(output[0], tmp), tmp);
+            NDArray outT = contiguousTranspose(detached(output[0], tmp), tmp);
+            vocabulary = outT.getShape().get(1);
+            if (layers == 1) {
+                outputAndRecurrentT = keep(NDArrays.concat(new NDList(outT, recurrentT[0]), 1));
+                outputT = keep(outputAndRecurrentT.get(":, 0:" + vocabulary)); // a view: as fast
+                outT.close();
+            } else {
+                outputAndRecurrentT = null;
+                outputT = outT;
+            }
             outputBias = keep(detached(output[1], tmp).duplicate());
             if (projection != null) {
                 projectionT = contiguousTranspose(detached(projection[0], tmp), tmp);
@@ -133,7 +147,7 @@ final class InferenceWeights implements AutoCloseable {
      */
     NDList startFromImage(NDArray features) {
         NDArray x = features.matMul(projectionT).addi(projectionBias);
-        return cells(x.matMul(inputT[0]).addi(bias[0]), null, null);
+        return cells(x.matMul(inputT[0]).addi(bias[0]), null, null, false);
     }
 
     /**
@@ -145,12 +159,71 @@ final class InferenceWeights implements AutoCloseable {
      * @return {@code logits [B, V]}, new {@code h [L, B, H]}, new {@code c [L, B, H]}
      */
     NDList step(NDArray tokens, NDArray h, NDArray c) {
+        NDList hc = cellsStep(tokens, h, c, null);
+        return new NDList(logits(hc.get(0)), hc.get(0), hc.get(1));
+    }
+
+    /**
+     * Advances the LSTM state of every row by one token, without the logits.
+     *
+     * @param tokens {@code [B] int64}; every result is created in its manager
+     * @param h {@code [L, B, H]}, read only
+     * @param c {@code [L, B, H]}, read only
+     * @param recurrent0 the first layer's recurrent term {@code h[0] · W_hh0ᵀ} {@code [B, 4H]}
+     *     computed from this {@code h} by {@link #recurrentTerm} (with these weights), or null to
+     *     compute it here
+     * @return new {@code h [L, B, H]}, new {@code c [L, B, H]}
+     */
+    NDList cellsStep(NDArray tokens, NDArray h, NDArray c, NDArray recurrent0) {
         NDArray gates0 = tokens.getNDArrayInternal().embedding(tokens, tokenGates, SparseFormat.DENSE)
                 .singletonOrThrow();
-        NDList hc = cells(gates0, h, c);
-        NDArray top = layers == 1 ? hc.get(0).squeeze(0) : hc.get(0).get(layers - 1);
-        NDArray logits = top.matMul(outputT).addi(outputBias);
-        return new NDList(logits, hc.get(0), hc.get(1));
+        if (recurrent0 != null) {
+            gates0 = gates0.addi(recurrent0);
+        }
+        return cells(gates0, h, c, recurrent0 != null);
+    }
+
+    /**
+     * The vocabulary logits of a state's top layer.
+     *
+     * @param h {@code [L, B, H]}; the result is created in its manager
+     * @return {@code [B, V]}
+     */
+    NDArray logits(NDArray h) {
+        NDArray top = layers == 1 ? h.squeeze(0) : h.get(layers - 1);
+        top.attach(h.getManager());
+        return top.matMul(outputT).addi(outputBias);
+    }
+
+    /**
+     * The first layer's recurrent term of the next step, {@code h[0] · W_hh0ᵀ}, which {@link
+     * #cellsStep} can take instead of computing it; independent of {@link #logits}, so the two
+     * products may run on different threads.
+     *
+     * @param h {@code [L, B, H]}, read only
+     * @param m receives the result (and the view of {@code h} it reads)
+     * @return {@code [B, 4H]}
+     */
+    NDArray recurrentTerm(NDArray h, NDManager m) {
+        return layer(h, 0, m).matMul(recurrentT[0]);
+    }
+
+    /**
+     * {@link #logits} and {@link #recurrentTerm} of the same state, with one matrix product when
+     * there is one layer (the products share their left operand).
+     *
+     * @param h {@code [L, B, H]}, read only, in manager {@code m}
+     * @param m receives the results
+     * @return {@code logits [B, V]} and {@code recurrent term [B, 4H]}
+     */
+    NDArray[] logitsAndRecurrentTerm(NDArray h, NDManager m) {
+        if (outputAndRecurrentT == null) {
+            return new NDArray[] {logits(h), recurrentTerm(h, m)};
+        }
+        NDArray both = layer(h, 0, m).matMul(outputAndRecurrentT);
+        NDArray logits = both.get(":, 0:" + vocabulary).add(outputBias);
+        NDArray recurrent = both.get(":, " + vocabulary + ":");
+        return new NDArray[] {logits, recurrent};
     }
 
     /**
@@ -160,14 +233,16 @@ final class InferenceWeights implements AutoCloseable {
      *     its manager receives every result
      * @param h previous hidden state {@code [L, B, H]}, or null for zeros
      * @param c previous cell state {@code [L, B, H]}, or null for zeros
+     * @param recurrentIncluded whether {@code inputGates0} already holds the first layer's
+     *     recurrent term
      */
-    private NDList cells(NDArray inputGates0, NDArray h, NDArray c) {
+    private NDList cells(NDArray inputGates0, NDArray h, NDArray c, boolean recurrentIncluded) {
         NDManager m = inputGates0.getManager();
         NDArray[] hs = new NDArray[layers];
         NDArray[] cs = new NDArray[layers];
         NDArray input = null;
         for (int l = 0; l < layers; l++) {
-            NDArray hPrev = h == null ? null : layer(h, l, m);
+            NDArray hPrev = h == null || (l == 0 && recurrentIncluded) ? null : layer(h, l, m);
             NDArray cPrev = c == null ? null : layer(c, l, m);
             NDArray gates;
             if (l == 0) {

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
@@ -32,6 +33,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * them on {@link #close()}; a decoder made by {@link #view} leaves the block's parameters to its
  * owner.
  *
+ * <p>Split steps: a step of 2 to 64 rows (beam search at small batch) also computes the next
+ * step's first-layer recurrent term and keeps it in the new state (gathered by {@code select});
+ * that product may run on a thread of {@code StepHelpers}, a small pool of daemon threads shared
+ * by every decoder in the JVM (by default half the processors; system property {@code
+ * captioner.decoder.helperThreads}, 0 turns it off), in parallel with the logits on the calling
+ * thread. A step hands work over only when a helper is idle and no more callers are stepping
+ * than the helpers leave cores for, and takes it back if no helper has started it, so concurrent
+ * decodes never queue behind each other; otherwise one product yields both results. The helper
+ * works only on that step's own arrays and the read-only weight copy; what the decoders share is
+ * the pool's threads and permits. The results are the same on every path (SplitStepTest).
+ *
  * <p>Thread-safety: {@code start}, {@code step} and {@code select} may be called from several
  * threads at once on different states, as long as nobody updates the parameters meanwhile; a
  * single state must not be used concurrently. {@code close()} must not race with other calls.
@@ -48,6 +60,8 @@ public final class LstmCaptionDecoder implements CaptionDecoder {
     private final AtomicBoolean closed = new AtomicBoolean();
     /** The small-batch layout of the parameters; built on first use, rebuilt when they change. */
     private volatile InferenceWeights fast;
+    /** Where part of a small-batch step may run; {@link StepHelpers#shared()} but in tests. */
+    private volatile StepHelpers helpers = StepHelpers.shared();
 
     /**
      * Below this many rows, {@link #start} and {@link #step} compute the LSTM cells from {@link
@@ -333,23 +347,86 @@ public final class LstmCaptionDecoder implements CaptionDecoder {
         NDManager stateManager = manager.newSubManager();
         try (NDManager tmp = manager.newSubManager()) {
             NDArray tokens = tmp.create(ids);
-            NDList out = s.batch < FAST_STEP_MAX_ROWS
-                    ? fastWeights().step(tokens, s.h, s.c)
-                    : block.step(parameterStore, tokens, s.h, s.c, false);
-            float[] lp = out.get(0).logSoftmax(1).toFloatArray();
-            float[][] logProbs = new float[s.batch][];
-            if (s.batch == 1) {
-                logProbs[0] = lp; // already a fresh array of V values
-            } else {
-                for (int i = 0; i < s.batch; i++) {
-                    logProbs[i] = java.util.Arrays.copyOfRange(lp, i * v, (i + 1) * v);
-                }
+            if (s.batch < FAST_STEP_MAX_ROWS) {
+                return fastStep(s, tokens, tmp, stateManager);
             }
+            NDList out = block.step(parameterStore, tokens, s.h, s.c, false);
+            float[][] logProbs = logProbs(out.get(0), s.batch);
             return new Step(logProbs, new State(this, stateManager, out.get(1), out.get(2), s.batch));
         } catch (RuntimeException e) {
             stateManager.close();
             throw e;
         }
+    }
+
+    /**
+     * A step on {@link InferenceWeights}. When the helper pool {@link StepHelpers#splits} the row
+     * count, the step also computes the next step's first-layer recurrent term and keeps it in the
+     * new state; that product and the logits product are independent, so the first runs on a
+     * helper thread if one is free (see {@link StepHelpers}) while this thread computes the logits
+     * and their log-softmax, and otherwise both come from one product with the weights side by
+     * side.
+     */
+    private Step fastStep(State s, NDArray tokens, NDManager tmp, NDManager stateManager) {
+        StepHelpers pool = helpers;
+        if (!pool.splits(s.batch)) {
+            InferenceWeights w = fastWeights();
+            NDList hc = w.cellsStep(tokens, s.h, s.c, carried(s, w));
+            float[][] logProbs = logProbs(w.logits(hc.get(0)), s.batch);
+            return new Step(logProbs, new State(this, stateManager, hc.get(0), hc.get(1), s.batch));
+        }
+        pool.enter();
+        try {
+            InferenceWeights w = fastWeights();
+            NDList hc = w.cellsStep(tokens, s.h, s.c, carried(s, w));
+            NDArray h = hc.get(0);
+            float[][] logProbs;
+            NDArray recurrentNext;
+            StepHelpers.Task<NDArray> next = pool.tryFork(() -> w.recurrentTerm(h, tmp));
+            if (next == null) {
+                // no helper free: one product for both, or (deeper stacks) one after the other
+                NDArray[] both = w.logitsAndRecurrentTerm(h, tmp);
+                logProbs = logProbs(both[0], s.batch);
+                recurrentNext = both[1];
+            } else {
+                try {
+                    logProbs = logProbs(w.logits(h), s.batch);
+                } catch (RuntimeException | Error e) {
+                    try {
+                        next.join(); // the helper must be done with this step's arrays before they close
+                    } catch (RuntimeException | Error suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
+                    throw e;
+                }
+                recurrentNext = next.join();
+            }
+            State state = new State(this, stateManager, h, hc.get(1), s.batch);
+            state.setRecurrent(recurrentNext, w.version());
+            return new Step(logProbs, state);
+        } finally {
+            pool.exit();
+        }
+    }
+
+    /** The state's carried recurrent term if it was computed with these weights, else null. */
+    private static NDArray carried(State s, InferenceWeights w) {
+        return s.recurrent != null && s.recurrentVersion == w.version() ? s.recurrent : null;
+    }
+
+    /** Log-softmax of {@code [B, V]} logits, one Java array per row. */
+    private float[][] logProbs(NDArray logits, int batch) {
+        int v = vocabularySize();
+        float[] lp = logits.logSoftmax(1).toFloatArray();
+        float[][] logProbs = new float[batch][];
+        if (batch == 1) {
+            logProbs[0] = lp; // already a fresh array of V values
+        } else {
+            for (int i = 0; i < batch; i++) {
+                logProbs[i] = java.util.Arrays.copyOfRange(lp, i * v, (i + 1) * v);
+            }
+        }
+        return logProbs;
     }
 
     @Override
@@ -370,16 +447,44 @@ public final class LstmCaptionDecoder implements CaptionDecoder {
         Shape target = new Shape(cfg.numLayers(), rows.length, cfg.hiddenSize());
         NDManager stateManager = manager.newSubManager();
         try (NDManager tmp = manager.newSubManager()) {
-            NDArray index = tmp.create(idx).reshape(1, rows.length, 1).broadcast(target);
+            NDArray sources = tmp.create(idx);
+            NDArray index = sources.reshape(1, rows.length, 1).broadcast(target);
             NDArray h = s.h.gather(index, 1);
             h.attach(tmp);
             NDArray c = s.c.gather(index, 1);
             c.attach(tmp);
-            return new State(this, stateManager, h, c, rows.length);
+            State selected = new State(this, stateManager, h, c, rows.length);
+            NDArray recurrent = s.recurrent;
+            long version = s.recurrentVersion;
+            if (recurrent == null && s.batch < rows.length && rows.length < FAST_STEP_MAX_ROWS
+                    && helpers.splits(rows.length)) {
+                // e.g. a beam search growing from 1 row to k: the recurrent term costs a 1-row
+                // product here instead of a k-row one on the critical path of the next step
+                InferenceWeights w = fastWeights();
+                recurrent = w.recurrentTerm(s.h, tmp);
+                version = w.version();
+            }
+            if (recurrent != null) {
+                // a row gather in one operation (also from a strided view)
+                NDArray r = sources.getNDArrayInternal().embedding(sources, recurrent, SparseFormat.DENSE)
+                        .singletonOrThrow();
+                r.attach(tmp);
+                selected.setRecurrent(r, version);
+            }
+            return selected;
         } catch (RuntimeException e) {
             stateManager.close();
             throw e;
         }
+    }
+
+    /**
+     * Replaces the helper pool, for tests that force or forbid split steps.
+     *
+     * @param pool the pool later steps use
+     */
+    void useHelpers(StepHelpers pool) {
+        this.helpers = pool;
     }
 
     /** Returns the fast-step weights of the current parameter values, rebuilding a stale copy. */
@@ -436,6 +541,10 @@ public final class LstmCaptionDecoder implements CaptionDecoder {
         private final NDArray c;
         private final int batch;
         private final AtomicBoolean closed = new AtomicBoolean();
+        /** The next step's first-layer recurrent term {@code [B, 4H]}, or null; see {@link #fastStep}. */
+        private NDArray recurrent;
+        /** The {@link InferenceWeights#version()} that {@link #recurrent} was computed with. */
+        private long recurrentVersion;
 
         State(LstmCaptionDecoder owner, NDManager stateManager, NDArray h, NDArray c, int batch) {
             this.owner = owner;
@@ -445,6 +554,13 @@ public final class LstmCaptionDecoder implements CaptionDecoder {
             this.h = h;
             this.c = c;
             this.batch = batch;
+        }
+
+        /** Keeps a precomputed recurrent term (taken over by this state's manager). */
+        void setRecurrent(NDArray r, long version) {
+            r.attach(stateManager);
+            recurrent = r;
+            recurrentVersion = version;
         }
 
         @Override

@@ -10,6 +10,8 @@
  * state owns a child manager; each step works in a temporary manager closed before it returns.
  * Inference steps under 256 rows run on a copy of the parameters laid out for them (token-gate
  * table, contiguous transposed weights), owned by the decoder and rebuilt when the block's
- * parameter version moves on; training always reads the block's own parameters.
+ * parameter version moves on; training always reads the block's own parameters. Steps of 2 to 64
+ * rows may run one of their two matrix products on a small JVM-wide pool of daemon helper threads
+ * ({@code StepHelpers}), used only when a helper is idle.
  */
 package io.captioner.models.decoder;
