@@ -1,5 +1,13 @@
 package io.captioner.models.decoder;
 
+import static io.captioner.models.decoder.StepFixtures.BIG;
+import static io.captioner.models.decoder.StepFixtures.D;
+import static io.captioner.models.decoder.StepFixtures.V;
+import static io.captioner.models.decoder.StepFixtures.assertRowsEqual;
+import static io.captioner.models.decoder.StepFixtures.config;
+import static io.captioner.models.decoder.StepFixtures.features;
+import static io.captioner.models.decoder.StepFixtures.perturbedDecoder;
+import static io.captioner.models.decoder.StepFixtures.tokens;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -27,55 +35,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class FastStepTest {
 
-    private static final int V = 30;
-    private static final int D = 12;
-    private static final int BIG = LstmCaptionDecoder.FAST_STEP_MAX_ROWS + 4;
-
-    private static DecoderConfig config(ImageInjection injection, int layers) {
-        return DecoderConfig.builder().setVocabularySize(V).setFeatureSize(D).optEmbeddingSize(16)
-                .optHiddenSize(24).optNumLayers(layers).optDropout(0.3).optImageInjection(injection).build();
-    }
-
-    /** A decoder whose biases are not zero either, so a dropped or doubled bias shows. */
-    private static LstmCaptionDecoder decoder(DecoderConfig config, int seed) {
-        LstmCaptionDecoder decoder = LstmCaptionDecoder.create(config, seed);
-        try (NDManager m = NDManager.newBaseManager()) {
-            for (Pair<String, Parameter> p : decoder.block().getParameters()) {
-                NDArray a = p.getValue().getArray();
-                a.addi(m.randomNormal(0f, 0.2f, a.getShape(), a.getDataType()));
-            }
-        }
-        decoder.block().parametersChanged();
-        return decoder;
-    }
-
-    private static float[][] features(int rows, long seed) {
-        Random random = new Random(seed);
-        float[][] f = new float[rows][D];
-        for (float[] row : f) {
-            for (int j = 0; j < D; j++) {
-                row[j] = (float) random.nextGaussian();
-            }
-        }
-        return f;
-    }
-
-    private static int[] tokens(int rows, Random random) {
-        int[] t = new int[rows];
-        for (int i = 0; i < rows; i++) {
-            t[i] = 1 + random.nextInt(V - 1);
-        }
-        return t;
-    }
-
-    private static void assertRowsEqual(float[][] small, float[][] big, int[] bigRowOfSmallRow, String what) {
-        for (int row = 0; row < small.length; row++) {
-            for (int v = 0; v < V; v++) {
-                assertThat(small[row][v]).as("%s, row %d, token %d", what, row, v)
-                        .isCloseTo(big[bigRowOfSmallRow[row]][v], within(1e-5f));
-            }
-        }
-    }
 
     private static DecoderState advance(DecoderState old, CaptionDecoder.Step step) {
         old.close();
@@ -87,7 +46,7 @@ class FastStepTest {
     void smallBatchStartAndStepsEqualTheOperatorPathOverChainedSteps(ImageInjection injection, int layers) {
         float[][] all = features(BIG, 3);
         Random random = new Random(4);
-        try (LstmCaptionDecoder decoder = decoder(config(injection, layers), 11)) {
+        try (LstmCaptionDecoder decoder = perturbedDecoder(config(injection, layers, 0.3), 11, 0.2f)) {
             // The big batch starts and steps through the lstm operator; the small one, the first
             // two images started on their own, through the fast path. States feed the next step,
             // so any drift compounds over the five steps.
@@ -117,7 +76,7 @@ class FastStepTest {
         for (int i = 1; i < t; i++) {
             caption[i] = 3 + random.nextInt(V - 3);
         }
-        try (LstmCaptionDecoder decoder = decoder(config(injection, 2), 7);
+        try (LstmCaptionDecoder decoder = perturbedDecoder(config(injection, 2, 0.3), 7, 0.2f);
                 NDManager m = NDManager.newBaseManager()) {
             NDArray logits = decoder.block().forward(new ParameterStore(m, false),
                     new NDList(m.create(f), m.create(new long[][] {caption})), false).singletonOrThrow();
@@ -143,7 +102,7 @@ class FastStepTest {
         Random random = new Random(9);
         // like a beam search: 3 images' rows grow to 5 beams (one duplicated, moved), then reverse
         int[][] smallSelects = {{2, 0, 2, 1, 0}, {4, 3, 2, 1, 0}, {1, 1, 4, 0, 2}};
-        try (LstmCaptionDecoder decoder = decoder(config(injection, 2), 13)) {
+        try (LstmCaptionDecoder decoder = perturbedDecoder(config(injection, 2, 0.3), 13, 0.2f)) {
             DecoderState big = decoder.start(all);
             DecoderState small = decoder.start(Arrays.copyOf(all, 3));
             for (int step = 0; step <= smallSelects.length; step++) {
@@ -177,7 +136,7 @@ class FastStepTest {
     @Test
     void parametersChangedAfterATrainingForwardPassReachTheFastPath() {
         float[][] all = features(BIG, 10);
-        try (LstmCaptionDecoder decoder = decoder(config(ImageInjection.FIRST_INPUT, 1), 17);
+        try (LstmCaptionDecoder decoder = perturbedDecoder(config(ImageInjection.FIRST_INPUT, 1, 0.3), 17, 0.2f);
                 NDManager m = NDManager.newBaseManager()) {
             float[] before = stepSmall(decoder, all)[0];
             long version = decoder.block().parameterVersion();
@@ -198,7 +157,7 @@ class FastStepTest {
     @Test
     void parametersChangedInPlaceAreSeenAfterParametersChanged() {
         float[][] all = features(BIG, 12);
-        try (LstmCaptionDecoder decoder = decoder(config(ImageInjection.INIT_STATE, 2), 19)) {
+        try (LstmCaptionDecoder decoder = perturbedDecoder(config(ImageInjection.INIT_STATE, 2, 0.3), 19, 0.2f)) {
             stepSmall(decoder, all);
             for (Pair<String, Parameter> p : decoder.block().getParameters()) {
                 p.getValue().getArray().muli(1.1f);
@@ -210,7 +169,7 @@ class FastStepTest {
 
     @Test
     void stepsAndRebuildsLeaveTheNDArrayCountFlat() {
-        try (LstmCaptionDecoder decoder = decoder(config(ImageInjection.FIRST_INPUT, 1), 23)) {
+        try (LstmCaptionDecoder decoder = perturbedDecoder(config(ImageInjection.FIRST_INPUT, 1, 0.3), 23, 0.2f)) {
             NDManager root = decoder.manager().getParentManager();
             NDManager system = NDManager.newBaseManager().getParentManager();
             float[][] f = features(3, 1);

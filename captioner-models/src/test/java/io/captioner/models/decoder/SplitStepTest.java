@@ -1,10 +1,17 @@
 package io.captioner.models.decoder;
 
+import static io.captioner.models.decoder.StepFixtures.BIG;
+import static io.captioner.models.decoder.StepFixtures.D;
+import static io.captioner.models.decoder.StepFixtures.V;
+import static io.captioner.models.decoder.StepFixtures.assertRowsEqual;
+import static io.captioner.models.decoder.StepFixtures.config;
+import static io.captioner.models.decoder.StepFixtures.features;
+import static io.captioner.models.decoder.StepFixtures.perturbedDecoder;
+import static io.captioner.models.decoder.StepFixtures.tokens;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
@@ -37,9 +44,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class SplitStepTest {
 
-    private static final int V = 30;
-    private static final int D = 12;
-    private static final int BIG = LstmCaptionDecoder.FAST_STEP_MAX_ROWS + 4;
 
     /** Splits every step of 1 to 64 rows and makes the caller wait for the helper's result. */
     private final StepHelpers forced = new StepHelpers(1, 1, 64, true);
@@ -59,52 +63,6 @@ class SplitStepTest {
         forced.shutdown();
     }
 
-    private static DecoderConfig config(ImageInjection injection, int layers) {
-        return DecoderConfig.builder().setVocabularySize(V).setFeatureSize(D).optEmbeddingSize(16)
-                .optHiddenSize(24).optNumLayers(layers).optImageInjection(injection).build();
-    }
-
-    /** Non-zero biases too, so a term dropped or doubled shows. */
-    private static LstmCaptionDecoder decoder(DecoderConfig config, int seed) {
-        LstmCaptionDecoder decoder = LstmCaptionDecoder.create(config, seed);
-        try (NDManager m = NDManager.newBaseManager()) {
-            for (Pair<String, Parameter> p : decoder.block().getParameters()) {
-                NDArray a = p.getValue().getArray();
-                a.addi(m.randomNormal(0f, 0.3f, a.getShape(), a.getDataType()));
-            }
-        }
-        decoder.block().parametersChanged();
-        return decoder;
-    }
-
-    private static float[][] features(int rows, long seed) {
-        Random random = new Random(seed);
-        float[][] f = new float[rows][D];
-        for (float[] row : f) {
-            for (int j = 0; j < D; j++) {
-                row[j] = (float) random.nextGaussian();
-            }
-        }
-        return f;
-    }
-
-    private static int[] tokens(int rows, Random random) {
-        int[] t = new int[rows];
-        for (int i = 0; i < rows; i++) {
-            t[i] = 1 + random.nextInt(V - 1);
-        }
-        return t;
-    }
-
-    private static void assertRowsEqual(float[][] small, float[][] big, String what) {
-        for (int row = 0; row < small.length; row++) {
-            for (int v = 0; v < V; v++) {
-                assertThat(small[row][v]).as("%s, row %d, token %d", what, row, v)
-                        .isCloseTo(big[row][v], within(1e-5f));
-            }
-        }
-    }
-
     private static DecoderState replace(DecoderState old, DecoderState next) {
         old.close();
         return next;
@@ -119,7 +77,7 @@ class SplitStepTest {
         Random random = new Random(32);
         // 2 images of 1 row grow to 5 rows (duplicates, moved), are reordered, shrink to 3, grow to 4
         int[][] smallSelects = {{1, 0, 1, 0, 0}, {4, 2, 3, 0, 1}, {3, 3, 0}, {2, 0, 1, 1}};
-        try (LstmCaptionDecoder decoder = decoder(config(injection, layers), 33)) {
+        try (LstmCaptionDecoder decoder = perturbedDecoder(config(injection, layers, 0.5), 33, 0.3f)) {
             decoder.useHelpers(helper ? forced : combined());
             DecoderState big = decoder.start(all); // BIG rows: the lstm operator path
             DecoderState small = decoder.start(Arrays.copyOf(all, 2));
@@ -151,7 +109,7 @@ class SplitStepTest {
         float[][] f = features(1, 41);
         int[][] steps = {{1}, {4, 9, 4, 17, 2}, {5, 5, 6, 7, 8}, {20, 3, 11, 29, 10}};
         StepHelpers fromTwoRows = new StepHelpers(1, 2, 64, true); // the 1-row step is not split
-        try (LstmCaptionDecoder decoder = decoder(config(ImageInjection.FIRST_INPUT, 1), 42)) {
+        try (LstmCaptionDecoder decoder = perturbedDecoder(config(ImageInjection.FIRST_INPUT, 1, 0.5), 42, 0.3f)) {
             decoder.useHelpers(plain());
             float[][][] reference = run(decoder, f, steps);
             decoder.useHelpers(forced);
@@ -188,7 +146,7 @@ class SplitStepTest {
     @Test
     void aCarriedRecurrentTermIsRecomputedAfterTheParametersChange() {
         float[][] all = features(BIG, 51);
-        try (LstmCaptionDecoder decoder = decoder(config(ImageInjection.INIT_STATE, 1), 52)) {
+        try (LstmCaptionDecoder decoder = perturbedDecoder(config(ImageInjection.INIT_STATE, 1, 0.5), 52, 0.3f)) {
             decoder.useHelpers(forced);
             DecoderState big = decoder.start(all);
             DecoderState small = decoder.start(Arrays.copyOf(all, 3));
@@ -213,7 +171,7 @@ class SplitStepTest {
 
     @Test
     void splitStepsLeaveTheNDArrayCountFlat() {
-        try (LstmCaptionDecoder decoder = decoder(config(ImageInjection.FIRST_INPUT, 1), 61)) {
+        try (LstmCaptionDecoder decoder = perturbedDecoder(config(ImageInjection.FIRST_INPUT, 1, 0.5), 61, 0.3f)) {
             decoder.useHelpers(forced);
             NDManager root = decoder.manager().getParentManager();
             NDManager system = NDManager.newBaseManager().getParentManager();
@@ -252,7 +210,7 @@ class SplitStepTest {
         CaptionSearch beam = CaptionSearch.of(DecodingOptions.builder()
                 .optStrategy(DecodingOptions.Strategy.BEAM).optBeamSize(5).optNBest(3).optMaxLength(12).build());
         StepHelpers shared = new StepHelpers(2, 1, 64, false); // a helper when free, else one product
-        try (LstmCaptionDecoder decoder = decoder(config(ImageInjection.FIRST_INPUT, 1), 71)) {
+        try (LstmCaptionDecoder decoder = perturbedDecoder(config(ImageInjection.FIRST_INPUT, 1, 0.5), 71, 0.3f)) {
             decoder.useHelpers(plain());
             List<List<SearchResult>> sequential = new ArrayList<>();
             for (float[][] image : images) {
