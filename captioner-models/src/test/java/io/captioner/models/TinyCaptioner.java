@@ -49,12 +49,25 @@ public final class TinyCaptioner {
      * @return the captioner, owning its encoder and decoder
      */
     public static DjlCaptioner create(int seed, DecodingOptions options) {
+        return create(seed, options, false);
+    }
+
+    /**
+     * Creates a tiny captioner with seeded random weights, its decoder with or without the image
+     * merge at the output.
+     *
+     * @param seed the seed of both networks
+     * @param options default decoding options
+     * @param imageMerge the decoder's {@link DecoderConfig#imageMerge()}
+     * @return the captioner, owning its encoder and decoder
+     */
+    public static DjlCaptioner create(int seed, DecodingOptions options, boolean imageMerge) {
         Vocabulary vocabulary = vocabulary();
         Engine.getInstance().setRandomSeed(seed);
         BlockEncoder encoder = Encoders.smallCnn(32, 16, 4, new EncoderOptions(16, false));
         LstmCaptionDecoder decoder = LstmCaptionDecoder.create(DecoderConfig.builder()
                 .setVocabularySize(vocabulary.size()).setFeatureSize(16)
-                .optEmbeddingSize(16).optHiddenSize(16).optDropout(0).build(), seed);
+                .optEmbeddingSize(16).optHiddenSize(16).optDropout(0).optImageMerge(imageMerge).build(), seed);
         return DjlCaptioner.builder().setEncoder(encoder).setDecoder(decoder).setVocabulary(vocabulary)
                 .optDecodingOptions(options).build();
     }

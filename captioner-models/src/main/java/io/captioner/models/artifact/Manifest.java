@@ -33,7 +33,8 @@ import java.util.Objects;
  *                "parameters": FILE | null,    (captioner array file of kind encoder-parameters)
  *                "baseWeights": FILE | null }, (torchvision .npz, embedded or referenced)
  *   "decoder": { "type": "show-and-tell-lstm", "config": { vocabularySize, featureSize,
- *                embeddingSize, hiddenSize, numLayers, dropout, imageInjection }, "parameters": FILE },
+ *                embeddingSize, hiddenSize, numLayers, dropout, imageInjection, imageMerge },
+ *                "parameters": FILE },                  (imageMerge absent: false)
  *   "vocabulary": { "size": V, "file": FILE },      (core Vocabulary text format)
  *   "decoding": { the fields of DecodingOptions },
  *   "training": { "dataset", "trainImages", "devImages", "testImages", "epochs",
@@ -249,6 +250,7 @@ public record Manifest(int formatVersion, String sdkVersion, String djlVersion, 
                     .optNumLayers(f.integer(cfg, "decoder.config.numLayers"))
                     .optDropout(f.number(cfg, "decoder.config.dropout"))
                     .optImageInjection(f.enumValue(cfg, "decoder.config.imageInjection", ImageInjection.class))
+                    .optImageMerge(f.optBoolean(cfg, "decoder.config.imageMerge", false))
                     .build();
             FileRef decParams = f.file(dec, "decoder.parameters");
 
@@ -352,6 +354,18 @@ public record Manifest(int formatVersion, String sdkVersion, String djlVersion, 
                 out[i] = x.getAsFloat();
             }
             return out;
+        }
+
+        boolean optBoolean(JsonObject o, String path, boolean absent) {
+            String key = path.substring(path.lastIndexOf('.') + 1);
+            JsonElement e = o.get(key);
+            if (e == null || e.isJsonNull()) {
+                return absent;
+            }
+            if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isBoolean()) {
+                throw wrong(path, "true or false", e);
+            }
+            return e.getAsBoolean();
         }
 
         <E extends Enum<E>> E enumValue(JsonObject o, String path, Class<E> type) {

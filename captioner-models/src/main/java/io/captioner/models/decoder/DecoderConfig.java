@@ -18,6 +18,11 @@ import java.util.Locale;
  * @param dropout the drop probability used while training (after the image projection, after
  *     the embeddings, between LSTM layers and before the output layer), in [0, 1)
  * @param imageInjection how the image enters the LSTM
+ * @param imageMerge whether the image also reaches the output layer directly: a linear projection
+ *     of the features (size H, with dropout while training) is added to the top LSTM output at
+ *     every step before the vocabulary projection (the "merge" architecture). Every word's score
+ *     then sees the image, not only what the recurrent state has kept of it since the start, which
+ *     helps words that come late in a caption and attribute pairs never seen together in training
  */
 public record DecoderConfig(
         int vocabularySize,
@@ -26,7 +31,8 @@ public record DecoderConfig(
         int hiddenSize,
         int numLayers,
         double dropout,
-        ImageInjection imageInjection) {
+        ImageInjection imageInjection,
+        boolean imageMerge) {
 
     /**
      * Validates every field.
@@ -38,6 +44,7 @@ public record DecoderConfig(
      * @param numLayers see the record description
      * @param dropout see the record description
      * @param imageInjection see the record description
+     * @param imageMerge see the record description
      * @throws IllegalArgumentException naming the field, the rule and the value found
      */
     public DecoderConfig {
@@ -82,6 +89,7 @@ public record DecoderConfig(
         b.numLayers = numLayers;
         b.dropout = dropout;
         b.imageInjection = imageInjection;
+        b.imageMerge = imageMerge;
         return b;
     }
 
@@ -89,9 +97,9 @@ public record DecoderConfig(
     public String toString() {
         return String.format(Locale.ROOT,
                 "DecoderConfig{vocabularySize=%d, featureSize=%d, embeddingSize=%d, hiddenSize=%d,"
-                        + " numLayers=%d, dropout=%s, imageInjection=%s}",
+                        + " numLayers=%d, dropout=%s, imageInjection=%s, imageMerge=%s}",
                 vocabularySize, featureSize, embeddingSize, hiddenSize, numLayers, dropout,
-                imageInjection);
+                imageInjection, imageMerge);
     }
 
     /** Collects the fields of a {@link DecoderConfig}; setters may be called in any order. */
@@ -103,6 +111,7 @@ public record DecoderConfig(
         private int numLayers = 1;
         private double dropout = 0.5;
         private ImageInjection imageInjection = ImageInjection.FIRST_INPUT;
+        private boolean imageMerge;
 
         private Builder() {}
 
@@ -184,6 +193,18 @@ public record DecoderConfig(
         }
 
         /**
+         * Sets whether the projected image is also added to the top LSTM output before the
+         * vocabulary projection at every step (default false; see {@link DecoderConfig#imageMerge()}).
+         *
+         * @param imageMerge true to add the image at the output as well
+         * @return this builder
+         */
+        public Builder optImageMerge(boolean imageMerge) {
+            this.imageMerge = imageMerge;
+            return this;
+        }
+
+        /**
          * Validates and builds the configuration.
          *
          * @return the configuration
@@ -197,7 +218,7 @@ public record DecoderConfig(
                 throw new IllegalArgumentException("featureSize is required: call setFeatureSize");
             }
             return new DecoderConfig(vocabularySize, featureSize, embeddingSize, hiddenSize,
-                    numLayers, dropout, imageInjection);
+                    numLayers, dropout, imageInjection, imageMerge);
         }
     }
 }

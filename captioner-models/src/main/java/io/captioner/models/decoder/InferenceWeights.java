@@ -151,19 +151,6 @@ final class InferenceWeights implements AutoCloseable {
     }
 
     /**
-     * Advances every row by one token.
-     *
-     * @param tokens {@code [B] int64}; every result is created in its manager
-     * @param h {@code [L, B, H]}, read only
-     * @param c {@code [L, B, H]}, read only
-     * @return {@code logits [B, V]}, new {@code h [L, B, H]}, new {@code c [L, B, H]}
-     */
-    NDList step(NDArray tokens, NDArray h, NDArray c) {
-        NDList hc = cellsStep(tokens, h, c, null);
-        return new NDList(logits(hc.get(0)), hc.get(0), hc.get(1));
-    }
-
-    /**
      * Advances the LSTM state of every row by one token, without the logits.
      *
      * @param tokens {@code [B] int64}; every result is created in its manager
@@ -187,11 +174,15 @@ final class InferenceWeights implements AutoCloseable {
      * The vocabulary logits of a state's top layer.
      *
      * @param h {@code [L, B, H]}; the result is created in its manager
+     * @param merge the rows' image merge term {@code [B, H]} added to the top layer first, or null
      * @return {@code [B, V]}
      */
-    NDArray logits(NDArray h) {
+    NDArray logits(NDArray h, NDArray merge) {
         NDArray top = layers == 1 ? h.squeeze(0) : h.get(layers - 1);
         top.attach(h.getManager());
+        if (merge != null) {
+            top = top.add(merge); // not in place: top is a view of the state's h
+        }
         return top.matMul(outputT).addi(outputBias);
     }
 
@@ -213,12 +204,15 @@ final class InferenceWeights implements AutoCloseable {
      * there is one layer (the products share their left operand).
      *
      * @param h {@code [L, B, H]}, read only, in manager {@code m}
+     * @param merge the rows' image merge term {@code [B, H]}, or null; with one, the products
+     *     have different left operands and run one after the other
      * @param m receives the results
      * @return {@code logits [B, V]} and {@code recurrent term [B, 4H]}
      */
-    NDArray[] logitsAndRecurrentTerm(NDArray h, NDManager m) {
-        if (outputAndRecurrentT == null) {
-            return new NDArray[] {logits(h), recurrentTerm(h, m)};
+    NDArray[] logitsAndRecurrentTerm(NDArray h, NDArray merge, NDManager m) {
+        if (outputAndRecurrentT == null || merge != null) {
+            NDArray recurrent = recurrentTerm(h, m);
+            return new NDArray[] {logits(h, merge), recurrent};
         }
         NDArray both = layer(h, 0, m).matMul(outputAndRecurrentT);
         NDArray logits = both.get(":, 0:" + vocabulary).add(outputBias);

@@ -205,6 +205,7 @@ public final class LstmCaptionDecoder implements CaptionDecoder {
         m.put("numLayers", Integer.toString(config.numLayers()));
         m.put("dropout", Double.toString(config.dropout()));
         m.put("imageInjection", config.imageInjection().name());
+        m.put("imageMerge", Boolean.toString(config.imageMerge()));
         return m;
     }
 
@@ -226,10 +227,20 @@ public final class LstmCaptionDecoder implements CaptionDecoder {
                     .optNumLayers(Integer.parseInt(field(m, "numLayers", file)))
                     .optDropout(Double.parseDouble(field(m, "dropout", file)))
                     .optImageInjection(ImageInjection.valueOf(field(m, "imageInjection", file)))
+                    .optImageMerge(imageMerge(m.getOrDefault("imageMerge", "false"), file))
                     .build();
         } catch (IllegalArgumentException e) {
             throw new CaptionerException(file + ": invalid decoder configuration: " + e.getMessage(), e);
         }
+    }
+
+    /** Files written before the merge option existed lack the field: they have no merge. */
+    private static boolean imageMerge(String value, Path file) {
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new CaptionerException(file + ": decoder configuration field imageMerge must be true or false,"
+                    + " found " + value);
+        }
+        return Boolean.parseBoolean(value);
     }
 
     private static String field(Map<String, String> m, String key, Path file) {
@@ -320,7 +331,9 @@ public final class LstmCaptionDecoder implements CaptionDecoder {
                     && block.config().imageInjection() == ImageInjection.FIRST_INPUT
                     ? fastWeights().startFromImage(f)
                     : block.initialState(parameterStore, f, false);
-            return new State(this, stateManager, hc.get(0), hc.get(1), features.length);
+            State state = new State(this, stateManager, hc.get(0), hc.get(1), features.length);
+            state.setMerge(block.mergeTerm(parameterStore, f, false));
+            return state;
         } catch (RuntimeException e) {
             stateManager.close();
             throw e;
@@ -350,9 +363,9 @@ public final class LstmCaptionDecoder implements CaptionDecoder {
             if (s.batch < FAST_STEP_MAX_ROWS) {
                 return fastStep(s, tokens, tmp, stateManager);
             }
-            NDList out = block.step(parameterStore, tokens, s.h, s.c, false);
+            NDList out = block.step(parameterStore, tokens, s.h, s.c, s.merge, false);
             float[][] logProbs = logProbs(out.get(0), s.batch);
-            return new Step(logProbs, new State(this, stateManager, out.get(1), out.get(2), s.batch));
+            return new Step(logProbs, s.next(stateManager, out.get(1), out.get(2)));
         } catch (RuntimeException e) {
             stateManager.close();
             throw e;
@@ -372,8 +385,8 @@ public final class LstmCaptionDecoder implements CaptionDecoder {
         if (!pool.splits(s.batch)) {
             InferenceWeights w = fastWeights();
             NDList hc = w.cellsStep(tokens, s.h, s.c, carried(s, w));
-            float[][] logProbs = logProbs(w.logits(hc.get(0)), s.batch);
-            return new Step(logProbs, new State(this, stateManager, hc.get(0), hc.get(1), s.batch));
+            float[][] logProbs = logProbs(w.logits(hc.get(0), s.merge), s.batch);
+            return new Step(logProbs, s.next(stateManager, hc.get(0), hc.get(1)));
         }
         pool.enter();
         try {
@@ -385,12 +398,12 @@ public final class LstmCaptionDecoder implements CaptionDecoder {
             StepHelpers.Task<NDArray> next = pool.tryFork(() -> w.recurrentTerm(h, tmp));
             if (next == null) {
                 // no helper free: one product for both, or (deeper stacks) one after the other
-                NDArray[] both = w.logitsAndRecurrentTerm(h, tmp);
+                NDArray[] both = w.logitsAndRecurrentTerm(h, s.merge, tmp);
                 logProbs = logProbs(both[0], s.batch);
                 recurrentNext = both[1];
             } else {
                 try {
-                    logProbs = logProbs(w.logits(h), s.batch);
+                    logProbs = logProbs(w.logits(h, s.merge), s.batch);
                 } catch (RuntimeException | Error e) {
                     try {
                         next.join(); // the helper must be done with this step's arrays before they close
@@ -401,7 +414,7 @@ public final class LstmCaptionDecoder implements CaptionDecoder {
                 }
                 recurrentNext = next.join();
             }
-            State state = new State(this, stateManager, h, hc.get(1), s.batch);
+            State state = s.next(stateManager, h, hc.get(1));
             state.setRecurrent(recurrentNext, w.version());
             return new Step(logProbs, state);
         } finally {
@@ -454,6 +467,12 @@ public final class LstmCaptionDecoder implements CaptionDecoder {
             NDArray c = s.c.gather(index, 1);
             c.attach(tmp);
             State selected = new State(this, stateManager, h, c, rows.length);
+            if (s.merge != null) {
+                NDArray merge = sources.getNDArrayInternal().embedding(sources, s.merge, SparseFormat.DENSE)
+                        .singletonOrThrow();
+                merge.attach(tmp);
+                selected.setMerge(merge);
+            }
             NDArray recurrent = s.recurrent;
             long version = s.recurrentVersion;
             if (recurrent == null && s.batch < rows.length && rows.length < FAST_STEP_MAX_ROWS
@@ -533,7 +552,10 @@ public final class LstmCaptionDecoder implements CaptionDecoder {
         }
     }
 
-    /** h and c of B rows, owned by a child manager of the decoder's manager. */
+    /**
+     * h and c of B rows (and their image merge term when the decoder has one), owned by a child
+     * manager of the decoder's manager.
+     */
     private static final class State implements DecoderState {
         private final LstmCaptionDecoder owner;
         private final NDManager stateManager;
@@ -545,6 +567,8 @@ public final class LstmCaptionDecoder implements CaptionDecoder {
         private NDArray recurrent;
         /** The {@link InferenceWeights#version()} that {@link #recurrent} was computed with. */
         private long recurrentVersion;
+        /** The rows' image merge term {@code [B, H]}, or null when the decoder has no merge. */
+        private NDArray merge;
 
         State(LstmCaptionDecoder owner, NDManager stateManager, NDArray h, NDArray c, int batch) {
             this.owner = owner;
@@ -554,6 +578,26 @@ public final class LstmCaptionDecoder implements CaptionDecoder {
             this.h = h;
             this.c = c;
             this.batch = batch;
+        }
+
+        /** Keeps the rows' merge term (taken over by this state's manager); null keeps none. */
+        void setMerge(NDArray m) {
+            if (m != null) {
+                m.attach(stateManager);
+            }
+            merge = m;
+        }
+
+        /**
+         * The state after a step of these rows: new h and c, and a copy of this state's merge
+         * term (states are closed independently, so they never share an array).
+         */
+        State next(NDManager nextManager, NDArray h, NDArray c) {
+            State next = new State(owner, nextManager, h, c, batch);
+            if (merge != null) {
+                next.setMerge(merge.duplicate());
+            }
+            return next;
         }
 
         /** Keeps a precomputed recurrent term (taken over by this state's manager). */

@@ -20,8 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The Show-and-Tell decoder as a DJL block: image vector → linear (+ dropout) → first LSTM input
- * or initial LSTM state; word embedding (+ dropout); a stacked, batch-first LSTM; dropout; linear
- * to vocabulary logits.
+ * or initial LSTM state; word embedding (+ dropout); a stacked, batch-first LSTM; optionally ({@link
+ * DecoderConfig#imageMerge()}) plus a second linear projection of the image at every step; dropout;
+ * linear to vocabulary logits.
  *
  * <p>Shapes (B batch rows, D features, T time steps, E embedding, H hidden, L layers, V vocabulary):
  *
@@ -32,8 +33,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *       token that follows {@code tokens[:, t]}.
  *   <li>{@link #initialState(ParameterStore, NDArray, boolean)}: {@code features [B, D]} → {@code
  *       h [L, B, H]}, {@code c [L, B, H]}, the state ready to read {@code <start>}.
- *   <li>{@link #step(ParameterStore, NDArray, NDArray, NDArray, boolean)}: {@code tokens [B] int64},
- *       {@code h}, {@code c} → {@code logits [B, V]}, new {@code h}, new {@code c}.
+ *   <li>{@link #mergeTerm(ParameterStore, NDArray, boolean)}: {@code features [B, D]} → {@code
+ *       [B, H]}, the image term added to the top LSTM output at every step when {@link
+ *       DecoderConfig#imageMerge()} is on (null otherwise).
+ *   <li>{@link #step(ParameterStore, NDArray, NDArray, NDArray, NDArray, boolean)}: {@code tokens [B]
+ *       int64}, {@code h}, {@code c} and the merge term → {@code logits [B, V]}, new {@code h}, new
+ *       {@code c}.
  * </ul>
  *
  * <p>The same parameters serve all three, so running the steps one after another over a caption
@@ -59,6 +64,8 @@ public final class ShowAndTellDecoder extends AbstractBlock {
     /** Per layer, the LSTM block's {i2h weight, h2h weight, i2h bias, h2h bias}, resolved once. */
     private final Parameter[][] lstmCells;
     private final Linear output;
+    /** The image term added to the LSTM output, or null when {@link DecoderConfig#imageMerge()} is off. */
+    private final Linear merge;
 
     /**
      * Creates an uninitialised decoder block.
@@ -96,6 +103,9 @@ public final class ShowAndTellDecoder extends AbstractBlock {
                 .optReturnState(true)
                 .build());
         output = addChildBlock("output", Linear.builder().setUnits(config.vocabularySize()).build());
+        merge = config.imageMerge()
+                ? addChildBlock("imageMerge", Linear.builder().setUnits(config.hiddenSize()).build())
+                : null;
         PairList<String, Parameter> lstmParams = lstm.getDirectParameters();
         lstmCells = new Parameter[config.numLayers()][];
         for (int layer = 0; layer < lstmCells.length; layer++) {
@@ -139,6 +149,9 @@ public final class ShowAndTellDecoder extends AbstractBlock {
         }
         lstm.initialize(manager, dataType, new Shape(1, 1, config.embeddingSize()));
         output.initialize(manager, dataType, new Shape(1, 1, config.hiddenSize()));
+        if (merge != null) {
+            merge.initialize(manager, dataType, features);
+        }
     }
 
     @Override
@@ -188,6 +201,9 @@ public final class ShowAndTellDecoder extends AbstractBlock {
                     new NDList(words, state.get(0), state.get(1)), training);
             hidden = out.get(0);
         }
+        if (merge != null) {
+            hidden = hidden.add(mergeTerm(parameterStore, features, training).expandDims(1));
+        }
         NDArray logits = output.forward(parameterStore, new NDList(dropout(hidden, training)), training)
                 .singletonOrThrow();
         return new NDList(logits);
@@ -223,9 +239,28 @@ public final class ShowAndTellDecoder extends AbstractBlock {
     }
 
     /**
-     * Advances every row by one token with PyTorch's {@code lstm} operator (the reference
-     * path; {@link LstmCaptionDecoder} runs small inference batches on {@code InferenceWeights}
-     * instead, tested equal to this).
+     * Computes the image term that {@link DecoderConfig#imageMerge()} adds to the top LSTM output
+     * before the vocabulary projection at every step.
+     *
+     * @param parameterStore where parameter values come from
+     * @param features image features {@code [B, D] float32}
+     * @param training whether dropout is active
+     * @return {@code [B, H]} in the manager of {@code features}, or null when the merge is off
+     */
+    public NDArray mergeTerm(ParameterStore parameterStore, NDArray features, boolean training) {
+        checkFeatures(features);
+        if (merge == null) {
+            return null;
+        }
+        if (training) {
+            parametersChanged();
+        }
+        return dropout(merge.forward(parameterStore, new NDList(features), training).singletonOrThrow(), training);
+    }
+
+    /**
+     * Advances every row by one token, for a decoder without {@link DecoderConfig#imageMerge()}:
+     * {@link #step(ParameterStore, NDArray, NDArray, NDArray, NDArray, boolean)} with no merge term.
      *
      * @param parameterStore where parameter values come from
      * @param tokens the previous token of each row, {@code [B] int64}
@@ -234,8 +269,30 @@ public final class ShowAndTellDecoder extends AbstractBlock {
      * @param training whether dropout is active
      * @return {@code logits [B, V]}, {@code h [L, B, H]}, {@code c [L, B, H]}, in the manager of
      *     {@code tokens}
+     * @throws IllegalArgumentException if this decoder merges the image at the output
      */
     public NDList step(ParameterStore parameterStore, NDArray tokens, NDArray h, NDArray c,
+            boolean training) {
+        return step(parameterStore, tokens, h, c, null, training);
+    }
+
+    /**
+     * Advances every row by one token with PyTorch's {@code lstm} operator (the reference
+     * path; {@link LstmCaptionDecoder} runs small inference batches on {@code InferenceWeights}
+     * instead, tested equal to this).
+     *
+     * @param parameterStore where parameter values come from
+     * @param tokens the previous token of each row, {@code [B] int64}
+     * @param h hidden state {@code [L, B, H]}
+     * @param c cell state {@code [L, B, H]}
+     * @param mergeTerm the rows' {@link #mergeTerm} {@code [B, H]} when {@link
+     *     DecoderConfig#imageMerge()} is on, else null
+     * @param training whether dropout is active
+     * @return {@code logits [B, V]}, {@code h [L, B, H]}, {@code c [L, B, H]}, in the manager of
+     *     {@code tokens}
+     * @throws IllegalArgumentException if a shape is wrong, or the merge term is missing or not expected
+     */
+    public NDList step(ParameterStore parameterStore, NDArray tokens, NDArray h, NDArray c, NDArray mergeTerm,
             boolean training) {
         long batch = tokens.getShape().get(0);
         Shape stateShape = new Shape(config.numLayers(), batch, config.hiddenSize());
@@ -244,13 +301,15 @@ public final class ShowAndTellDecoder extends AbstractBlock {
             throw new IllegalArgumentException("step expects tokens [B], h and c " + stateShape
                     + ", found tokens " + tokens.getShape() + ", h " + h.getShape() + ", c " + c.getShape());
         }
+        checkMergeTerm(mergeTerm, batch);
         if (training) {
             parametersChanged();
         }
         NDManager manager = tokens.getManager();
         NDArray words = dropout(embed(parameterStore, tokens.reshape(batch, 1), manager, training), training);
         NDList out = lstm.forward(parameterStore, new NDList(words, h, c), training);
-        NDArray hidden = dropout(out.get(0).squeeze(1), training);
+        NDArray top = out.get(0).squeeze(1);
+        NDArray hidden = dropout(mergeTerm == null ? top : top.add(mergeTerm), training);
         NDArray logits = output.forward(parameterStore, new NDList(hidden), training).singletonOrThrow();
         return new NDList(logits, out.get(1), out.get(2));
     }
@@ -298,6 +357,28 @@ public final class ShowAndTellDecoder extends AbstractBlock {
     private static NDArray[] linearParameters(Linear linear) {
         PairList<String, Parameter> p = linear.getDirectParameters();
         return new NDArray[] {p.get("weight").getArray(), p.get("bias").getArray()};
+    }
+
+    /**
+     * Checks that a merge term {@code [B, H]} is given exactly when the merge is on.
+     *
+     * @param mergeTerm the term or null
+     * @param batch B
+     * @throws IllegalArgumentException naming the rule and what was found
+     */
+    void checkMergeTerm(NDArray mergeTerm, long batch) {
+        if (merge == null && mergeTerm != null) {
+            throw new IllegalArgumentException("this decoder has no image merge (imageMerge=false), but a merge term "
+                    + mergeTerm.getShape() + " was given");
+        }
+        if (merge != null) {
+            Shape expected = new Shape(batch, config.hiddenSize());
+            if (mergeTerm == null || !mergeTerm.getShape().equals(expected)) {
+                throw new IllegalArgumentException("this decoder adds the image at the output (imageMerge=true):"
+                        + " step needs its merge term " + expected + ", found "
+                        + (mergeTerm == null ? "none" : mergeTerm.getShape()));
+            }
+        }
     }
 
     private void checkFeatures(NDArray features) {

@@ -83,9 +83,12 @@ public final class Flickr8kRecipe {
      * @param patience epochs without a better dev BLEU-4 before stopping, at least 1
      * @param seed seed of initialisation and shuffling
      * @param encodeBatchSize images per encoder forward pass while caching features
+     * @param imageMerge whether the decoder also adds the projected image to its LSTM output at
+     *     every step ({@link DecoderConfig#imageMerge()}); false runs Show and Tell as published
      */
     public record Options(Path dataset, String encoder, Path weights, Path outDir, int epochs, int batchSize,
-            int minCount, int beam, int hiddenSize, int embeddingSize, int patience, long seed, int encodeBatchSize) {
+            int minCount, int beam, int hiddenSize, int embeddingSize, int patience, long seed, int encodeBatchSize,
+            boolean imageMerge) {
 
         /**
          * Validates the options.
@@ -103,6 +106,7 @@ public final class Flickr8kRecipe {
          * @param patience see the record description
          * @param seed see the record description
          * @param encodeBatchSize see the record description
+         * @param imageMerge see the record description
          * @throws IllegalArgumentException naming the first invalid option and its value
          */
         public Options {
@@ -227,7 +231,7 @@ public final class Flickr8kRecipe {
 
             DecoderConfig decoderConfig = DecoderConfig.builder().setVocabularySize(vocabulary.size())
                     .setFeatureSize(encoder.featureSize()).optEmbeddingSize(options.embeddingSize())
-                    .optHiddenSize(options.hiddenSize()).build();
+                    .optHiddenSize(options.hiddenSize()).optImageMerge(options.imageMerge()).build();
             TrainingConfig trainingConfig = TrainingConfig.builder().optEpochs(options.epochs())
                     .optBatchSize(options.batchSize()).optPatience(options.patience()).optSeed(options.seed())
                     .build();

@@ -75,6 +75,21 @@ class ModelArtifactTest {
     }
 
     @Test
+    void aDecoderWithImageMergeSavesAndLoadsWithIdenticalCaptions() {
+        try (DjlCaptioner merged = TinyCaptioner.create(12, original.defaultOptions(), true)) {
+            Path target = dir.resolve("merged");
+            TinyCaptioner.writer(merged).write(target);
+            assertThat(ModelArtifact.readManifest(target).decoderConfig().imageMerge()).isTrue();
+            try (DjlCaptioner loaded = ModelArtifact.load(target)) {
+                for (int i = 0; i < images.size(); i++) {
+                    SameCaption.assertSame(loaded.caption(images.get(i), BEAM), merged.caption(images.get(i), BEAM),
+                            "merge decoder, beam image " + i);
+                }
+            }
+        }
+    }
+
+    @Test
     void loadedParametersSurviveGarbageCollection() {
         // Guards against parameters that point into Java direct buffers freed by the collector.
         try (DjlCaptioner loaded = ModelArtifact.load(saved("model"))) {

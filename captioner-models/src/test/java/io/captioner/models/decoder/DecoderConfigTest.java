@@ -15,6 +15,7 @@ class DecoderConfigTest {
         assertThat(c.numLayers()).isEqualTo(1);
         assertThat(c.dropout()).isEqualTo(0.5);
         assertThat(c.imageInjection()).isEqualTo(ImageInjection.FIRST_INPUT);
+        assertThat(c.imageMerge()).isFalse();
     }
 
     @Test
@@ -39,8 +40,8 @@ class DecoderConfigTest {
     @Test
     void builderOrderDoesNotMatterAndToBuilderRoundTrips() {
         DecoderConfig a = DecoderConfig.builder().optHiddenSize(64).setFeatureSize(8).setVocabularySize(20)
-                .optImageInjection(ImageInjection.INIT_STATE).build();
-        DecoderConfig b = DecoderConfig.builder().setVocabularySize(20)
+                .optImageInjection(ImageInjection.INIT_STATE).optImageMerge(true).build();
+        DecoderConfig b = DecoderConfig.builder().optImageMerge(true).setVocabularySize(20)
                 .optImageInjection(ImageInjection.INIT_STATE).setFeatureSize(8).optHiddenSize(64).build();
         assertThat(a).isEqualTo(b);
         assertThat(a.toBuilder().build()).isEqualTo(a);
@@ -50,6 +51,6 @@ class DecoderConfigTest {
     void toStringNamesEveryField() {
         String s = DecoderConfig.builder().setVocabularySize(20).setFeatureSize(8).build().toString();
         assertThat(s).contains("vocabularySize=20", "featureSize=8", "embeddingSize=512", "hiddenSize=512",
-                "numLayers=1", "dropout=0.5", "imageInjection=FIRST_INPUT");
+                "numLayers=1", "dropout=0.5", "imageInjection=FIRST_INPUT", "imageMerge=false");
     }
 }

@@ -16,6 +16,7 @@ import io.captioner.text.Vocabulary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,8 +29,13 @@ class LstmCaptionDecoderTest {
     private static final int D = 12;
 
     private static DecoderConfig config(ImageInjection mode, int layers) {
+        return config(mode, layers, false);
+    }
+
+    private static DecoderConfig config(ImageInjection mode, int layers, boolean merge) {
         return DecoderConfig.builder().setVocabularySize(V).setFeatureSize(D).optEmbeddingSize(16)
-                .optHiddenSize(32).optNumLayers(layers).optDropout(0.5).optImageInjection(mode).build();
+                .optHiddenSize(32).optNumLayers(layers).optDropout(0.5).optImageInjection(mode)
+                .optImageMerge(merge).build();
     }
 
     private static float[][] randomFeatures(int rows, long seed) {
@@ -55,14 +61,15 @@ class LstmCaptionDecoderTest {
         return t;
     }
 
-    @ParameterizedTest(name = "{0}, {1} layer(s)")
-    @CsvSource({"FIRST_INPUT, 1", "INIT_STATE, 1", "FIRST_INPUT, 2", "INIT_STATE, 2"})
-    void teacherForcedLogitsEqualStepByStepLogits(ImageInjection mode, int layers) {
+    @ParameterizedTest(name = "{0}, {1} layer(s), merge {2}")
+    @CsvSource({"FIRST_INPUT, 1, false", "INIT_STATE, 1, false", "FIRST_INPUT, 2, false", "INIT_STATE, 2, false",
+        "FIRST_INPUT, 1, true", "INIT_STATE, 2, true"})
+    void teacherForcedLogitsEqualStepByStepLogits(ImageInjection mode, int layers, boolean merge) {
         int b = 3;
         int t = 7;
         float[][] features = randomFeatures(b, 1);
         long[][] tokens = randomCaptions(b, t, 2);
-        try (LstmCaptionDecoder decoder = LstmCaptionDecoder.create(config(mode, layers), 42);
+        try (LstmCaptionDecoder decoder = LstmCaptionDecoder.create(config(mode, layers, merge), 42);
                 NDManager m = NDManager.newBaseManager()) {
             NDArray f = m.create(features);
             NDArray ids = m.create(tokens);
@@ -156,9 +163,10 @@ class LstmCaptionDecoderTest {
         return best;
     }
 
-    @Test
-    void selectGathersRowsSoLaterStepsMatchTheSourceRows() {
-        try (LstmCaptionDecoder decoder = LstmCaptionDecoder.create(config(ImageInjection.FIRST_INPUT, 2), 11);
+    @ParameterizedTest(name = "merge {0}")
+    @CsvSource({"false", "true"})
+    void selectGathersRowsSoLaterStepsMatchTheSourceRows(boolean merge) {
+        try (LstmCaptionDecoder decoder = LstmCaptionDecoder.create(config(ImageInjection.FIRST_INPUT, 2, merge), 11);
                 DecoderState s0 = decoder.start(randomFeatures(3, 4));
                 DecoderState picked = decoder.select(s0, new int[] {2, 2, 0})) {
             assertThat(picked.batchSize()).isEqualTo(3);
@@ -183,6 +191,70 @@ class LstmCaptionDecoderTest {
     }
 
     @Test
+    void mergeTermShiftsEveryStepsLogitsByTheOutputWeightsTimesTheProjectedImage() {
+        int b = 2;
+        try (LstmCaptionDecoder decoder = LstmCaptionDecoder.create(config(ImageInjection.INIT_STATE, 1, true), 5);
+                NDManager m = NDManager.newBaseManager()) {
+            ShowAndTellDecoder block = decoder.block();
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray features = m.create(randomFeatures(b, 6));
+            NDArray merge = block.mergeTerm(ps, features, false);
+            assertThat(merge.getShape()).isEqualTo(new Shape(b, 32));
+            NDArray h = m.randomNormal(new Shape(1, b, 32));
+            NDArray c = m.randomNormal(new Shape(1, b, 32));
+            NDArray tokens = m.create(new long[] {4, 9});
+            NDArray with = block.step(ps, tokens, h, c, merge, false).get(0);
+            NDArray without = block.step(ps, tokens, h, c, m.zeros(merge.getShape()), false).get(0);
+            NDArray outputWeight = block.getParameters().stream().filter(p -> p.getKey().endsWith("output_weight"))
+                    .findFirst().orElseThrow().getValue().getArray();
+            float[] expected = merge.matMul(outputWeight.transpose()).toFloatArray();
+            float[] shift = with.sub(without).toFloatArray();
+            assertThat(shift).hasSize(b * V);
+            for (int i = 0; i < shift.length; i++) {
+                assertThat(shift[i]).as("row %d token %d", i / V, i % V).isCloseTo(expected[i], within(1e-4f));
+            }
+            assertThat(expected[0]).isNotEqualTo(expected[V]); // the rows' images differ, so do their shifts
+            assertThatThrownBy(() -> block.step(ps, tokens, h, c, false))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("imageMerge=true")
+                    .hasMessageContaining("none");
+        }
+        try (LstmCaptionDecoder plain = LstmCaptionDecoder.create(config(ImageInjection.INIT_STATE, 1), 5);
+                NDManager m = NDManager.newBaseManager()) {
+            ParameterStore ps = new ParameterStore(m, false);
+            assertThat(plain.block().mergeTerm(ps, m.create(randomFeatures(1, 6)), false)).isNull();
+            assertThatThrownBy(() -> plain.block().step(ps, m.create(new long[] {4}), m.zeros(new Shape(1, 1, 32)),
+                    m.zeros(new Shape(1, 1, 32)), m.zeros(new Shape(1, 32)), false))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("imageMerge=false");
+        }
+    }
+
+    @Test
+    void configMetadataWithoutImageMergeReadsAsNoMergeAndABadValueIsNamed() {
+        Path file = Path.of("old-decoder.params");
+        DecoderConfig merged = config(ImageInjection.INIT_STATE, 1, true);
+        Map<String, String> metadata = LstmCaptionDecoder.configToMetadata(merged);
+        assertThat(metadata).containsEntry("imageMerge", "true");
+        assertThat(LstmCaptionDecoder.configFromMetadata(metadata, file)).isEqualTo(merged);
+        metadata.remove("imageMerge"); // written before the option existed
+        assertThat(LstmCaptionDecoder.configFromMetadata(metadata, file).imageMerge()).isFalse();
+        metadata.put("imageMerge", "yes");
+        assertThatThrownBy(() -> LstmCaptionDecoder.configFromMetadata(metadata, file))
+                .isInstanceOf(CaptionerException.class).hasMessageContaining("old-decoder.params")
+                .hasMessageContaining("imageMerge").hasMessageContaining("yes");
+    }
+
+    @Test
+    void aMergeDecoderFileIsRefusedWhereTheModelHasNoMerge(@TempDir Path dir) {
+        Path file = dir.resolve("decoder.params");
+        try (LstmCaptionDecoder decoder = LstmCaptionDecoder.create(config(ImageInjection.INIT_STATE, 1, true), 3)) {
+            decoder.save(file);
+        }
+        assertThatThrownBy(() -> LstmCaptionDecoder.load(file, config(ImageInjection.INIT_STATE, 1)))
+                .isInstanceOf(CaptionerException.class).hasMessageContaining("imageMerge")
+                .hasMessageContaining(file.toString());
+    }
+
+    @Test
     void badInputsAreRejectedWithTheRuleAndValue() {
         try (LstmCaptionDecoder decoder = LstmCaptionDecoder.create(config(ImageInjection.FIRST_INPUT, 1), 1);
                 DecoderState s = decoder.start(randomFeatures(2, 1))) {
@@ -198,12 +270,13 @@ class LstmCaptionDecoderTest {
         }
     }
 
-    @Test
-    void savedDecoderReloadsWithIdenticalOutputs(@TempDir Path dir) {
+    @ParameterizedTest(name = "merge {0}")
+    @CsvSource({"false", "true"})
+    void savedDecoderReloadsWithIdenticalOutputs(boolean merge, @TempDir Path dir) {
         Path file = dir.resolve("decoder.params");
         float[][] features = randomFeatures(2, 8);
         float[][] expected;
-        DecoderConfig cfg = config(ImageInjection.INIT_STATE, 2);
+        DecoderConfig cfg = config(ImageInjection.INIT_STATE, 2, merge);
         try (LstmCaptionDecoder decoder = LstmCaptionDecoder.create(cfg, 3)) {
             expected = firstStep(decoder, features);
             decoder.save(file);

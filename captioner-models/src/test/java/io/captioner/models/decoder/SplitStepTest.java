@@ -68,16 +68,18 @@ class SplitStepTest {
         return next;
     }
 
-    @ParameterizedTest(name = "{0}, {1} layer(s), helper {2}")
-    @CsvSource({"FIRST_INPUT, 1, true", "INIT_STATE, 1, true", "FIRST_INPUT, 2, true", "INIT_STATE, 2, true",
-        "FIRST_INPUT, 1, false", "INIT_STATE, 1, false", "FIRST_INPUT, 2, false", "INIT_STATE, 2, false"})
+    @ParameterizedTest(name = "{0}, {1} layer(s), helper {2}, merge {3}")
+    @CsvSource({"FIRST_INPUT, 1, true, false", "INIT_STATE, 1, true, false", "FIRST_INPUT, 2, true, false",
+        "INIT_STATE, 2, true, false", "FIRST_INPUT, 1, false, false", "INIT_STATE, 1, false, false",
+        "FIRST_INPUT, 2, false, false", "INIT_STATE, 2, false, false",
+        "INIT_STATE, 1, true, true", "INIT_STATE, 1, false, true", "FIRST_INPUT, 2, false, true"})
     void carriedRecurrentStepsEqualTheOperatorPathWhileBeamsGrowMoveAndShrink(ImageInjection injection, int layers,
-            boolean helper) {
+            boolean helper, boolean merge) {
         float[][] all = features(BIG, 31);
         Random random = new Random(32);
         // 2 images of 1 row grow to 5 rows (duplicates, moved), are reordered, shrink to 3, grow to 4
         int[][] smallSelects = {{1, 0, 1, 0, 0}, {4, 2, 3, 0, 1}, {3, 3, 0}, {2, 0, 1, 1}};
-        try (LstmCaptionDecoder decoder = perturbedDecoder(config(injection, layers, 0.5), 33, 0.3f)) {
+        try (LstmCaptionDecoder decoder = perturbedDecoder(config(injection, layers, 0.5, merge), 33, 0.3f)) {
             decoder.useHelpers(helper ? forced : combined());
             DecoderState big = decoder.start(all); // BIG rows: the lstm operator path
             DecoderState small = decoder.start(Arrays.copyOf(all, 2));

@@ -24,10 +24,16 @@ final class StepFixtures {
 
     private StepFixtures() {}
 
-    /** E 16, H 24, V {@value #V}, D {@value #D}. */
+    /** E 16, H 24, V {@value #V}, D {@value #D}, no image merge. */
     static DecoderConfig config(ImageInjection injection, int layers, double dropout) {
+        return config(injection, layers, dropout, false);
+    }
+
+    /** E 16, H 24, V {@value #V}, D {@value #D}. */
+    static DecoderConfig config(ImageInjection injection, int layers, double dropout, boolean merge) {
         return DecoderConfig.builder().setVocabularySize(V).setFeatureSize(D).optEmbeddingSize(16)
-                .optHiddenSize(24).optNumLayers(layers).optDropout(dropout).optImageInjection(injection).build();
+                .optHiddenSize(24).optNumLayers(layers).optDropout(dropout).optImageInjection(injection)
+                .optImageMerge(merge).build();
     }
 
     /**

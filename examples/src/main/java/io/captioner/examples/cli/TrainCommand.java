@@ -83,12 +83,16 @@ final class TrainCommand implements Callable<Integer> {
             description = "Images per encoder forward pass while caching (default: ${DEFAULT-VALUE}).")
     private int encodeBatchSize;
 
+    @Option(names = "--image-merge", description = {"Also add the projected image to the decoder's LSTM output at every",
+        "step (default: off, the published Show and Tell decoder)."})
+    private boolean imageMerge;
+
     @Override
     public Integer call() {
         Flickr8kRecipe.Options options;
         try {
             options = new Flickr8kRecipe.Options(dataset, encoder, weights, out, epochs, batchSize, minCount, beam,
-                    hidden, embedding, patience, seed, encodeBatchSize);
+                    hidden, embedding, patience, seed, encodeBatchSize, imageMerge);
         } catch (IllegalArgumentException e) {
             CliArgs.require(spec, false, e.getMessage());
             return CaptionerCli.EXIT_USAGE; // not reached: require throws

@@ -78,6 +78,22 @@ class TrainCommandTest {
     }
 
     @Test
+    void imageMergeOptionTrainsAndSavesAMergeDecoder(@TempDir Path dir) throws IOException {
+        Path dataset = dir.resolve("flickr8k");
+        DATASET.generate(dataset);
+        Path out = dir.resolve("run");
+
+        CliRun run = train(args(dataset, out, "--encoder", "small-cnn", "--image-merge"));
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(CaptionerCli.EXIT_OK);
+        JsonObject manifest = JsonParser.parseString(Files.readString(out.resolve("model").resolve("manifest.json")))
+                .getAsJsonObject();
+        assertThat(manifest.getAsJsonObject("decoder").getAsJsonObject("config").get("imageMerge").getAsBoolean())
+                .isTrue();
+        assertSavedModelCaptions(lastJsonLine(run), someTestImage(dataset));
+    }
+
+    @Test
     void secondRunReusesTheFeatureCacheInsteadOfEncodingAgain(@TempDir Path dir) throws IOException {
         Path dataset = dir.resolve("flickr8k");
         DATASET.generate(dataset);
