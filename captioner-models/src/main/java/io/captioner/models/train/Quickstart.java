@@ -184,7 +184,7 @@ public final class Quickstart {
             DecoderConfig decoderConfig = DecoderConfig.builder().setVocabularySize(vocabulary.size())
                     .setFeatureSize(options.featureSize()).optEmbeddingSize(options.embeddingSize())
                     .optHiddenSize(options.hiddenSize()).optDropout(options.dropout())
-                    .optImageInjection(ImageInjection.INIT_STATE).build();
+                    .optImageInjection(ImageInjection.INIT_STATE).optImageMerge(options.imageMerge()).build();
             TrainingConfig trainingConfig = TrainingConfig.builder().optEpochs(options.epochs())
                     .optBatchSize(options.batchImages()).optGroupByImage(true)
                     .optLearningRate(options.learningRate()).optPatience(options.patience())

@@ -12,7 +12,7 @@ import java.util.Locale;
  * @param imageSize side of the generated images in pixels, 64 to 512; default 64
  * @param inputSize side of the CNN input in pixels, a multiple of 8 in [32, 256]; default 64
  * @param seed seeds the dataset, initialisation, shuffling and dropout; default 42
- * @param epochs the most training epochs, at least 1; default 30
+ * @param epochs the most training epochs, at least 1; default 20
  * @param batchImages images per optimiser step (all their captions), at least 1; default 16
  * @param learningRate Adam's learning rate, above 0; default 3e-3
  * @param featureSize D, the CNN feature size, at least 1; default 128
@@ -25,6 +25,8 @@ import java.util.Locale;
  * @param beamSize the beam width that captions the dev split each epoch (choosing the best
  *     checkpoint) and the test split, and that the saved model uses by default; 1 is greedy search;
  *     default 3
+ * @param imageMerge whether the decoder also adds the projected image to the LSTM output at every
+ *     step ({@link io.captioner.models.decoder.DecoderConfig#imageMerge()}); default true
  */
 public record QuickstartOptions(
         Path outDir,
@@ -42,7 +44,8 @@ public record QuickstartOptions(
         double dropout,
         int patience,
         boolean writeDataset,
-        int beamSize) {
+        int beamSize,
+        boolean imageMerge) {
 
     /**
      * Validates every field.
@@ -63,6 +66,7 @@ public record QuickstartOptions(
      * @param patience see the record description
      * @param writeDataset see the record description
      * @param beamSize see the record description
+     * @param imageMerge see the record description
      * @throws IllegalArgumentException naming the field, the rule and the value found
      */
     public QuickstartOptions {
@@ -102,8 +106,8 @@ public record QuickstartOptions(
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "QuickstartOptions{outDir=%s, images=%s, imageSize=%s, inputSize=%s, seed=%s, epochs=%s, batchImages=%s, learningRate=%s, featureSize=%s, baseChannels=%s, embeddingSize=%s, hiddenSize=%s, dropout=%s, patience=%s, writeDataset=%s, beamSize=%s}",
-                outDir, images, imageSize, inputSize, seed, epochs, batchImages, learningRate, featureSize, baseChannels, embeddingSize, hiddenSize, dropout, patience, writeDataset, beamSize);
+        return String.format(Locale.ROOT, "QuickstartOptions{outDir=%s, images=%s, imageSize=%s, inputSize=%s, seed=%s, epochs=%s, batchImages=%s, learningRate=%s, featureSize=%s, baseChannels=%s, embeddingSize=%s, hiddenSize=%s, dropout=%s, patience=%s, writeDataset=%s, beamSize=%s, imageMerge=%s}",
+                outDir, images, imageSize, inputSize, seed, epochs, batchImages, learningRate, featureSize, baseChannels, embeddingSize, hiddenSize, dropout, patience, writeDataset, beamSize, imageMerge);
     }
 
     /** Collects the settings; setters may be called in any order. */
@@ -113,7 +117,7 @@ public record QuickstartOptions(
         private int imageSize = 64;
         private int inputSize = 64;
         private long seed = 42;
-        private int epochs = 30;
+        private int epochs = 20;
         private int batchImages = 16;
         private double learningRate = 3e-3;
         private int featureSize = 128;
@@ -124,6 +128,7 @@ public record QuickstartOptions(
         private int patience = 0;
         private boolean writeDataset = true;
         private int beamSize = 3;
+        private boolean imageMerge = true;
 
         private Builder() {}
 
@@ -304,13 +309,24 @@ public record QuickstartOptions(
         }
 
         /**
+         * Sets imageMerge: whether the decoder adds the image at its output too (default true).
+         *
+         * @param value the value
+         * @return this builder
+         */
+        public Builder optImageMerge(boolean value) {
+            this.imageMerge = value;
+            return this;
+        }
+
+        /**
          * Validates and builds the options.
          *
          * @return the options
          * @throws IllegalArgumentException if a value is invalid or the output directory is missing
          */
         public QuickstartOptions build() {
-            return new QuickstartOptions(outDir, images, imageSize, inputSize, seed, epochs, batchImages, learningRate, featureSize, baseChannels, embeddingSize, hiddenSize, dropout, patience, writeDataset, beamSize);
+            return new QuickstartOptions(outDir, images, imageSize, inputSize, seed, epochs, batchImages, learningRate, featureSize, baseChannels, embeddingSize, hiddenSize, dropout, patience, writeDataset, beamSize, imageMerge);
         }
     }
 }

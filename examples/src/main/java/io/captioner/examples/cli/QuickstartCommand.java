@@ -39,7 +39,7 @@ final class QuickstartCommand implements Callable<Integer> {
             description = "Images over all splits (default: ${DEFAULT-VALUE}).")
     private int images;
 
-    @Option(names = "--epochs", defaultValue = "30", paramLabel = "N",
+    @Option(names = "--epochs", defaultValue = "20", paramLabel = "N",
             description = "Most training epochs (default: ${DEFAULT-VALUE}).")
     private int epochs;
 
@@ -52,12 +52,17 @@ final class QuickstartCommand implements Callable<Integer> {
                 "(default: ${DEFAULT-VALUE})."})
     private int beam;
 
+    @Option(names = "--image-merge", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = {"Add the projected image to the decoder's LSTM output at every step as well as to",
+                "its initial state; --no-image-merge trains the plain Show-and-Tell decoder (default: on)."})
+    private boolean imageMerge;
+
     @Override
     public Integer call() {
         QuickstartOptions options;
         try {
             options = QuickstartOptions.builder().setOutDir(out).optImages(images).optEpochs(epochs).optSeed(seed)
-                    .optBeamSize(beam)
+                    .optBeamSize(beam).optImageMerge(imageMerge)
                     .build();
         } catch (IllegalArgumentException e) {
             CliArgs.require(spec, false, e.getMessage());

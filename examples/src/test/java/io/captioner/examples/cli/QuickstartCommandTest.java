@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +27,25 @@ class QuickstartCommandTest {
         assertThat(dir.resolve("dataset").resolve("Flickr8k.token.txt")).exists();
         assertThat(run.out()).contains("generated: ", "reference: ");
         assertThat(run.err()).contains("epoch 1/1");
+        assertThat(imageMerge(Path.of(json.get("model").getAsString()))).as("merge is the default").isTrue();
+    }
+
+    @Test
+    void noImageMergeTrainsThePlainDecoder(@TempDir Path dir) {
+        CliRun run = CliRun.of("quickstart", "--out", dir.toString(), "--images", "40", "--epochs", "1",
+                "--beam", "1", "--no-image-merge");
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(CaptionerCli.EXIT_OK);
+        assertThat(imageMerge(dir.resolve("model"))).isFalse();
+    }
+
+    private static boolean imageMerge(Path model) {
+        try {
+            JsonObject manifest = JsonParser.parseString(Files.readString(model.resolve("manifest.json")))
+                    .getAsJsonObject();
+            return manifest.getAsJsonObject("decoder").getAsJsonObject("config").get("imageMerge").getAsBoolean();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
