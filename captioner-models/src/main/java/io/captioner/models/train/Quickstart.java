@@ -35,7 +35,8 @@ import java.util.TreeMap;
 
 /**
  * The quickstart job: generates the synthetic shapes dataset, trains the small CNN and the LSTM
- * decoder end to end on CPU, captions the held-out test images (beam search of width
+ * decoder (the image as its initial state and, unless {@link QuickstartOptions#imageMerge()} is
+ * off, added to its output at every step) end to end on CPU, captions the held-out test images (beam search of width
  * {@link QuickstartOptions#beamSize()}, 3 by default, which also picks the best epoch on the dev
  * split; greedy scores are reported beside it), scores them with BLEU-1..4 and CIDEr-D against a
  * baseline that gives every image the training set's most common caption, and saves the model with
