@@ -35,7 +35,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * decoding benchmarks use, a peak GEMM rate); the JMH benchmarks (naive decoding loop, the
  * project's decoder + search, encoders, end to end) with JMH's
  * non-forking mode by default so that memory can be followed across the whole run; a leak check;
- * the roofline again (the better of the two measurements counts); memory at the end.
+ * the roofline again (the better of the two measurements counts); memory at the end. JMH runs
+ * every configuration on the same worker threads ({@link PersistentWorkers}) unless {@code
+ * -Djmh.executor} says otherwise, so glibc's per-thread arenas are reused instead of filled anew.
  *
  * <p>Usage: {@code java -Dai.djl.offline=true -cp benchmarks.jar io.captioner.benchmarks.Suite
  * [--mode quick|full] [--out DIR] [--forks N] [--include REGEX] [--param name=v1,v2]...}. Quick mode keeps JMH iterations
@@ -104,7 +106,19 @@ public final class Suite {
         if (!mode.equals("quick") && !mode.equals("full")) {
             usage("--mode must be quick or full, found '" + mode + "'");
         }
+        reuseWorkerThreads();
         new Suite(mode, out, forks, include, params).run();
+    }
+
+    /**
+     * Makes JMH run every configuration on the same worker threads ({@link PersistentWorkers}) unless
+     * {@code jmh.executor} is set already; JMH reads the property once, before its first run.
+     */
+    static void reuseWorkerThreads() {
+        if (System.getProperty("jmh.executor") == null) {
+            System.setProperty("jmh.executor", "CUSTOM");
+            System.setProperty("jmh.executor.class", PersistentWorkers.class.getName());
+        }
     }
 
     private static void usage(String message) {
@@ -220,7 +234,9 @@ public final class Suite {
                 .shouldFailOnError(false);
         params.forEach(options::param);
         if (forks > 0) {
-            options.jvmArgsAppend("-Dai.djl.offline=" + System.getProperty("ai.djl.offline", "true"));
+            options.jvmArgsAppend("-Dai.djl.offline=" + System.getProperty("ai.djl.offline", "true"),
+                    "-Djmh.executor=" + System.getProperty("jmh.executor"),
+                    "-Djmh.executor.class=" + System.getProperty("jmh.executor.class", ""));
         }
         try {
             Collection<RunResult> r = new Runner(options.build()).run();
