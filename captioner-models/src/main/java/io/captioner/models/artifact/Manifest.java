@@ -290,10 +290,15 @@ public record Manifest(int formatVersion, String sdkVersion, String djlVersion, 
     /** Reads fields and names the path of the field in every error. */
     private record Fields(String source) {
 
+        /** The field at the last segment of {@code path}, or null when absent or JSON null. */
+        private static JsonElement lookup(JsonObject o, String path) {
+            JsonElement e = o.get(path.substring(path.lastIndexOf('.') + 1));
+            return e == null || e.isJsonNull() ? null : e;
+        }
+
         private JsonElement get(JsonObject o, String path) {
-            String key = path.substring(path.lastIndexOf('.') + 1);
-            JsonElement e = o.get(key);
-            if (e == null || e.isJsonNull()) {
+            JsonElement e = lookup(o, path);
+            if (e == null) {
                 throw new CaptionerException(source + ": field " + path + " is missing");
             }
             return e;
@@ -357,9 +362,8 @@ public record Manifest(int formatVersion, String sdkVersion, String djlVersion, 
         }
 
         boolean optBoolean(JsonObject o, String path, boolean absent) {
-            String key = path.substring(path.lastIndexOf('.') + 1);
-            JsonElement e = o.get(key);
-            if (e == null || e.isJsonNull()) {
+            JsonElement e = lookup(o, path);
+            if (e == null) {
                 return absent;
             }
             if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isBoolean()) {
@@ -389,9 +393,7 @@ public record Manifest(int formatVersion, String sdkVersion, String djlVersion, 
         }
 
         FileRef optFile(JsonObject o, String path) {
-            String key = path.substring(path.lastIndexOf('.') + 1);
-            JsonElement e = o.get(key);
-            return e == null || e.isJsonNull() ? null : file(o, path);
+            return lookup(o, path) == null ? null : file(o, path);
         }
     }
 }

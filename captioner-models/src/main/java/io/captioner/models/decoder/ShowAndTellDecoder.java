@@ -366,7 +366,7 @@ public final class ShowAndTellDecoder extends AbstractBlock {
      * @param batch B
      * @throws IllegalArgumentException naming the rule and what was found
      */
-    void checkMergeTerm(NDArray mergeTerm, long batch) {
+    private void checkMergeTerm(NDArray mergeTerm, long batch) {
         if (merge == null && mergeTerm != null) {
             throw new IllegalArgumentException("this decoder has no image merge (imageMerge=false), but a merge term "
                     + mergeTerm.getShape() + " was given");

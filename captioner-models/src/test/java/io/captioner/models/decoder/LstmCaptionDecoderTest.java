@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class LstmCaptionDecoderTest {
 
     private static final int V = 23;
-    private static final int D = 12;
+    private static final int D = StepFixtures.D;
 
     private static DecoderConfig config(ImageInjection mode, int layers) {
         return config(mode, layers, false);
@@ -36,17 +36,6 @@ class LstmCaptionDecoderTest {
         return DecoderConfig.builder().setVocabularySize(V).setFeatureSize(D).optEmbeddingSize(16)
                 .optHiddenSize(32).optNumLayers(layers).optDropout(0.5).optImageInjection(mode)
                 .optImageMerge(merge).build();
-    }
-
-    private static float[][] randomFeatures(int rows, long seed) {
-        Random r = new Random(seed);
-        float[][] f = new float[rows][D];
-        for (float[] row : f) {
-            for (int j = 0; j < D; j++) {
-                row[j] = (float) r.nextGaussian();
-            }
-        }
-        return f;
     }
 
     private static long[][] randomCaptions(int rows, int length, long seed) {
@@ -67,7 +56,7 @@ class LstmCaptionDecoderTest {
     void teacherForcedLogitsEqualStepByStepLogits(ImageInjection mode, int layers, boolean merge) {
         int b = 3;
         int t = 7;
-        float[][] features = randomFeatures(b, 1);
+        float[][] features = StepFixtures.features(b, 1);
         long[][] tokens = randomCaptions(b, t, 2);
         try (LstmCaptionDecoder decoder = LstmCaptionDecoder.create(config(mode, layers, merge), 42);
                 NDManager m = NDManager.newBaseManager()) {
@@ -102,7 +91,7 @@ class LstmCaptionDecoderTest {
     @Test
     void logProbsAreNormalisedDistributions() {
         try (LstmCaptionDecoder decoder = LstmCaptionDecoder.create(config(ImageInjection.FIRST_INPUT, 1), 7);
-                DecoderState s0 = decoder.start(randomFeatures(2, 3))) {
+                DecoderState s0 = decoder.start(StepFixtures.features(2, 3))) {
             CaptionDecoder.Step s = decoder.step(s0, new int[] {Vocabulary.START, Vocabulary.START});
             try (DecoderState ignored = s.state()) {
                 for (float[] row : s.logProbs()) {
@@ -122,7 +111,7 @@ class LstmCaptionDecoderTest {
         try (LstmCaptionDecoder decoder = LstmCaptionDecoder.create(config(ImageInjection.INIT_STATE, 2), 5)) {
             NDManager parameters = decoder.manager().getParentManager();
             NDManager system = NDManager.newBaseManager().getParentManager();
-            float[][] features = randomFeatures(4, 9);
+            float[][] features = StepFixtures.features(4, 9);
             // warm up once so lazily created engine resources exist before counting
             runSteps(decoder, features, 5);
             int before = parameters.getManagedArrays().size();
@@ -167,7 +156,7 @@ class LstmCaptionDecoderTest {
     @CsvSource({"false", "true"})
     void selectGathersRowsSoLaterStepsMatchTheSourceRows(boolean merge) {
         try (LstmCaptionDecoder decoder = LstmCaptionDecoder.create(config(ImageInjection.FIRST_INPUT, 2, merge), 11);
-                DecoderState s0 = decoder.start(randomFeatures(3, 4));
+                DecoderState s0 = decoder.start(StepFixtures.features(3, 4));
                 DecoderState picked = decoder.select(s0, new int[] {2, 2, 0})) {
             assertThat(picked.batchSize()).isEqualTo(3);
             CaptionDecoder.Step full = decoder.step(s0, new int[] {1, 1, 1});
@@ -183,7 +172,7 @@ class LstmCaptionDecoderTest {
     @Test
     void closingAStateTwiceIsHarmlessAndAClosedStateIsRejected() {
         try (LstmCaptionDecoder decoder = LstmCaptionDecoder.create(config(ImageInjection.FIRST_INPUT, 1), 1)) {
-            DecoderState s = decoder.start(randomFeatures(1, 1));
+            DecoderState s = decoder.start(StepFixtures.features(1, 1));
             s.close();
             s.close();
             assertThatThrownBy(() -> decoder.step(s, new int[] {1})).isInstanceOf(IllegalStateException.class);
@@ -197,7 +186,7 @@ class LstmCaptionDecoderTest {
                 NDManager m = NDManager.newBaseManager()) {
             ShowAndTellDecoder block = decoder.block();
             ParameterStore ps = new ParameterStore(m, false);
-            NDArray features = m.create(randomFeatures(b, 6));
+            NDArray features = m.create(StepFixtures.features(b, 6));
             NDArray merge = block.mergeTerm(ps, features, false);
             assertThat(merge.getShape()).isEqualTo(new Shape(b, 32));
             NDArray h = m.randomNormal(new Shape(1, b, 32));
@@ -221,7 +210,7 @@ class LstmCaptionDecoderTest {
         try (LstmCaptionDecoder plain = LstmCaptionDecoder.create(config(ImageInjection.INIT_STATE, 1), 5);
                 NDManager m = NDManager.newBaseManager()) {
             ParameterStore ps = new ParameterStore(m, false);
-            assertThat(plain.block().mergeTerm(ps, m.create(randomFeatures(1, 6)), false)).isNull();
+            assertThat(plain.block().mergeTerm(ps, m.create(StepFixtures.features(1, 6)), false)).isNull();
             assertThatThrownBy(() -> plain.block().step(ps, m.create(new long[] {4}), m.zeros(new Shape(1, 1, 32)),
                     m.zeros(new Shape(1, 1, 32)), m.zeros(new Shape(1, 32)), false))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("imageMerge=false");
@@ -257,7 +246,7 @@ class LstmCaptionDecoderTest {
     @Test
     void badInputsAreRejectedWithTheRuleAndValue() {
         try (LstmCaptionDecoder decoder = LstmCaptionDecoder.create(config(ImageInjection.FIRST_INPUT, 1), 1);
-                DecoderState s = decoder.start(randomFeatures(2, 1))) {
+                DecoderState s = decoder.start(StepFixtures.features(2, 1))) {
             assertThatThrownBy(() -> decoder.start(new float[][] {new float[D + 1]}))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("features[0]")
                     .hasMessageContaining(Integer.toString(D + 1));
@@ -274,7 +263,7 @@ class LstmCaptionDecoderTest {
     @CsvSource({"false", "true"})
     void savedDecoderReloadsWithIdenticalOutputs(boolean merge, @TempDir Path dir) {
         Path file = dir.resolve("decoder.params");
-        float[][] features = randomFeatures(2, 8);
+        float[][] features = StepFixtures.features(2, 8);
         float[][] expected;
         DecoderConfig cfg = config(ImageInjection.INIT_STATE, 2, merge);
         try (LstmCaptionDecoder decoder = LstmCaptionDecoder.create(cfg, 3)) {

@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.captioner.models.artifact.ModelArtifact;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,13 +38,7 @@ class QuickstartCommandTest {
     }
 
     private static boolean imageMerge(Path model) {
-        try {
-            JsonObject manifest = JsonParser.parseString(Files.readString(model.resolve("manifest.json")))
-                    .getAsJsonObject();
-            return manifest.getAsJsonObject("decoder").getAsJsonObject("config").get("imageMerge").getAsBoolean();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return ModelArtifact.readManifest(model).decoderConfig().imageMerge();
     }
 
     @Test

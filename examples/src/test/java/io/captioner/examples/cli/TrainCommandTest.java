@@ -8,6 +8,7 @@ import io.captioner.Caption;
 import io.captioner.Captioner;
 import io.captioner.data.Flickr8kReader;
 import io.captioner.data.synthetic.SyntheticDataset;
+import io.captioner.models.artifact.ModelArtifact;
 import io.captioner.testing.Python;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -86,10 +87,7 @@ class TrainCommandTest {
         CliRun run = train(args(dataset, out, "--encoder", "small-cnn", "--image-merge"));
 
         assertThat(run.exitCode()).as(run.err()).isEqualTo(CaptionerCli.EXIT_OK);
-        JsonObject manifest = JsonParser.parseString(Files.readString(out.resolve("model").resolve("manifest.json")))
-                .getAsJsonObject();
-        assertThat(manifest.getAsJsonObject("decoder").getAsJsonObject("config").get("imageMerge").getAsBoolean())
-                .isTrue();
+        assertThat(ModelArtifact.readManifest(out.resolve("model")).decoderConfig().imageMerge()).isTrue();
         assertSavedModelCaptions(lastJsonLine(run), someTestImage(dataset));
     }
 
