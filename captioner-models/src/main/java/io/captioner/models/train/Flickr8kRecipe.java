@@ -139,6 +139,203 @@ public final class Flickr8kRecipe {
                 throw new IllegalArgumentException(name + " must be at least 1, found " + value);
             }
         }
+
+        /**
+         * Creates a builder holding the defaults of {@code captioner train}: 20 epochs, batches of 64,
+         * minimum count 5, beam 3, 512 hidden units, embeddings of 512, patience 3, seed 42, 16 images
+         * per encoder pass, no image merge.
+         *
+         * @return a new builder
+         */
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** Collects the options by name; setters may be called in any order. */
+        public static final class Builder {
+            private Path dataset;
+            private String encoder;
+            private Path weights;
+            private Path outDir;
+            private int epochs = 20;
+            private int batchSize = 64;
+            private int minCount = 5;
+            private int beam = 3;
+            private int hiddenSize = 512;
+            private int embeddingSize = 512;
+            private int patience = 3;
+            private long seed = 42;
+            private int encodeBatchSize = 16;
+            private boolean imageMerge;
+
+            private Builder() {}
+
+            /**
+             * Sets the dataset directory (required).
+             *
+             * @param value see {@link Options#dataset()}
+             * @return this builder
+             */
+            public Builder setDataset(Path value) {
+                dataset = value;
+                return this;
+            }
+
+            /**
+             * Sets the encoder, {@code vgg16}, {@code resnet50} or {@code small-cnn} (required).
+             *
+             * @param value see {@link Options#encoder()}
+             * @return this builder
+             */
+            public Builder setEncoder(String value) {
+                encoder = value;
+                return this;
+            }
+
+            /**
+             * Sets the output directory (required).
+             *
+             * @param value see {@link Options#outDir()}
+             * @return this builder
+             */
+            public Builder setOutDir(Path value) {
+                outDir = value;
+                return this;
+            }
+
+            /**
+             * Sets the torchvision {@code .npz} weights (required for vgg16 and resnet50).
+             *
+             * @param value see {@link Options#weights()}
+             * @return this builder
+             */
+            public Builder optWeights(Path value) {
+                weights = value;
+                return this;
+            }
+
+            /**
+             * Sets the most training epochs (default 20).
+             *
+             * @param value see {@link Options#epochs()}
+             * @return this builder
+             */
+            public Builder optEpochs(int value) {
+                epochs = value;
+                return this;
+            }
+
+            /**
+             * Sets the training batch size in (image, caption) pairs (default 64).
+             *
+             * @param value see {@link Options#batchSize()}
+             * @return this builder
+             */
+            public Builder optBatchSize(int value) {
+                batchSize = value;
+                return this;
+            }
+
+            /**
+             * Sets the minimum count of a vocabulary word (default 5).
+             *
+             * @param value see {@link Options#minCount()}
+             * @return this builder
+             */
+            public Builder optMinCount(int value) {
+                minCount = value;
+                return this;
+            }
+
+            /**
+             * Sets the beam width of the test captions (default 3; 1 is greedy).
+             *
+             * @param value see {@link Options#beam()}
+             * @return this builder
+             */
+            public Builder optBeam(int value) {
+                beam = value;
+                return this;
+            }
+
+            /**
+             * Sets the LSTM hidden units (default 512).
+             *
+             * @param value see {@link Options#hiddenSize()}
+             * @return this builder
+             */
+            public Builder optHiddenSize(int value) {
+                hiddenSize = value;
+                return this;
+            }
+
+            /**
+             * Sets the word embedding size (default 512).
+             *
+             * @param value see {@link Options#embeddingSize()}
+             * @return this builder
+             */
+            public Builder optEmbeddingSize(int value) {
+                embeddingSize = value;
+                return this;
+            }
+
+            /**
+             * Sets the epochs without a better dev BLEU-4 before stopping (default 3).
+             *
+             * @param value see {@link Options#patience()}
+             * @return this builder
+             */
+            public Builder optPatience(int value) {
+                patience = value;
+                return this;
+            }
+
+            /**
+             * Sets the seed of initialisation and shuffling (default 42).
+             *
+             * @param value see {@link Options#seed()}
+             * @return this builder
+             */
+            public Builder optSeed(long value) {
+                seed = value;
+                return this;
+            }
+
+            /**
+             * Sets the images per encoder forward pass while caching features (default 16).
+             *
+             * @param value see {@link Options#encodeBatchSize()}
+             * @return this builder
+             */
+            public Builder optEncodeBatchSize(int value) {
+                encodeBatchSize = value;
+                return this;
+            }
+
+            /**
+             * Sets whether the decoder adds the projected image to its LSTM output at every step
+             * (default false, Show and Tell as published).
+             *
+             * @param value see {@link Options#imageMerge()}
+             * @return this builder
+             */
+            public Builder optImageMerge(boolean value) {
+                imageMerge = value;
+                return this;
+            }
+
+            /**
+             * Validates and builds the options.
+             *
+             * @return the options
+             * @throws IllegalArgumentException naming the first invalid option and its value
+             */
+            public Options build() {
+                return new Options(dataset, encoder, weights, outDir, epochs, batchSize, minCount, beam, hiddenSize,
+                        embeddingSize, patience, seed, encodeBatchSize, imageMerge);
+            }
+        }
     }
 
     /**

@@ -91,8 +91,10 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         Flickr8kRecipe.Options options;
         try {
-            options = new Flickr8kRecipe.Options(dataset, encoder, weights, out, epochs, batchSize, minCount, beam,
-                    hidden, embedding, patience, seed, encodeBatchSize, imageMerge);
+            options = Flickr8kRecipe.Options.builder().setDataset(dataset).setEncoder(encoder).optWeights(weights)
+                    .setOutDir(out).optEpochs(epochs).optBatchSize(batchSize).optMinCount(minCount).optBeam(beam)
+                    .optHiddenSize(hidden).optEmbeddingSize(embedding).optPatience(patience).optSeed(seed)
+                    .optEncodeBatchSize(encodeBatchSize).optImageMerge(imageMerge).build();
         } catch (IllegalArgumentException e) {
             CliArgs.require(spec, false, e.getMessage());
             return CaptionerCli.EXIT_USAGE; // not reached: require throws
