@@ -59,13 +59,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "Images captioned per batch (default: ${DEFAULT-VALUE}).")
     private int batchSize;
 
-    @Option(names = "--report", paramLabel = "REPORT.md",
-            description = "Also write a Markdown report: the metric table and a sample of images.")
-    private Path report;
-
-    @Option(names = "--report-samples", defaultValue = "10", paramLabel = "N",
-            description = "Images shown in the report's sample (default: ${DEFAULT-VALUE}).")
-    private int reportSamples;
+    @CommandLine.Mixin private ReportOptions reportOptions;
 
     @Option(names = "--results-out", paramLabel = "R.json",
             description = "Also write the captions in COCO results format (input of 'score').")
@@ -79,10 +73,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (beam != null && beam < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--beam must be >= 1, found " + beam);
         }
-        if (reportSamples < 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--report-samples must be >= 0, found " + reportSamples);
-        }
+        reportOptions.validate(spec);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         CaptionDataset data = Flickr8kReader.load(dataset);
@@ -120,7 +111,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             CocoResults.write(resultsOut, hypotheses);
             err.println("captions written to " + resultsOut);
         }
-        ScoreCommand.scoreAndReport(hypotheses, references, data, report, reportSamples,
+        ScoreCommand.scoreAndReport(hypotheses, references, data, reportOptions.report(), reportOptions.samples(),
                 "Caption evaluation: " + model.getFileName(),
                 "Model " + model + " captioned the " + split.label() + " split of " + dataset + ".", out, err);
         return CaptionerCli.EXIT_OK;

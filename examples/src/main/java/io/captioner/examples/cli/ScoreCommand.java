@@ -55,20 +55,11 @@ public final class ScoreCommand implements Callable<Integer> {
             description = "Split whose references are used: train, dev (val) or test (default: ${DEFAULT-VALUE}).")
     private Split split;
 
-    @Option(names = "--report", paramLabel = "REPORT.md",
-            description = "Also write a Markdown report: the metric table and a sample of images.")
-    private Path report;
-
-    @Option(names = "--report-samples", defaultValue = "10", paramLabel = "N",
-            description = "Images shown in the report's sample (default: ${DEFAULT-VALUE}).")
-    private int reportSamples;
+    @CommandLine.Mixin private ReportOptions reportOptions;
 
     @Override
     public Integer call() {
-        if (reportSamples < 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--report-samples must be >= 0, found " + reportSamples);
-        }
+        reportOptions.validate(spec);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
 
@@ -94,7 +85,7 @@ public final class ScoreCommand implements Callable<Integer> {
                     results, hypotheses.size(), references.size(), split.label(), hypotheses.size());
         }
 
-        scoreAndReport(hypotheses, references, data, report, reportSamples,
+        scoreAndReport(hypotheses, references, data, reportOptions.report(), reportOptions.samples(),
                 "Caption evaluation: " + results.getFileName(),
                 "Results " + results + " scored against the " + split.label() + " split of " + dataset + ".",
                 out, err);

@@ -98,7 +98,8 @@ class CaptionCommandTest {
                 "--seed", "--json", "--max-length");
         CliRun evaluate = CliRun.of("evaluate", "--help");
         assertThat(evaluate.exitCode()).isEqualTo(0);
-        assertThat(evaluate.out()).contains("--model", "--dataset", "--split", "--beam", "--report", "--results-out");
+        assertThat(evaluate.out()).contains("--model", "--dataset", "--split", "--beam", "--report",
+                "--report-samples", "--results-out");
     }
 
     @Test
@@ -108,6 +109,10 @@ class CaptionCommandTest {
                 .as("beam 0").isEqualTo(2);
         assertThat(CliRun.of("caption", "--model", model.toString(), "--beam", "2", "--seed", "1",
                 image(0).toString()).exitCode()).as("beam and sampling").isEqualTo(2);
+        CliRun negativeSamples = CliRun.of("evaluate", "--model", model.toString(), "--dataset", "unused",
+                "--report-samples", "-3");
+        assertThat(negativeSamples.exitCode()).as("negative report samples").isEqualTo(2);
+        assertThat(negativeSamples.err()).contains("--report-samples must be >= 0, found -3");
     }
 
     @Test

@@ -157,5 +157,8 @@ class ScoreCommandTest {
                 .isEqualTo(2);
         assertThat(run("score", "--dataset", dataset.toString())).isEqualTo(2);
         assertThat(err).contains("--results");
+        assertThat(run("score", "--results", r.toString(), "--dataset", dataset.toString(), "--report-samples", "-1"))
+                .isEqualTo(2);
+        assertThat(err).contains("--report-samples must be >= 0, found -1");
     }
 }
