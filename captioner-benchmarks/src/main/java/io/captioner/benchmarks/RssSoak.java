@@ -365,9 +365,10 @@ public final class RssSoak {
 
     /**
      * Describes the allocator from the environment: jemalloc when {@code LD_PRELOAD} names it,
-     * otherwise glibc with whichever of its tuning variables are set.
+     * otherwise glibc, with whichever of its tuning variables are set and the JVM's periodic trim
+     * ({@code -XX:TrimNativeHeapInterval}) if it was given.
      *
-     * @return for example {@code glibc MALLOC_ARENA_MAX=2}
+     * @return for example {@code glibc MALLOC_ARENA_MAX=2} or {@code glibc TrimNativeHeapInterval=10000}
      */
     static String allocator() {
         String preload = System.getenv("LD_PRELOAD");
@@ -384,6 +385,11 @@ public final class RssSoak {
             String value = System.getenv(v);
             if (value != null && !value.isEmpty()) {
                 sb.append(' ').append(v).append('=').append(value);
+            }
+        }
+        for (String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.startsWith("-XX:TrimNativeHeapInterval=")) {
+                sb.append(' ').append(arg.substring(4)); // the JVM calls malloc_trim every N ms
             }
         }
         return sb.toString();
