@@ -57,7 +57,7 @@ public record EvaluationResult(
 
     /**
      * Returns the corpus scores keyed as the CLI prints them: {@code bleu1}..{@code bleu4},
-     * {@code rougeL}, {@code cider}, {@code images}.
+     * {@code rouge_l}, {@code cider}, {@code images}.
      *
      * @return an ordered, unmodifiable map of numbers
      */
@@ -67,7 +67,7 @@ public record EvaluationResult(
         m.put("bleu2", bleu2);
         m.put("bleu3", bleu3);
         m.put("bleu4", bleu4);
-        m.put("rougeL", rougeL);
+        m.put("rouge_l", rougeL);
         m.put("cider", cider);
         m.put("images", images);
         return Collections.unmodifiableMap(m);

@@ -67,7 +67,7 @@ class CaptionEvaluatorTest {
     @Test
     void summaryHasTheCliKeys() {
         assertThat(CaptionEvaluator.evaluate(hyps(), refs()).summary())
-                .containsOnlyKeys("bleu1", "bleu2", "bleu3", "bleu4", "rougeL", "cider", "images")
+                .containsOnlyKeys("bleu1", "bleu2", "bleu3", "bleu4", "rouge_l", "cider", "images")
                 .containsEntry("images", 3);
     }
 

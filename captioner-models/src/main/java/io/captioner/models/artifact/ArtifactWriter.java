@@ -5,9 +5,8 @@ import io.captioner.DecodingOptions;
 import io.captioner.io.AtomicFiles;
 import io.captioner.models.decoder.DecoderConfig;
 import io.captioner.models.decoder.LstmCaptionDecoder;
-import io.captioner.models.decoder.ParameterFile;
+import io.captioner.models.internal.ParameterFile;
 import io.captioner.models.encoder.BlockEncoder;
-import io.captioner.models.train.Trainer;
 import io.captioner.text.Vocabulary;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Saves a trained captioner as one artifact: a directory, or a {@code .zip} when the target name
@@ -25,7 +22,7 @@ import java.util.Map;
  *
  * <p>Files inside: {@code manifest.json}; {@code vocab.txt} (the core {@link Vocabulary} format);
  * {@code decoder.params} ({@link LstmCaptionDecoder#save}'s format); {@code encoder.params} (the
- * encoder's parameters as a captioner array file of kind {@value Trainer#ENCODER_KIND}, always
+ * encoder's parameters as a captioner array file of kind {@value BlockEncoder#PARAMETER_FILE_KIND}, always
  * for the small CNN, for torchvision networks only with {@link Builder#optSaveEncoderParameters});
  * {@code encoder-base.npz} when torchvision weights are embedded; {@code serving.properties} so
  * that DJL's {@code Criteria} can load the directory (see {@link io.captioner.models.djl}).
@@ -121,12 +118,7 @@ public final class ArtifactWriter {
             Files.copy(b.encoderParametersFile, dir.resolve(ENCODER_FILE));
             encoderParams = embedded(dir, ENCODER_FILE);
         } else if (small || b.saveEncoderParameters) {
-            Map<String, ParameterFile.Tensor> arrays = new LinkedHashMap<>();
-            ParameterFile.collect(b.encoder.block().getParameters(), "", arrays);
-            Map<String, String> meta = new LinkedHashMap<>();
-            meta.put("architecture", spec.architecture());
-            meta.put("featureSize", Integer.toString(spec.featureSize()));
-            new ParameterFile(Trainer.ENCODER_KIND, meta, arrays).write(dir.resolve(ENCODER_FILE));
+            b.encoder.toParameterFile().write(dir.resolve(ENCODER_FILE));
             encoderParams = embedded(dir, ENCODER_FILE);
         }
         FileRef base = null;
@@ -232,7 +224,7 @@ public final class ArtifactWriter {
 
         /**
          * Saves these encoder parameters instead of the encoder's current ones: a captioner array
-         * file of kind {@value Trainer#ENCODER_KIND} such as the trainer's
+         * file of kind {@value BlockEncoder#PARAMETER_FILE_KIND} such as the trainer's
          * {@code TrainingResult.bestEncoder()}. Null means none (the default).
          *
          * @param file the parameter file, or null
@@ -320,7 +312,7 @@ public final class ArtifactWriter {
                 decoderConfig = decoder.config();
             }
             if (encoderParametersFile != null) {
-                checkEncoderParameters(ParameterFile.read(encoderParametersFile, Trainer.ENCODER_KIND));
+                checkEncoderParameters(ParameterFile.read(encoderParametersFile, BlockEncoder.PARAMETER_FILE_KIND));
             }
             if (vocabulary == null) {
                 throw new IllegalArgumentException("vocabulary is required: call setVocabulary");

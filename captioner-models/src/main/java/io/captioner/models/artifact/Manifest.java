@@ -38,6 +38,7 @@ import java.util.Objects;
  *   "vocabulary": { "size": V, "file": FILE },      (core Vocabulary text format)
  *   "decoding": { the fields of DecodingOptions },
  *   "training": { "dataset", "trainImages", "devImages", "testImages", "epochs",
+ *                 "datasetSha256", "seed", "trainingConfig": { ... },   (optional)
  *                 "validationMetrics": { name: value } } }
  * FILE = { "path": "decoder.params", "sha256": "<64 hex>", "bytes": N, "embedded": true }
  * }</pre>
@@ -155,6 +156,15 @@ public record Manifest(int formatVersion, String sdkVersion, String djlVersion, 
         tr.addProperty("devImages", training.devImages());
         tr.addProperty("testImages", training.testImages());
         tr.addProperty("epochs", training.epochs());
+        if (training.datasetSha256() != null) {
+            tr.addProperty("datasetSha256", training.datasetSha256());
+        }
+        if (training.seed() != null) {
+            tr.addProperty("seed", training.seed());
+        }
+        if (training.trainingConfig() != null) {
+            tr.add("trainingConfig", training.trainingConfig());
+        }
         JsonObject metrics = new JsonObject();
         training.validationMetrics().forEach(metrics::addProperty);
         tr.add("validationMetrics", metrics);
@@ -266,14 +276,25 @@ public record Manifest(int formatVersion, String sdkVersion, String djlVersion, 
             for (String k : m.keySet()) {
                 metrics.put(k, f.number(m, "training.validationMetrics." + k));
             }
-            Provenance training = new Provenance(f.string(tr, "training.dataset"),
+            String digest = tr.has("datasetSha256") ? f.string(tr, "training.datasetSha256") : null;
+            Long seed = null;
+            if (tr.has("seed")) {
+                JsonElement e = tr.get("seed");
+                if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+                    throw new IllegalArgumentException("field training.seed must be an integer, found " + e);
+                }
+                seed = e.getAsJsonPrimitive().getAsBigDecimal().longValueExact();
+            }
+            JsonObject trainingConfig = tr.has("trainingConfig") ? f.object(tr, "training.trainingConfig") : null;
+            Provenance training = new Provenance(f.string(tr, "training.dataset"), digest,
                     f.integer(tr, "training.trainImages"), f.integer(tr, "training.devImages"),
-                    f.integer(tr, "training.testImages"), f.integer(tr, "training.epochs"), metrics);
+                    f.integer(tr, "training.testImages"), f.integer(tr, "training.epochs"), seed, trainingConfig,
+                    metrics);
 
             return new Manifest(version, optString(root, "sdkVersion"), optString(root, "djlVersion"),
                     optString(root, "pytorchVersion"), optString(root, "created"), spec, encParams, baseWeights,
                     config, decParams, vocabSize, vocabFile, decoding, training);
-        } catch (IllegalArgumentException | JsonParseException | NullPointerException e) {
+        } catch (IllegalArgumentException | ArithmeticException | JsonParseException | NullPointerException e) {
             throw new CaptionerException(source + ": invalid manifest: " + e.getMessage(), e);
         }
     }

@@ -4,13 +4,12 @@ import io.captioner.CaptionerException;
 import io.captioner.models.DjlCaptioner;
 import io.captioner.models.decoder.DecoderConfig;
 import io.captioner.models.decoder.LstmCaptionDecoder;
-import io.captioner.models.decoder.ParameterFile;
+import io.captioner.models.internal.ParameterFile;
 import io.captioner.models.encoder.BlockEncoder;
 import io.captioner.models.encoder.EncoderOptions;
 import io.captioner.models.encoder.Encoders;
 import io.captioner.models.encoder.TorchvisionArch;
 import io.captioner.models.image.Preprocessing;
-import io.captioner.models.train.Trainer;
 import io.captioner.text.Vocabulary;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -206,7 +205,7 @@ public final class ModelArtifact {
         // values then overwrite them in place.
         LstmCaptionDecoder decoder = LstmCaptionDecoder.create(found, 0);
         try {
-            Parameters.restore(pf, decoder.block().getParameters(), file);
+            pf.restoreAll(decoder.block().getParameters(), file, false);
             decoder.block().parametersChanged();
             return decoder;
         } catch (RuntimeException ex) {
@@ -230,8 +229,7 @@ public final class ModelArtifact {
         }
         try {
             if (encoderFile != null) {
-                ParameterFile pf = ParameterFile.read(encoderFile, Trainer.ENCODER_KIND);
-                Parameters.restore(pf, encoder.block().getParameters(), encoderFile);
+                encoder.loadParameters(encoderFile);
             }
             return encoder;
         } catch (RuntimeException e) {

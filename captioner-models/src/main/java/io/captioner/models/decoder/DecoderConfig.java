@@ -1,5 +1,6 @@
 package io.captioner.models.decoder;
 
+import ai.djl.ndarray.NDManager;
 import java.util.Locale;
 
 /**
@@ -32,7 +33,7 @@ public record DecoderConfig(
         int numLayers,
         double dropout,
         ImageInjection imageInjection,
-        boolean imageMerge) {
+        boolean imageMerge) implements DecoderSpec {
 
     /**
      * Validates every field.
@@ -64,6 +65,40 @@ public record DecoderConfig(
         if (!ok) {
             throw new IllegalArgumentException(message);
         }
+    }
+
+    /**
+     * Returns {@link DecoderType#SHOW_AND_TELL}.
+     *
+     * @return the type
+     */
+    @Override
+    public DecoderType type() {
+        return DecoderType.SHOW_AND_TELL;
+    }
+
+    /**
+     * Returns {@code [featureSize]}: the decoder reads one pooled vector per image.
+     *
+     * @return the feature shape
+     */
+    @Override
+    public int[] featureShape() {
+        return new int[] {featureSize};
+    }
+
+    /**
+     * Builds a {@link ShowAndTellDecoder} block and initialises its parameters (Xavier weights,
+     * zero biases) from the engine's current random state.
+     *
+     * @param parameters the manager that owns the parameters
+     * @return the decoder in its training form
+     */
+    @Override
+    public TrainableDecoder newTrainable(NDManager parameters) {
+        ShowAndTellDecoder block = new ShowAndTellDecoder(this);
+        block.initialize(parameters);
+        return new ShowAndTellTrainable(block);
     }
 
     /**

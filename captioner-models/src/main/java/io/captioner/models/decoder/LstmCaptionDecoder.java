@@ -1,6 +1,6 @@
 package io.captioner.models.decoder;
 
-import ai.djl.engine.Engine;
+import io.captioner.models.internal.ParameterFile;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -12,6 +12,7 @@ import ai.djl.util.Pair;
 import io.captioner.CaptionDecoder;
 import io.captioner.CaptionerException;
 import io.captioner.DecoderState;
+import io.captioner.models.EngineRandom;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -90,15 +91,15 @@ public final class LstmCaptionDecoder implements CaptionDecoder {
      * Creates a decoder with freshly initialised parameters (Xavier weights, zero biases).
      *
      * @param config the architecture
-     * @param seed seeds the engine's random generator before initialisation, so equal seeds give
-     *     equal parameters
+     * @param seed seeds the engine's random generator ({@link EngineRandom#seed}) before
+     *     initialisation, so equal seeds give equal parameters
      * @return a decoder that owns its parameters
      */
-    public static LstmCaptionDecoder create(DecoderConfig config, int seed) {
+    public static LstmCaptionDecoder create(DecoderConfig config, long seed) {
         NDManager params = NDManager.newBaseManager();
         try {
             ShowAndTellDecoder block = new ShowAndTellDecoder(config);
-            Engine.getInstance().setRandomSeed(seed);
+            EngineRandom.seed(seed);
             block.initialize(params);
             setRequiresGradient(block, false);
             return new LstmCaptionDecoder(block, params);
@@ -116,7 +117,7 @@ public final class LstmCaptionDecoder implements CaptionDecoder {
      * @throws CaptionerException naming the file if it is missing, corrupt or inconsistent
      */
     public static LstmCaptionDecoder load(Path file) {
-        ParameterFile pf = ParameterFile.read(file, FILE_KIND);
+        ParameterFile pf = read(file);
         return fromFile(pf, file, configFromMetadata(pf.metadata(), file));
     }
 
@@ -130,10 +131,25 @@ public final class LstmCaptionDecoder implements CaptionDecoder {
      * @throws CaptionerException naming the file and the first field that differs
      */
     public static LstmCaptionDecoder load(Path file, DecoderConfig expected) {
-        ParameterFile pf = ParameterFile.read(file, FILE_KIND);
+        ParameterFile pf = read(file);
         DecoderConfig found = configFromMetadata(pf.metadata(), file);
         checkSameArchitecture(expected, found, file);
         return fromFile(pf, file, found);
+    }
+
+    /**
+     * Reads the architecture recorded in a saved decoder file.
+     *
+     * @param file the parameter file
+     * @return the configuration
+     * @throws CaptionerException naming the file if it is not a saved Show-and-Tell decoder
+     */
+    public static DecoderConfig readConfig(Path file) {
+        return configFromMetadata(read(file).metadata(), file);
+    }
+
+    private static ParameterFile read(Path file) {
+        return ParameterFile.read(file, FILE_KIND);
     }
 
     /**

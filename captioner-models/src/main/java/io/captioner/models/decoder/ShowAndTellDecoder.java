@@ -128,7 +128,7 @@ public final class ShowAndTellDecoder extends AbstractBlock {
 
     /**
      * Initialises all parameters in the given manager with DJL's default initialisers (Xavier
-     * weights, zero biases). Seed the engine ({@code Engine.getInstance().setRandomSeed}) first for
+     * weights, zero biases). Seed the engine ({@link io.captioner.models.EngineRandom#seed}) first for
      * reproducible values.
      *
      * @param manager the manager that will own the parameters

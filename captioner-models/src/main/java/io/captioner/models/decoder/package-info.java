@@ -1,5 +1,11 @@
 /**
- * The Show-and-Tell LSTM decoder on DJL/PyTorch: its configuration ({@link
+ * Decoders on DJL/PyTorch and the contract that lets one trainer train any of them: a {@link
+ * io.captioner.models.decoder.DecoderSpec} (an architecture, by {@link
+ * io.captioner.models.decoder.DecoderType}) builds a {@link
+ * io.captioner.models.decoder.TrainableDecoder} (teacher-forced forward, parameters, an inference
+ * view, its own parameter file).
+ *
+ * <p>The Show-and-Tell LSTM decoder: its configuration ({@link
  * io.captioner.models.decoder.DecoderConfig}), the trainable block ({@link
  * io.captioner.models.decoder.ShowAndTellDecoder}) and the step-wise {@link
  * io.captioner.CaptionDecoder} that search algorithms drive ({@link

@@ -6,20 +6,18 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
 import io.captioner.CaptionerException;
 import io.captioner.ImageEncoder;
-import io.captioner.io.AtomicFiles;
 import io.captioner.models.image.Preprocessing;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.captioner.models.internal.ParameterFile;
 import java.nio.file.Path;
 import java.awt.image.BufferedImage;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -36,7 +34,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class BlockEncoder implements ImageEncoder {
 
-    private static final String PARAMS_MAGIC = "captioner-encoder-params-v1";
+    /** The parameter-file kind of saved encoder parameters. */
+    public static final String PARAMETER_FILE_KIND = "encoder-parameters";
 
     private final String name;
     private final int featureSize;
@@ -204,59 +203,67 @@ public final class BlockEncoder implements ImageEncoder {
     }
 
     /**
-     * Saves the network's parameters (the library's own format: a header naming the encoder and D,
-     * then DJL's parameter encoding), atomically. Use it for a fine-tuned or trained encoder.
+     * Snapshots the network's parameters in the library's parameter-file format, kind {@value
+     * #PARAMETER_FILE_KIND}, with the encoder's name and D as metadata.
+     *
+     * @return the file content, in Java heap memory
+     * @throws IllegalStateException if the encoder is closed
+     */
+    public ParameterFile toParameterFile() {
+        checkOpen();
+        return parameterFile(block.getParameters(), name, featureSize);
+    }
+
+    /**
+     * Snapshots the parameters of any encoder block as an encoder parameter file (kind {@value
+     * #PARAMETER_FILE_KIND}); the trainer uses it for an encoder that trains end to end.
+     *
+     * @param parameters the block's initialised parameters
+     * @param name the encoder's name, recorded as metadata
+     * @param featureSize the encoder's D, recorded as metadata
+     * @return the file content, in Java heap memory
+     */
+    public static ParameterFile parameterFile(PairList<String, Parameter> parameters, String name, int featureSize) {
+        Map<String, ParameterFile.Tensor> arrays = new LinkedHashMap<>();
+        ParameterFile.collect(parameters, "", arrays);
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("architecture", name);
+        meta.put("featureSize", Integer.toString(featureSize));
+        return new ParameterFile(PARAMETER_FILE_KIND, meta, arrays);
+    }
+
+    /**
+     * Saves the network's parameters in the library's parameter-file format ({@link
+     * #toParameterFile()}), atomically. Use it for a fine-tuned or trained encoder.
      *
      * @param file the destination
      * @throws CaptionerException if writing fails
      * @throws IllegalStateException if the encoder is closed
      */
     public void saveParameters(Path file) {
-        checkOpen();
-        AtomicFiles.write(file, out -> {
-            DataOutputStream dos = new DataOutputStream(new BufferedOutputStream(out, 1 << 16));
-            dos.writeUTF(PARAMS_MAGIC);
-            dos.writeUTF(name);
-            dos.writeInt(featureSize);
-            block.saveParameters(dos);
-            dos.flush();
-        });
+        toParameterFile().write(file);
     }
 
     /**
-     * Replaces the network's parameters with ones saved by {@link #saveParameters(Path)} from an
-     * encoder of the same name, D and parameter shapes; trainability is kept.
+     * Replaces the network's parameters with ones saved by {@link #saveParameters(Path)} (or by the
+     * trainer, or inside a model artifact) from an encoder of the same architecture; trainability is
+     * kept.
      *
      * @param file the saved parameters
-     * @throws CaptionerException naming the file and the mismatch (name, D, or parameter with its
-     *     expected and found shape) if the file does not fit this encoder
+     * @throws CaptionerException naming the file and the mismatch (another kind of file, another
+     *     encoder or D, a missing parameter, or one with another shape)
      */
     public void loadParameters(Path file) {
         checkOpen();
-        List<ai.djl.util.Pair<String, ai.djl.nn.Parameter>> params = block.getParameters().stream().toList();
-        List<Shape> before = params.stream().map(p -> p.getValue().getArray().getShape()).toList();
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-            String magic = in.readUTF();
-            if (!PARAMS_MAGIC.equals(magic)) {
-                throw new CaptionerException(file + ": not a captioner encoder parameter file (header '" + magic + "')");
-            }
-            String savedName = in.readUTF();
-            int savedD = in.readInt();
-            if (!savedName.equals(name) || savedD != featureSize) {
-                throw new CaptionerException(file + ": parameters of encoder " + savedName + " (D=" + savedD
-                        + ") do not fit " + name + " (D=" + featureSize + ")");
-            }
-            block.loadParameters(manager, in);
-        } catch (IOException | ai.djl.MalformedModelException e) {
-            throw new CaptionerException(file + ": cannot load encoder parameters: " + e.getMessage(), e);
+        ParameterFile pf = ParameterFile.read(file, PARAMETER_FILE_KIND);
+        String savedName = pf.metadata().get("architecture");
+        String savedD = pf.metadata().get("featureSize");
+        if ((savedName != null && !savedName.equals(name))
+                || (savedD != null && !savedD.equals(Integer.toString(featureSize)))) {
+            throw new CaptionerException(file + ": parameters of encoder " + savedName + " (D=" + savedD
+                    + ") do not fit " + name + " (D=" + featureSize + ")");
         }
-        for (int i = 0; i < params.size(); i++) {
-            Shape found = params.get(i).getValue().getArray().getShape();
-            if (!found.equals(before.get(i))) {
-                throw new CaptionerException(file + ": parameter '" + params.get(i).getKey() + "' expected shape "
-                        + before.get(i) + ", found " + found);
-            }
-        }
+        pf.restoreAll(block.getParameters(), file, options.trainable());
         setTrainable(block, options.trainable());
     }
 

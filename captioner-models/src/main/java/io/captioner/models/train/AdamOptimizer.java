@@ -9,7 +9,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import io.captioner.CaptionerException;
-import io.captioner.models.decoder.ParameterFile;
+import io.captioner.models.internal.ParameterFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +25,7 @@ import java.util.Map;
  * eps)}; gradients are zeroed afterwards. Moments live in the optimiser's own manager, closed by
  * {@link #close()}. Not thread-safe; PyTorch engine only (it switches autograd off around updates).
  */
-public final class AdamOptimizer implements AutoCloseable {
+final class AdamOptimizer implements AutoCloseable {
 
     private final List<Pair<String, Parameter>> parameters;
     private final NDManager manager;
@@ -107,13 +107,11 @@ public final class AdamOptimizer implements AutoCloseable {
     }
 
     /**
-     * Copies the step count and moments into a checkpoint.
+     * Copies the moments into a checkpoint; the step count is saved by the caller ({@link #stepCount()}).
      *
-     * @param metadata receives {@code adam.t}
      * @param arrays receives {@code adam/m/NAME} and {@code adam/v/NAME}
      */
-    public void saveTo(Map<String, String> metadata, Map<String, ParameterFile.Tensor> arrays) {
-        metadata.put("adam.t", Long.toString(t));
+    void saveTo(Map<String, ParameterFile.Tensor> arrays) {
         for (int i = 0; i < parameters.size(); i++) {
             String name = parameters.get(i).getKey();
             arrays.put("adam/m/" + name, ParameterFile.Tensor.of(m.get(i)));
@@ -122,18 +120,18 @@ public final class AdamOptimizer implements AutoCloseable {
     }
 
     /**
-     * Restores the step count and moments saved by {@link #saveTo}.
+     * Restores the moments saved by {@link #saveTo} and the step count.
      *
      * @param file the checkpoint
      * @param source its path, for error messages
+     * @param steps the step count saved with it
      * @throws CaptionerException naming the file and the missing or mismatched entry
      */
-    public void restoreFrom(ParameterFile file, Path source) {
-        String count = file.metadata().get("adam.t");
-        if (count == null) {
-            throw new CaptionerException(source + ": checkpoint lacks adam.t");
+    void restoreFrom(ParameterFile file, Path source, long steps) {
+        if (steps < 0) {
+            throw new CaptionerException(source + ": optimizer step count must not be negative, found " + steps);
         }
-        long restored = Long.parseLong(count);
+        long restored = steps;
         for (int i = 0; i < parameters.size(); i++) {
             String name = parameters.get(i).getKey();
             replace(m, i, file.arrays().get("adam/m/" + name), "adam/m/" + name, source);

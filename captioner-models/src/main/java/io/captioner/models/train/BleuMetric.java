@@ -1,6 +1,7 @@
 package io.captioner.models.train;
 
 import io.captioner.CaptionDecoder;
+import io.captioner.data.EncodedCaptions;
 import io.captioner.DecodingOptions;
 import io.captioner.eval.Bleu;
 import io.captioner.search.CaptionSearch;
@@ -66,7 +67,7 @@ public final class BleuMetric implements ValidationMetric {
     }
 
     @Override
-    public double evaluate(CaptionDecoder decoder, float[][] features, List<List<int[]>> references) {
+    public double evaluate(CaptionDecoder decoder, float[][] features, EncodedCaptions references) {
         if (features.length != references.size()) {
             throw new IllegalArgumentException("one reference list per image needed: " + features.length
                     + " images, found " + references.size());
@@ -80,7 +81,7 @@ public final class BleuMetric implements ValidationMetric {
                 String id = Integer.toString(start + i);
                 hypotheses.put(id, text(results.get(i).best().tokenArray()));
                 List<List<String>> r = new ArrayList<>();
-                for (int[] ref : references.get(start + i)) {
+                for (int[] ref : references.captions(start + i)) {
                     r.add(text(ref));
                 }
                 refs.put(id, r);

@@ -1,24 +1,22 @@
 package io.captioner.models.train;
 
-import java.util.List;
+import io.captioner.data.EncodedCaptions;
 
 /**
  * A split for training or validation: image features and, per image, its reference captions as
- * word ids (without {@code <start>}/{@code <end>}). Every (image, caption) pair is one training
- * sample.
+ * word ids. Every (image, caption) pair is one training sample.
  *
- * @param features the feature vectors (or the images and a trainable encoder)
- * @param captions {@code captions.get(i)} holds the tokenized references of image i, each an array
- *     of {@link io.captioner.text.Vocabulary} ids; kept by reference
+ * @param features the features of the images (precomputed, or images and a trainable encoder)
+ * @param captions per image, in the same order as the features, its encoded references
  */
-public record CaptionData(FeatureSource features, List<List<int[]>> captions) {
+public record CaptionData(FeatureSource features, EncodedCaptions captions) {
 
     /**
-     * Checks that there is one caption list per image and that every image has a caption.
+     * Checks that there is one caption list per image.
      *
      * @param features see the record description
      * @param captions see the record description
-     * @throws IllegalArgumentException naming the first offending image
+     * @throws IllegalArgumentException if either is null or their image counts differ
      */
     public CaptionData {
         if (features == null || captions == null) {
@@ -28,11 +26,6 @@ public record CaptionData(FeatureSource features, List<List<int[]>> captions) {
             throw new IllegalArgumentException("captions must hold one list per image: " + features.size()
                     + " images, found " + captions.size() + " lists");
         }
-        for (int i = 0; i < captions.size(); i++) {
-            if (captions.get(i) == null || captions.get(i).isEmpty()) {
-                throw new IllegalArgumentException("captions[" + i + "] must hold at least one caption");
-            }
-        }
     }
 
     /**
@@ -41,10 +34,6 @@ public record CaptionData(FeatureSource features, List<List<int[]>> captions) {
      * @return the sample count
      */
     public int sampleCount() {
-        int n = 0;
-        for (List<int[]> c : captions) {
-            n += c.size();
-        }
-        return n;
+        return captions.sampleCount();
     }
 }

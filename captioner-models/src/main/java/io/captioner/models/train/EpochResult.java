@@ -1,6 +1,9 @@
 package io.captioner.models.train;
 
-import java.util.Locale;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
 
 /**
  * What one training epoch achieved; one line of the JSON-lines training log.
@@ -18,39 +21,33 @@ import java.util.Locale;
 public record EpochResult(int epoch, double trainLoss, double valLoss, String metricName, double valMetric,
         double learningRate, double seconds, boolean best) {
 
+    private static final Gson GSON = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
+
     /**
      * Formats this result as one JSON object on one line, with keys {@code epoch}, {@code
      * train_loss}, {@code val_loss}, {@code metric}, {@code val_metric} (null when there is no
-     * metric), {@code lr}, {@code seconds}, {@code best}.
+     * metric), {@code lr}, {@code seconds} (rounded to milliseconds), {@code best}.
      *
      * @return the JSON text, without line end
      */
     public String toJson() {
-        return String.format(Locale.ROOT,
-                "{\"epoch\":%d,\"train_loss\":%s,\"val_loss\":%s,\"metric\":\"%s\",\"val_metric\":%s,"
-                        + "\"lr\":%s,\"seconds\":%.3f,\"best\":%s}",
-                epoch, number(trainLoss), number(valLoss), metricName.replace("\"", "'"),
-                number(valMetric), number(learningRate), seconds, best);
+        JsonObject o = new JsonObject();
+        o.addProperty("epoch", epoch);
+        add(o, "train_loss", trainLoss);
+        add(o, "val_loss", valLoss);
+        o.addProperty("metric", metricName);
+        add(o, "val_metric", valMetric);
+        add(o, "lr", learningRate);
+        add(o, "seconds", Math.round(seconds * 1000) / 1000.0);
+        o.addProperty("best", best);
+        return GSON.toJson(o);
     }
 
-    private static String number(double d) {
-        return Double.isFinite(d) ? Double.toString(d) : "null";
-    }
-
-    /** Encodes every field exactly, for checkpoints. */
-    String encode() {
-        return epoch + "," + trainLoss + "," + valLoss + "," + metricName.replace(",", ";") + "," + valMetric
-                + "," + learningRate + "," + seconds + "," + best;
-    }
-
-    /** Decodes {@link #encode()}. */
-    static EpochResult decode(String s) {
-        String[] f = s.split(",", -1);
-        if (f.length != 8) {
-            throw new IllegalArgumentException("epoch record must have 8 fields, found " + f.length + ": " + s);
+    private static void add(JsonObject o, String key, double value) {
+        if (Double.isFinite(value)) {
+            o.addProperty(key, value);
+        } else {
+            o.add(key, JsonNull.INSTANCE);
         }
-        return new EpochResult(Integer.parseInt(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]), f[3],
-                Double.parseDouble(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[6]),
-                Boolean.parseBoolean(f[7]));
     }
 }

@@ -24,11 +24,26 @@ public interface FeatureSource {
     int size();
 
     /**
-     * Returns D, the length of each feature vector.
+     * Returns the shape of one image's features: {@code [D]} for a pooled vector, {@code [H*W, D]}
+     * for a spatial map.
      *
-     * @return the feature size
+     * @return a fresh array
      */
-    int featureSize();
+    int[] featureShape();
+
+    /**
+     * Returns the number of floats of one image's features, the product of {@link
+     * #featureShape()}.
+     *
+     * @return the length of one image's row
+     */
+    default int featureLength() {
+        int n = 1;
+        for (int d : featureShape()) {
+            n = Math.multiplyExact(n, d);
+        }
+        return n;
+    }
 
     /**
      * Computes the features of some images.
@@ -37,7 +52,7 @@ public interface FeatureSource {
      * @param manager the manager that must own the result and any intermediate array
      * @param images indices in [0, N)
      * @param training whether the encoder runs in training mode (dropout, batch statistics)
-     * @return {@code [B, D] float32}, B = {@code images.length}
+     * @return {@code [B, F...] float32} with F the {@link #featureShape()}, B = {@code images.length}
      */
     NDArray features(ParameterStore parameterStore, NDManager manager, int[] images, boolean training);
 
@@ -50,7 +65,7 @@ public interface FeatureSource {
     PairList<String, Parameter> trainableParameters();
 
     /**
-     * Serves precomputed feature vectors; nothing trains.
+     * Serves precomputed feature vectors of shape {@code [D]}; nothing trains.
      *
      * @param features N rows of D floats; kept by reference, not copied
      * @return the source
@@ -60,14 +75,43 @@ public interface FeatureSource {
         if (features == null || features.length == 0) {
             throw new IllegalArgumentException("features must hold at least one row");
         }
-        int d = features[0].length;
+        return cached(features, features[0] == null ? 0 : features[0].length);
+    }
+
+    /**
+     * Serves precomputed features of any per-image shape (for example a spatial map {@code [H*W,
+     * D]}, each row location-major); nothing trains.
+     *
+     * @param features N rows, each the product of {@code shape} floats; kept by reference
+     * @param shape the shape of one image's features
+     * @return the source
+     * @throws IllegalArgumentException naming the first row of the wrong length
+     */
+    static FeatureSource cached(float[][] features, int... shape) {
+        if (features == null || features.length == 0) {
+            throw new IllegalArgumentException("features must hold at least one row");
+        }
+        int[] rowShape = shape.clone();
+        long length = 1;
+        for (int d : rowShape) {
+            if (d < 1) {
+                throw new IllegalArgumentException("feature shape must have positive sizes, found "
+                        + java.util.Arrays.toString(rowShape));
+            }
+            length *= d;
+        }
+        if (length > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("feature shape " + java.util.Arrays.toString(rowShape) + " is too large");
+        }
+        int d = (int) length;
         for (int i = 0; i < features.length; i++) {
-            if (features[i] == null || features[i].length != d || d == 0) {
-                throw new IllegalArgumentException("features[" + i + "] must have " + d
-                        + " values like features[0] (and at least one), found "
+            if (features[i] == null || features[i].length != d) {
+                throw new IllegalArgumentException("features[" + i + "] must have " + d + " values "
+                        + java.util.Arrays.toString(rowShape) + ", found "
                         + (features[i] == null ? "null" : Integer.toString(features[i].length)));
             }
         }
+        Shape batchShape = new Shape(java.util.Arrays.stream(rowShape).asLongStream().toArray());
         return new FeatureSource() {
             @Override
             public int size() {
@@ -75,8 +119,8 @@ public interface FeatureSource {
             }
 
             @Override
-            public int featureSize() {
-                return d;
+            public int[] featureShape() {
+                return rowShape.clone();
             }
 
             @Override
@@ -85,7 +129,7 @@ public interface FeatureSource {
                 for (int i = 0; i < images.length; i++) {
                     System.arraycopy(features[images[i]], 0, flat, i * d, d);
                 }
-                return manager.create(flat, new Shape(images.length, d));
+                return manager.create(flat, new Shape(images.length).addAll(batchShape));
             }
 
             @Override
@@ -129,8 +173,8 @@ public interface FeatureSource {
             }
 
             @Override
-            public int featureSize() {
-                return featureSize;
+            public int[] featureShape() {
+                return new int[] {featureSize};
             }
 
             @Override

@@ -2,7 +2,6 @@ package io.captioner.models.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
@@ -11,47 +10,41 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
+import io.captioner.CaptionDecoder;
 import io.captioner.CaptionerException;
-import io.captioner.io.AtomicFiles;
-import io.captioner.models.decoder.DecoderConfig;
-import io.captioner.models.decoder.LstmCaptionDecoder;
-import io.captioner.models.decoder.ParameterFile;
-import io.captioner.models.decoder.ShowAndTellDecoder;
+import io.captioner.data.EncodedCaptions;
+import io.captioner.models.EngineRandom;
+import io.captioner.models.decoder.DecoderSpec;
+import io.captioner.models.decoder.TrainableDecoder;
 import io.captioner.text.Vocabulary;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Trains a {@link ShowAndTellDecoder} (and, through {@link FeatureSource#trainableEncoder}, an
- * image encoder) with teacher forcing, masked cross-entropy, Adam, global-norm clipping and a
- * per-epoch learning-rate schedule.
+ * Trains any decoder that implements the training contract ({@link DecoderSpec} / {@link
+ * TrainableDecoder}), and through {@link FeatureSource#trainableEncoder} optionally an image encoder
+ * with it, by teacher forcing: masked cross-entropy (plus the decoder's own regulariser), Adam,
+ * global-norm clipping and a per-epoch learning-rate schedule.
  *
- * <p>Each epoch shuffles the (image, caption) pairs with a generator seeded from the configured
- * seed and the epoch number, and reseeds the engine (dropout) the same way; together with the
- * checkpointed parameters and Adam moments this makes {@link #resume} reach exactly the parameters
- * of an uninterrupted run. After each epoch it computes the validation loss and, if a {@link
- * ValidationMetric} is set, the metric; the best epoch's decoder is saved; training stops early
- * after {@code patience} epochs without improvement.
+ * <p>The loop only runs batches and epochs; {@link TrainingListener}s do the rest — checkpoints and
+ * the best model ({@link CheckpointListener}), the JSON-lines log ({@link TrainingLog}), progress
+ * ({@link ProgressListener}), the divergence check ({@link DivergenceCheck}), early stopping
+ * ({@link EarlyStopping}). {@link TrainingListeners#standard} gives the usual set.
  *
- * <p>Files in the work directory, each written atomically (temporary file, then rename):
+ * <p>Randomness: before initialising the decoder and at the start of every epoch the loop seeds
+ * the engine's global generator ({@link EngineRandom#seed}, which draws initialisation and dropout)
+ * with a value mixed from {@link TrainingConfig#seed()} and the epoch, and shuffles the epoch's
+ * (image, caption) pairs with a Java generator seeded the same way. Together with a checkpoint of
+ * the parameters and Adam's moments this makes {@link #resume} reach exactly the parameters of an
+ * uninterrupted run.
  *
- * <ul>
- *   <li>{@value #CHECKPOINT}: everything needed to resume (parameters, Adam state, counters, history)
- *   <li>{@value #BEST_DECODER}: the best decoder, loadable with {@link LstmCaptionDecoder#load(Path)}
- *   <li>{@value #BEST_ENCODER}: the best encoder parameters, when the encoder trains
- *   <li>{@value #LOG}: one JSON object per epoch ({@link EpochResult#toJson()})
- * </ul>
+ * <p>After each epoch it computes the validation loss and, if a {@link ValidationMetric} is set,
+ * the metric; the higher the metric (or the lower the loss), the better the epoch.
  *
  * <p>Native memory: parameters and optimiser state live in managers closed when training ends;
  * each batch runs in a sub-manager closed after the batch. Not thread-safe; PyTorch allows only one
@@ -59,39 +52,25 @@ import org.slf4j.LoggerFactory;
  */
 public final class Trainer {
 
-    /** File name of the resumable checkpoint. */
-    public static final String CHECKPOINT = "checkpoint.params";
-    /** File name of the best decoder. */
-    public static final String BEST_DECODER = "best-decoder.params";
-    /** File name of the best encoder parameters. */
-    public static final String BEST_ENCODER = "best-encoder.params";
-    /** File name of the JSON-lines log. */
-    public static final String LOG = "training-log.jsonl";
-    /** The {@link ParameterFile} kind of checkpoints. */
-    public static final String CHECKPOINT_KIND = "training-checkpoint";
-    /** The {@link ParameterFile} kind of saved encoder parameters. */
-    public static final String ENCODER_KIND = "encoder-parameters";
+    /** Name prefix of the decoder's parameters in checkpoints. */
+    static final String DECODER_PREFIX = "decoder/";
+    /** Name prefix of a trainable encoder's parameters in checkpoints. */
+    static final String ENCODER_PREFIX = "encoder/";
 
-    private static final Logger LOG_ = LoggerFactory.getLogger(Trainer.class);
-
-    private final DecoderConfig decoderConfig;
+    private final DecoderSpec decoderSpec;
     private final TrainingConfig config;
-    private final Path workDir;
     private final ValidationMetric metric;
-    private final PrintStream progress;
-    private final Consumer<EpochResult> listener;
+    private final List<TrainingListener> listeners;
 
     private Trainer(Builder b) {
-        this.decoderConfig = b.decoderConfig;
+        this.decoderSpec = b.decoderSpec;
         this.config = b.trainingConfig;
-        this.workDir = b.workDir;
         this.metric = b.metric;
-        this.progress = b.progress;
-        this.listener = b.listener;
+        this.listeners = List.copyOf(b.listeners);
     }
 
     /**
-     * Creates a builder; the decoder config, training config and work directory are required.
+     * Creates a builder; the decoder spec and the training config are required.
      *
      * @return a new builder
      */
@@ -100,58 +79,71 @@ public final class Trainer {
     }
 
     /**
-     * Trains from freshly initialised parameters, replacing any earlier checkpoint in the work
-     * directory.
+     * Returns the listeners, in the order they are called.
      *
-     * @param train the training split
-     * @param dev the validation split
-     * @return the history and the best checkpoint
-     * @throws CaptionerException if the data do not fit the model or a file cannot be written
+     * @return an unmodifiable list
      */
-    public TrainingResult fit(CaptionData train, CaptionData dev) {
-        return run(train, dev, false);
+    public List<TrainingListener> listeners() {
+        return listeners;
     }
 
     /**
-     * Continues an interrupted run from the checkpoint in the work directory; with the same
-     * configuration and data the final parameters equal those of an uninterrupted run.
+     * Trains from freshly initialised parameters (a checkpoint listener replaces any earlier
+     * checkpoint in its directory).
+     *
+     * @param train the training split
+     * @param dev the validation split
+     * @return the history and the best epoch
+     * @throws CaptionerException if the data do not fit the model, training diverges (with a
+     *     {@link DivergenceCheck}) or a file cannot be written
+     */
+    public TrainingResult fit(CaptionData train, CaptionData dev) {
+        return run(train, dev, null);
+    }
+
+    /**
+     * Continues an interrupted run from the checkpoint of its {@link CheckpointListener}; with the
+     * same configuration and data the final parameters equal those of an uninterrupted run.
      *
      * @param train the training split (the same as before)
      * @param dev the validation split (the same as before)
-     * @return the history (all epochs) and the best checkpoint
+     * @return the history (all epochs) and the best epoch
+     * @throws IllegalStateException if no {@link CheckpointListener} was added
      * @throws CaptionerException if there is no checkpoint, or it was made with another
-     *     configuration or model
+     *     configuration or decoder
      */
     public TrainingResult resume(CaptionData train, CaptionData dev) {
-        return run(train, dev, true);
+        CheckpointListener checkpoints = checkpointListener();
+        if (checkpoints == null) {
+            throw new IllegalStateException("resume needs a CheckpointListener among the trainer's listeners");
+        }
+        return run(train, dev, checkpoints);
     }
 
-    private TrainingResult run(CaptionData train, CaptionData dev, boolean resume) {
+    private CheckpointListener checkpointListener() {
+        for (TrainingListener l : listeners) {
+            if (l instanceof CheckpointListener c) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private TrainingResult run(CaptionData train, CaptionData dev, CheckpointListener resumeFrom) {
         checkData(train, "train");
         checkData(dev, "dev");
-        Path checkpoint = workDir.resolve(CHECKPOINT);
-        ParameterFile saved = null;
-        if (resume) {
-            if (!Files.isRegularFile(checkpoint)) {
-                throw new CaptionerException("Cannot resume: no checkpoint at " + checkpoint);
-            }
-            saved = ParameterFile.read(checkpoint, CHECKPOINT_KIND);
-            checkFingerprint(saved, checkpoint);
-        }
         try (NDManager parameters = NDManager.newBaseManager();
                 NDManager work = NDManager.newBaseManager()) {
-            Engine.getInstance().setRandomSeed(seedFor(-1));
-            ShowAndTellDecoder block = new ShowAndTellDecoder(decoderConfig);
-            block.initialize(parameters);
+            EngineRandom.seed(mix(config.seed(), -1));
+            TrainableDecoder decoder = decoderSpec.newTrainable(parameters);
             PairList<String, Parameter> encoderParams = train.features().trainableParameters();
-            boolean encoderTrains = !encoderParams.isEmpty();
             PairList<String, Parameter> all = new PairList<>();
             PairList<String, Parameter> trainable = new PairList<>();
-            for (Pair<String, Parameter> p : block.getParameters()) {
-                all.add("decoder/" + p.getKey(), p.getValue());
+            for (Pair<String, Parameter> p : decoder.parameters()) {
+                all.add(DECODER_PREFIX + p.getKey(), p.getValue());
             }
             for (Pair<String, Parameter> p : encoderParams) {
-                all.add("encoder/" + p.getKey(), p.getValue());
+                all.add(ENCODER_PREFIX + p.getKey(), p.getValue());
             }
             for (Pair<String, Parameter> p : all) {
                 // running statistics (batch norm) are saved but not optimised
@@ -161,115 +153,90 @@ public final class Trainer {
                 }
             }
             try (AdamOptimizer adam = new AdamOptimizer(trainable, config.beta1(), config.beta2(), config.epsilon())) {
-                Loop loop = new Loop(block, encoderParams, all, adam, work, train, dev);
-                if (saved != null) {
-                    loop.restore(saved, checkpoint);
+                TrainingContext context = new TrainingContext(config, decoder, encoderParams, all, adam,
+                        metric != null ? metric.name() : "val_loss");
+                if (resumeFrom != null) {
+                    resumeFrom.restore(context);
                 }
-                return loop.run(encoderTrains);
+                return new Loop(context, work, train, dev).run();
             }
         }
     }
 
     /** The mutable state of one run. */
     private final class Loop {
-        private final ShowAndTellDecoder block;
-        private final PairList<String, Parameter> encoderParams;
-        private final PairList<String, Parameter> all;
-        private final AdamOptimizer adam;
+        private final TrainingContext context;
+        private final TrainableDecoder decoder;
         private final NDManager work;
         private final ParameterStore store;
         private final CaptionData train;
         private final CaptionData dev;
-        private final List<EpochResult> history = new ArrayList<>();
-        private int completed;
-        private double bestScore = Double.NEGATIVE_INFINITY;
-        private int bestEpoch;
-        private int sinceImprovement;
 
-        Loop(ShowAndTellDecoder block, PairList<String, Parameter> encoderParams, PairList<String, Parameter> all,
-                AdamOptimizer adam, NDManager work, CaptionData train, CaptionData dev) {
-            this.block = block;
-            this.encoderParams = encoderParams;
-            this.all = all;
-            this.adam = adam;
+        Loop(TrainingContext context, NDManager work, CaptionData train, CaptionData dev) {
+            this.context = context;
+            this.decoder = context.decoder();
             this.work = work;
             this.store = new ParameterStore(work, false);
             this.train = train;
             this.dev = dev;
         }
 
-        void restore(ParameterFile saved, Path source) {
-            JniUtils.setGradMode(false);
-            saved.restore(block.getParameters(), "decoder/", source, true);
-            block.parametersChanged();
-            saved.restore(encoderParams, "encoder/", source, true);
-            adam.restoreFrom(saved, source);
-            Map<String, String> m = saved.metadata();
-            completed = Integer.parseInt(m.get("completedEpochs"));
-            bestScore = Double.parseDouble(m.get("bestScore"));
-            bestEpoch = Integer.parseInt(m.get("bestEpoch"));
-            sinceImprovement = Integer.parseInt(m.get("sinceImprovement"));
-            for (int i = 0; i < completed; i++) {
-                history.add(EpochResult.decode(m.get("history." + i)));
+        TrainingResult run() {
+            for (TrainingListener l : listeners) {
+                l.onTrainingBegin(context);
             }
-            LOG_.info("Resuming from {} after epoch {}", source, completed);
-        }
-
-        TrainingResult run(boolean encoderTrains) {
-            List<List<int[]>> units = units(train);
-            boolean stoppedEarly = config.patience() > 0 && sinceImprovement >= config.patience();
-            for (int epoch = completed; epoch < config.epochs() && !stoppedEarly; epoch++) {
+            List<List<Sample>> units = units(train);
+            for (int epoch = context.completedEpochs(); epoch < config.epochs() && !context.stopRequested(); epoch++) {
                 long started = System.nanoTime();
                 double lr = config.learningRateAt(epoch);
-                Engine.getInstance().setRandomSeed(seedFor(epoch));
-                List<List<int[]>> order = new ArrayList<>(units);
+                EngineRandom.seed(mix(config.seed(), epoch));
+                List<List<Sample>> order = new ArrayList<>(units);
                 shuffle(order, new Random(mix(config.seed(), epoch)));
                 double trainLoss = trainEpoch(order, lr, epoch);
                 JniUtils.setGradMode(false);
                 double valLoss = evaluateLoss(samples(dev));
                 double metricValue = Double.NaN;
                 if (metric != null) {
-                    try (LstmCaptionDecoder view = LstmCaptionDecoder.view(block)) {
+                    try (CaptionDecoder view = decoder.inferenceView()) {
                         metricValue = metric.evaluate(view, devFeatures(), dev.captions());
                     }
                 }
                 double score = metric != null ? metricValue : -valLoss;
-                boolean improved = score > bestScore;
-                if (improved) {
-                    bestScore = score;
-                    bestEpoch = epoch + 1;
-                    sinceImprovement = 0;
-                    saveBest(encoderTrains);
-                } else {
-                    sinceImprovement++;
+                boolean improved = score > context.bestScore();
+                EpochResult result = new EpochResult(epoch + 1, trainLoss, valLoss, context.metricName(), metricValue,
+                        lr, (System.nanoTime() - started) / 1e9, improved);
+                context.record(result, score);
+                for (TrainingListener l : listeners) {
+                    l.onEpochEnd(context, result);
                 }
-                EpochResult result = new EpochResult(epoch + 1, trainLoss, valLoss,
-                        metric != null ? metric.name() : "val_loss", metricValue, lr,
-                        (System.nanoTime() - started) / 1e9, improved);
-                history.add(result);
-                completed = epoch + 1;
-                saveCheckpoint();
-                writeLog();
-                LOG_.info("{}", result.toJson());
-                if (listener != null) {
-                    listener.accept(result);
-                }
-                stoppedEarly = config.patience() > 0 && sinceImprovement >= config.patience()
-                        && completed < config.epochs();
             }
-            return new TrainingResult(history, bestEpoch, bestScore, workDir.resolve(BEST_DECODER),
-                    encoderTrains ? workDir.resolve(BEST_ENCODER) : null, stoppedEarly);
+            TrainingResult result = new TrainingResult(context.history(), context.bestEpoch(), context.bestScore(),
+                    bestFile(true), context.encoderTrains() ? bestFile(false) : null,
+                    context.stopRequested() && context.completedEpochs() < config.epochs());
+            for (TrainingListener l : listeners) {
+                l.onTrainingEnd(context, result);
+            }
+            return result;
         }
 
-        private double trainEpoch(List<List<int[]>> order, double lr, int epoch) {
+        private java.nio.file.Path bestFile(boolean decoderFile) {
+            CheckpointListener c = checkpointListener();
+            if (c == null) {
+                return null;
+            }
+            return decoderFile ? c.bestDecoder() : c.bestEncoder();
+        }
+
+        private double trainEpoch(List<List<Sample>> order, double lr, int epoch) {
             int batches = (order.size() + config.batchSize() - 1) / config.batchSize();
-            ProgressBar bar = progress == null ? null : new ProgressBar(progress,
-                    String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, config.epochs()), batches);
+            for (TrainingListener l : listeners) {
+                l.onEpochBegin(context, epoch + 1, batches);
+            }
             double lossSum = 0;
             long tokenSum = 0;
             for (int b = 0; b < batches; b++) {
-                List<int[]> batch = new ArrayList<>();
-                for (List<int[]> unit : order.subList(b * config.batchSize(),
+                List<Sample> batch = new ArrayList<>();
+                for (List<Sample> unit : order.subList(b * config.batchSize(),
                         Math.min(order.size(), (b + 1) * config.batchSize()))) {
                     batch.addAll(unit);
                 }
@@ -278,42 +245,39 @@ public final class Trainer {
                     double loss;
                     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                         NDArray features = featuresFor(train.features(), data.images, bm, true);
-                        NDArray logits = block.forward(store, new NDList(features, data.inputs), true)
-                                .singletonOrThrow();
-                        NDArray lossArray = MaskedCrossEntropy.loss(logits, data.targets);
+                        NDArray lossArray = loss(features, data, true);
                         collector.backward(lossArray);
                         loss = lossArray.getFloat();
                     }
-                    if (!Double.isFinite(loss)) {
-                        throw new CaptionerException("Training diverged: loss is " + loss + " in epoch "
-                                + (epoch + 1) + ", batch " + (b + 1) + "; lower the learning rate ("
-                                + lr + ") or the clip norm");
+                    double running = (lossSum + loss * data.tokens) / (tokenSum + data.tokens);
+                    BatchResult batchResult = new BatchResult(epoch + 1, b + 1, batches, lr, loss, data.tokens,
+                            running);
+                    for (TrainingListener l : listeners) {
+                        l.onTrainingBatch(context, batchResult);
                     }
-                    adam.step(lr, config.gradientClipNorm());
+                    context.optimizer().step(lr, config.gradientClipNorm());
                     lossSum += loss * data.tokens;
                     tokenSum += data.tokens;
                 }
-                if (bar != null) {
-                    bar.update(b + 1, String.format(Locale.ROOT, "loss %.4f", lossSum / tokenSum));
-                }
             }
-            double mean = lossSum / tokenSum;
-            if (bar != null) {
-                bar.finish(String.format(Locale.ROOT, "loss %.4f", mean));
-            }
-            return mean;
+            return lossSum / tokenSum;
         }
 
-        private double evaluateLoss(List<int[]> samples) {
+        private NDArray loss(NDArray features, Batch data, boolean training) {
+            TrainableDecoder.Output out = decoder.forward(store, features, data.inputs, training);
+            NDArray loss = MaskedCrossEntropy.loss(out.logits(), data.targets);
+            return out.regularizer() == null ? loss : loss.add(out.regularizer());
+        }
+
+        private double evaluateLoss(List<Sample> samples) {
             double lossSum = 0;
             long tokenSum = 0;
             for (int start = 0; start < samples.size(); start += config.batchSize()) {
-                List<int[]> batch = samples.subList(start, Math.min(samples.size(), start + config.batchSize()));
+                List<Sample> batch = samples.subList(start, Math.min(samples.size(), start + config.batchSize()));
                 try (NDManager bm = work.newSubManager()) {
                     Batch data = batch(dev, batch, bm);
                     NDArray features = featuresFor(dev.features(), data.images, bm, false);
-                    NDArray logits = block.forward(store, new NDList(features, data.inputs), false).singletonOrThrow();
-                    lossSum += MaskedCrossEntropy.loss(logits, data.targets).getFloat() * data.tokens;
+                    lossSum += loss(features, data, false).getFloat() * data.tokens;
                     tokenSum += data.tokens;
                 }
             }
@@ -337,15 +301,18 @@ public final class Trainer {
             if (unique.length == images.length) {
                 return features;
             }
-            NDArray index = bm.create(rows).reshape(images.length, 1)
-                    .broadcast(new Shape(images.length, source.featureSize()));
-            return features.gather(index, 0);
+            Shape shape = features.getShape();
+            long rowSize = shape.size() / shape.get(0);
+            NDArray index = bm.create(rows).reshape(images.length, 1).broadcast(new Shape(images.length, rowSize));
+            NDArray gathered = features.reshape(shape.get(0), rowSize).gather(index, 0);
+            return shape.dimension() == 2 ? gathered
+                    : gathered.reshape(new Shape(images.length).addAll(shape.slice(1)));
         }
 
         private float[][] devFeatures() {
             int n = dev.features().size();
             float[][] out = new float[n][];
-            int d = dev.features().featureSize();
+            int d = dev.features().featureLength();
             for (int start = 0; start < n; start += config.batchSize()) {
                 int end = Math.min(n, start + config.batchSize());
                 int[] idx = new int[end - start];
@@ -355,64 +322,34 @@ public final class Trainer {
                 try (NDManager bm = work.newSubManager()) {
                     float[] flat = dev.features().features(store, bm, idx, false).toFloatArray();
                     for (int i = 0; i < idx.length; i++) {
-                        out[start + i] = java.util.Arrays.copyOfRange(flat, i * d, (i + 1) * d);
+                        out[start + i] = Arrays.copyOfRange(flat, i * d, (i + 1) * d);
                     }
                 }
             }
             return out;
         }
-
-        private void saveBest(boolean encoderTrains) {
-            LstmCaptionDecoder.toParameterFile(block).write(workDir.resolve(BEST_DECODER));
-            if (encoderTrains) {
-                Map<String, ParameterFile.Tensor> arrays = new LinkedHashMap<>();
-                ParameterFile.collect(encoderParams, "", arrays);
-                new ParameterFile(ENCODER_KIND, Map.of(), arrays).write(workDir.resolve(BEST_ENCODER));
-            }
-        }
-
-        private void saveCheckpoint() {
-            Map<String, String> meta = fingerprint();
-            meta.put("completedEpochs", Integer.toString(completed));
-            meta.put("bestScore", Double.toString(bestScore));
-            meta.put("bestEpoch", Integer.toString(bestEpoch));
-            meta.put("sinceImprovement", Integer.toString(sinceImprovement));
-            for (int i = 0; i < history.size(); i++) {
-                meta.put("history." + i, history.get(i).encode());
-            }
-            Map<String, ParameterFile.Tensor> arrays = new LinkedHashMap<>();
-            ParameterFile.collect(all, "", arrays);
-            adam.saveTo(meta, arrays);
-            new ParameterFile(CHECKPOINT_KIND, meta, arrays).write(workDir.resolve(CHECKPOINT));
-        }
-
-        private void writeLog() {
-            StringBuilder sb = new StringBuilder();
-            for (EpochResult r : history) {
-                sb.append(r.toJson()).append('\n');
-            }
-            byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
-            AtomicFiles.write(workDir.resolve(LOG), out -> out.write(bytes));
-        }
     }
+
+    /** One (image, caption) pair of a split. */
+    private record Sample(int image, int caption) {}
 
     /** One padded batch: image indices, inputs ({@code <start> w..}), targets ({@code w.. <end>}). */
     private record Batch(int[] images, NDArray inputs, NDArray targets, long tokens) {}
 
-    private Batch batch(CaptionData data, List<int[]> samples, NDManager manager) {
+    private Batch batch(CaptionData data, List<Sample> samples, NDManager manager) {
         int b = samples.size();
         int t = 0;
-        for (int[] s : samples) {
-            t = Math.max(t, Math.min(config.maxCaptionLength(), data.captions().get(s[0]).get(s[1]).length) + 1);
+        for (Sample s : samples) {
+            t = Math.max(t, Math.min(config.maxCaptionLength(), data.captions().caption(s.image, s.caption).length) + 1);
         }
         long[] inputs = new long[b * t];
         long[] targets = new long[b * t];
         int[] images = new int[b];
         long tokens = 0;
         for (int i = 0; i < b; i++) {
-            int[] s = samples.get(i);
-            images[i] = s[0];
-            int[] words = data.captions().get(s[0]).get(s[1]);
+            Sample s = samples.get(i);
+            images[i] = s.image;
+            int[] words = data.captions().caption(s.image, s.caption);
             int n = Math.min(config.maxCaptionLength(), words.length);
             inputs[i * t] = Vocabulary.START;
             for (int j = 0; j < n; j++) {
@@ -427,17 +364,17 @@ public final class Trainer {
     }
 
     /** The shuffled units of an epoch: single pairs, or all pairs of one image. */
-    private List<List<int[]>> units(CaptionData data) {
-        List<List<int[]>> out = new ArrayList<>();
+    private List<List<Sample>> units(CaptionData data) {
+        List<List<Sample>> out = new ArrayList<>();
         for (int i = 0; i < data.captions().size(); i++) {
-            List<int[]> image = new ArrayList<>();
-            for (int j = 0; j < data.captions().get(i).size(); j++) {
-                image.add(new int[] {i, j});
+            List<Sample> image = new ArrayList<>();
+            for (int j = 0; j < data.captions().captionCount(i); j++) {
+                image.add(new Sample(i, j));
             }
             if (config.groupByImage()) {
                 out.add(image);
             } else {
-                for (int[] pair : image) {
+                for (Sample pair : image) {
                     out.add(List.of(pair));
                 }
             }
@@ -445,26 +382,27 @@ public final class Trainer {
         return out;
     }
 
-    private static List<int[]> samples(CaptionData data) {
-        List<int[]> out = new ArrayList<>();
+    private static List<Sample> samples(CaptionData data) {
+        List<Sample> out = new ArrayList<>();
         for (int i = 0; i < data.captions().size(); i++) {
-            for (int j = 0; j < data.captions().get(i).size(); j++) {
-                out.add(new int[] {i, j});
+            for (int j = 0; j < data.captions().captionCount(i); j++) {
+                out.add(new Sample(i, j));
             }
         }
         return out;
     }
 
     private void checkData(CaptionData data, String split) {
-        if (data.features().featureSize() != decoderConfig.featureSize()) {
-            throw new CaptionerException(split + " features have " + data.features().featureSize()
-                    + " values per image but the decoder's featureSize is " + decoderConfig.featureSize());
+        int[] expected = decoderSpec.featureShape();
+        if (!Arrays.equals(data.features().featureShape(), expected)) {
+            throw new CaptionerException(split + " features have shape " + Arrays.toString(data.features().featureShape())
+                    + " per image but the decoder reads " + Arrays.toString(expected));
         }
-        int v = decoderConfig.vocabularySize();
-        for (int i = 0; i < data.captions().size(); i++) {
-            List<int[]> caps = data.captions().get(i);
-            for (int j = 0; j < caps.size(); j++) {
-                int[] c = caps.get(j);
+        int v = decoderSpec.vocabularySize();
+        EncodedCaptions captions = data.captions();
+        for (int i = 0; i < captions.size(); i++) {
+            for (int j = 0; j < captions.captionCount(i); j++) {
+                int[] c = captions.caption(i, j);
                 for (int k = 0; k < c.length; k++) {
                     if (c[k] < Vocabulary.UNK || c[k] >= v) {
                         throw new CaptionerException(String.format(Locale.ROOT,
@@ -474,27 +412,6 @@ public final class Trainer {
                 }
             }
         }
-    }
-
-    private Map<String, String> fingerprint() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("decoderConfig", decoderConfig.toString());
-        m.put("trainingConfig", config.toString());
-        return m;
-    }
-
-    private void checkFingerprint(ParameterFile saved, Path file) {
-        for (Map.Entry<String, String> e : fingerprint().entrySet()) {
-            String found = saved.metadata().get(e.getKey());
-            if (!e.getValue().equals(found)) {
-                throw new CaptionerException(file + ": checkpoint was made with " + e.getKey() + " " + found
-                        + ", cannot resume with " + e.getValue());
-            }
-        }
-    }
-
-    private int seedFor(int epoch) {
-        return (int) mix(config.seed(), epoch);
     }
 
     /** A 64-bit mix of seed and epoch (SplitMix64 finaliser), so every epoch gets its own stream. */
@@ -516,23 +433,22 @@ public final class Trainer {
 
     /** Collects a {@link Trainer}'s settings; setters may be called in any order. */
     public static final class Builder {
-        private DecoderConfig decoderConfig;
+        private DecoderSpec decoderSpec;
         private TrainingConfig trainingConfig;
-        private Path workDir;
         private ValidationMetric metric;
-        private PrintStream progress;
-        private Consumer<EpochResult> listener;
+        private final List<TrainingListener> listeners = new ArrayList<>();
 
         private Builder() {}
 
         /**
-         * Sets the decoder architecture (required).
+         * Sets the decoder architecture (required): any {@link DecoderSpec}, such as a {@link
+         * io.captioner.models.decoder.DecoderConfig}.
          *
-         * @param decoderConfig the architecture
+         * @param decoderSpec the architecture
          * @return this builder
          */
-        public Builder setDecoderConfig(DecoderConfig decoderConfig) {
-            this.decoderConfig = decoderConfig;
+        public Builder setDecoder(DecoderSpec decoderSpec) {
+            this.decoderSpec = decoderSpec;
             return this;
         }
 
@@ -548,20 +464,8 @@ public final class Trainer {
         }
 
         /**
-         * Sets the directory for checkpoints, the best model and the log (required; created if
-         * absent).
-         *
-         * @param workDir the directory
-         * @return this builder
-         */
-        public Builder setWorkDir(Path workDir) {
-            this.workDir = workDir;
-            return this;
-        }
-
-        /**
-         * Sets the validation metric for early stopping and checkpoint selection; without one the
-         * validation loss decides.
+         * Sets the validation metric that decides the best epoch; without one the validation loss
+         * decides.
          *
          * @param metric higher-is-better score
          * @return this builder
@@ -572,27 +476,26 @@ public final class Trainer {
         }
 
         /**
-         * Draws a progress bar per epoch on this stream (for example {@code System.err}); none by
-         * default.
+         * Adds listeners, called after those added before, in the given order.
          *
-         * @param progress the stream, not closed
+         * @param added the listeners
          * @return this builder
          */
-        public Builder optProgress(PrintStream progress) {
-            this.progress = progress;
+        public Builder addListeners(TrainingListener... added) {
+            for (TrainingListener l : added) {
+                listeners.add(java.util.Objects.requireNonNull(l, "listener"));
+            }
             return this;
         }
 
         /**
-         * Calls this after every epoch, once the checkpoint and log are written; an exception it
-         * throws aborts training (the checkpoint stays resumable).
+         * Adds listeners, called after those added before, in the list's order.
          *
-         * @param listener receives each epoch's result
+         * @param added the listeners
          * @return this builder
          */
-        public Builder optEpochListener(Consumer<EpochResult> listener) {
-            this.listener = listener;
-            return this;
+        public Builder addListeners(List<? extends TrainingListener> added) {
+            return addListeners(added.toArray(new TrainingListener[0]));
         }
 
         /**
@@ -602,14 +505,11 @@ public final class Trainer {
          * @throws IllegalArgumentException if a required setting is missing
          */
         public Trainer build() {
-            if (decoderConfig == null) {
-                throw new IllegalArgumentException("decoderConfig is required: call setDecoderConfig");
+            if (decoderSpec == null) {
+                throw new IllegalArgumentException("decoder spec is required: call setDecoder");
             }
             if (trainingConfig == null) {
                 throw new IllegalArgumentException("trainingConfig is required: call setTrainingConfig");
-            }
-            if (workDir == null) {
-                throw new IllegalArgumentException("workDir is required: call setWorkDir");
             }
             return new Trainer(this);
         }

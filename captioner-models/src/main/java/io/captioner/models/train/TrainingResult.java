@@ -10,11 +10,13 @@ import java.util.List;
  *     interrupted run that was resumed)
  * @param bestEpoch the epoch (from 1) with the best validation score
  * @param bestScore that score: the metric, or the negated validation loss when there is no metric
- * @param bestDecoder the saved decoder of the best epoch; load with {@link
- *     io.captioner.models.decoder.LstmCaptionDecoder#load(Path)}
- * @param bestEncoder the saved encoder parameters of the best epoch when the encoder trained, else
- *     null
- * @param stoppedEarly whether training stopped because the validation score stopped improving
+ * @param bestDecoder the saved decoder of the best epoch (load with {@link
+ *     io.captioner.models.decoder.DecoderType#load}), or null when the trainer had no {@link
+ *     CheckpointListener}
+ * @param bestEncoder the saved encoder parameters of the best epoch when the encoder trained and a
+ *     {@link CheckpointListener} saved them, else null
+ * @param stoppedEarly whether a listener (such as {@link EarlyStopping}) stopped training before its last
+ *     epoch
  */
 public record TrainingResult(List<EpochResult> history, int bestEpoch, double bestScore, Path bestDecoder,
         Path bestEncoder, boolean stoppedEarly) {

@@ -1,7 +1,7 @@
 package io.captioner.models.train;
 
 import io.captioner.CaptionDecoder;
-import java.util.List;
+import io.captioner.data.EncodedCaptions;
 
 /**
  * A caption-quality score on the validation split, such as corpus BLEU-4 of greedy captions, used
@@ -22,8 +22,8 @@ public interface ValidationMetric {
      * @param decoder the decoder in its current state; must not be closed by the metric, and its
      *     parameters must not be changed
      * @param features one feature vector per validation image
-     * @param references per image, its reference captions as word ids (no specials)
+     * @param references per image, its reference captions as word ids
      * @return the score, higher is better
      */
-    double evaluate(CaptionDecoder decoder, float[][] features, List<List<int[]>> references);
+    double evaluate(CaptionDecoder decoder, float[][] features, EncodedCaptions references);
 }

@@ -1,12 +1,19 @@
 /**
- * Training of the Show-and-Tell decoder (and optionally a trainable image encoder) on DJL/PyTorch:
- * configuration ({@link io.captioner.models.train.TrainingConfig}), data ({@link
- * io.captioner.models.train.CaptionData}, {@link io.captioner.models.train.FeatureSource}), the
- * masked loss, an Adam optimiser whose state is checkpointed, the epoch loop with validation, early
- * stopping, best-checkpoint keeping and exact resume ({@link io.captioner.models.train.Trainer}),
- * a console {@link io.captioner.models.train.ProgressBar}, dev BLEU for early stopping ({@link
- * io.captioner.models.train.BleuMetric}), and the end-to-end {@link
- * io.captioner.models.train.Quickstart} job on the synthetic dataset.
+ * Training on DJL/PyTorch, for any decoder that implements the training contract ({@link
+ * io.captioner.models.decoder.DecoderSpec} / {@link io.captioner.models.decoder.TrainableDecoder}).
+ *
+ * <ul>
+ *   <li>{@link io.captioner.models.train.TrainingPipeline}: the one pipeline from tokenized captions
+ *       to a saved model (vocabulary, encoded splits, training, test captions and scores, artifact),
+ *       configured by where the features come from ({@link io.captioner.models.train.PipelineFeatures}).
+ *   <li>{@link io.captioner.models.train.Trainer}: the loop (teacher forcing, masked cross-entropy plus
+ *       the decoder's regulariser, Adam with clipping, learning-rate schedule, validation), with
+ *       composable {@link io.captioner.models.train.TrainingListener}s for checkpoints and exact
+ *       resume, the JSON-lines log, progress, the divergence check and early stopping.
+ *   <li>Data: {@link io.captioner.models.train.CaptionData} (features and encoded captions of a split),
+ *       {@link io.captioner.models.train.FeatureSource} (cached features or a trainable encoder).
+ *   <li>{@link io.captioner.models.train.BleuMetric}: dev BLEU for choosing the best epoch.
+ * </ul>
  *
  * <p>Native memory: every batch runs in a sub-manager closed at the end of the batch, so the number
  * of live NDArrays does not grow from epoch to epoch.

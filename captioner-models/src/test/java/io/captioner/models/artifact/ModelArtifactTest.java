@@ -13,7 +13,7 @@ import io.captioner.models.DjlCaptioner;
 import io.captioner.models.SameCaption;
 import io.captioner.models.TinyCaptioner;
 import io.captioner.models.decoder.LstmCaptionDecoder;
-import io.captioner.models.decoder.ParameterFile;
+import io.captioner.models.internal.ParameterFile;
 import io.captioner.text.Vocabulary;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -122,7 +122,7 @@ class ModelArtifactTest {
         Map<String, ParameterFile.Tensor> arrays = new LinkedHashMap<>();
         ParameterFile.collect(encoder.block().getParameters(), "", arrays);
         Path encoderFile = dir.resolve("best-encoder.params");
-        new ParameterFile(io.captioner.models.train.Trainer.ENCODER_KIND, Map.of(), arrays).write(encoderFile);
+        new ParameterFile(io.captioner.models.encoder.BlockEncoder.PARAMETER_FILE_KIND, Map.of(), arrays).write(encoderFile);
         Path target = dir.resolve("from-files.zip");
         ArtifactWriter.builder()
                 .setEncoder(encoder, EncoderSpec.smallCnn(encoder))

@@ -1,5 +1,6 @@
 package io.captioner.models.decoder;
 
+import io.captioner.models.internal.ParameterFile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;

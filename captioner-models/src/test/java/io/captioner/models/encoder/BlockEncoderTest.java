@@ -185,6 +185,26 @@ class BlockEncoderTest {
     }
 
     @Test
+    void savedParametersUseTheLibrarysParameterFileAndRefuseAnotherEncoderOrKind() {
+        Path file = dir.resolve("small.params");
+        Path other = dir.resolve("other.params");
+        try (BlockEncoder a = Encoders.smallCnn(64, 16, 4, EncoderOptions.DEFAULTS)) {
+            a.saveParameters(file);
+            io.captioner.models.internal.ParameterFile pf = io.captioner.models.internal.ParameterFile.read(file,
+                    BlockEncoder.PARAMETER_FILE_KIND);
+            assertThat(pf.metadata()).containsEntry("architecture", "small-cnn").containsEntry("featureSize", "16");
+            new io.captioner.models.internal.ParameterFile(BlockEncoder.PARAMETER_FILE_KIND,
+                    java.util.Map.of("architecture", "resnet50", "featureSize", "2048"), pf.arrays()).write(other);
+            assertThatThrownBy(() -> a.loadParameters(other)).isInstanceOf(CaptionerException.class)
+                    .hasMessageContaining("parameters of encoder resnet50 (D=2048) do not fit small-cnn (D=16)");
+            new io.captioner.models.internal.ParameterFile("training-checkpoint", java.util.Map.of(), pf.arrays())
+                    .write(other);
+            assertThatThrownBy(() -> a.loadParameters(other)).isInstanceOf(CaptionerException.class)
+                    .hasMessageContaining("other.params").hasMessageContaining("training-checkpoint");
+        }
+    }
+
+    @Test
     void savedParametersOfAnotherShapeAreRejectedNamingTheParameter() {
         Path file = dir.resolve("wide.params");
         try (BlockEncoder a = Encoders.smallCnn(64, 16, 8, EncoderOptions.DEFAULTS)) {
@@ -193,8 +213,8 @@ class BlockEncoderTest {
         try (BlockEncoder b = Encoders.smallCnn(64, 16, 4, EncoderOptions.DEFAULTS)) {
             assertThatThrownBy(() -> b.loadParameters(file))
                     .isInstanceOf(CaptionerException.class)
-                    .hasMessageContaining("wide.params: parameter '")
-                    .hasMessageContaining("expected shape (4, 3, 3, 3), found (8, 3, 3, 3)");
+                    .hasMessageContaining("wide.params: parameter ")
+                    .hasMessageContaining("must have shape (4, 3, 3, 3) to match the model, found (8, 3, 3, 3)");
         }
     }
 

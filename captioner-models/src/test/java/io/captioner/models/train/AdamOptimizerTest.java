@@ -1,5 +1,6 @@
 package io.captioner.models.train;
 
+import io.captioner.models.internal.ParameterFile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -84,9 +85,8 @@ class AdamOptimizerTest {
                 backward(p, new float[] {0.5f, 0.5f}); // gradient (3, 4), norm 5
                 double norm = adam.step(0.01, 1.0);
                 assertThat(norm).isCloseTo(5.0, within(1e-5));
-                java.util.Map<String, String> meta = new java.util.HashMap<>();
-                java.util.Map<String, io.captioner.models.decoder.ParameterFile.Tensor> arrays = new java.util.HashMap<>();
-                adam.saveTo(meta, arrays);
+                java.util.Map<String, ParameterFile.Tensor> arrays = new java.util.HashMap<>();
+                adam.saveTo(arrays);
                 float[] firstMoment = arrays.get("adam/m/w").values();
                 // m = (1 - 0.5) * g * (1 / 5)
                 assertThat((double) firstMoment[0]).isCloseTo(0.5 * 3 / 5, within(1e-5));

@@ -2,11 +2,11 @@ package io.captioner.models.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.captioner.data.EncodedCaptions;
 import io.captioner.models.decoder.DecoderConfig;
 import io.captioner.models.decoder.ImageInjection;
 import io.captioner.models.decoder.LstmCaptionDecoder;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,7 +17,7 @@ class BleuMetricTest {
         DecoderConfig dc = TinyProblem.decoderConfig(ImageInjection.INIT_STATE, 0.0);
         CaptionData train = TinyProblem.data(64, 1);
         float[][] devFeatures = TinyProblem.features(24, 2);
-        List<List<int[]>> devCaptions = TinyProblem.captions(devFeatures);
+        EncodedCaptions devCaptions = TinyProblem.captions(devFeatures);
         CaptionData dev = new CaptionData(FeatureSource.cached(devFeatures), devCaptions);
         BleuMetric bleu4 = BleuMetric.greedyBleu4(10);
         assertThat(bleu4.name()).isEqualTo("bleu4");
@@ -26,10 +26,10 @@ class BleuMetricTest {
         try (LstmCaptionDecoder fresh = LstmCaptionDecoder.create(dc, 1)) {
             untrained = bleu4.evaluate(fresh, devFeatures, devCaptions);
         }
-        TrainingResult r = Trainer.builder().setDecoderConfig(dc).setWorkDir(dir).optMetric(bleu4)
-                .setTrainingConfig(TrainingConfig.builder().optEpochs(12).optBatchSize(16).optLearningRate(0.02)
-                        .optPatience(3).optSeed(3).build())
-                .build().fit(train, dev);
+        TrainingConfig tc = TrainingConfig.builder().optEpochs(12).optBatchSize(16).optLearningRate(0.02)
+                .optPatience(3).optSeed(3).build();
+        TrainingResult r = Trainer.builder().setDecoder(dc).optMetric(bleu4).setTrainingConfig(tc)
+                .addListeners(TrainingListeners.standard(dir, tc)).build().fit(train, dev);
         assertThat(r.history()).allMatch(e -> e.metricName().equals("bleu4") && !Double.isNaN(e.valMetric()));
         double best;
         try (LstmCaptionDecoder trained = LstmCaptionDecoder.load(r.bestDecoder())) {

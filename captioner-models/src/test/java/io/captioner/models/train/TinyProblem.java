@@ -1,5 +1,6 @@
 package io.captioner.models.train;
 
+import io.captioner.data.EncodedCaptions;
 import io.captioner.models.decoder.DecoderConfig;
 import io.captioner.models.decoder.ImageInjection;
 import java.util.ArrayList;
@@ -43,13 +44,13 @@ final class TinyProblem {
         return best;
     }
 
-    static List<List<int[]>> captions(float[][] features) {
+    static EncodedCaptions captions(float[][] features) {
         List<List<int[]>> out = new ArrayList<>();
         for (float[] row : features) {
             int k = classOf(row);
             out.add(List.of(new int[] {4 + k, 8 + k, 12, 13, 15}, new int[] {15, 13, 12, 8 + k, 4 + k}));
         }
-        return out;
+        return EncodedCaptions.of(out);
     }
 
     static CaptionData data(int n, long seed) {

@@ -16,16 +16,19 @@ import ai.djl.nn.core.Linear;
 import ai.djl.util.Pair;
 import io.captioner.CaptionDecoder;
 import io.captioner.CaptionerException;
+import io.captioner.data.EncodedCaptions;
+import io.captioner.models.encoder.BlockEncoder;
 import io.captioner.models.decoder.DecoderConfig;
 import io.captioner.models.decoder.ImageInjection;
 import io.captioner.models.decoder.LstmCaptionDecoder;
-import io.captioner.models.decoder.ParameterFile;
+import io.captioner.models.internal.ParameterFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +40,18 @@ class TrainerTest {
     }
 
     private static Trainer.Builder trainer(Path dir, DecoderConfig dc, TrainingConfig tc) {
-        return Trainer.builder().setDecoderConfig(dc).setTrainingConfig(tc).setWorkDir(dir);
+        return Trainer.builder().setDecoder(dc).setTrainingConfig(tc)
+                .addListeners(TrainingListeners.standard(dir, tc));
+    }
+
+    /** A listener that runs a callback at the end of every epoch. */
+    private static TrainingListener onEpoch(java.util.function.Consumer<EpochResult> callback) {
+        return new TrainingListener() {
+            @Override
+            public void onEpochEnd(TrainingContext context, EpochResult result) {
+                callback.accept(result);
+            }
+        };
     }
 
     @Test
@@ -59,7 +73,7 @@ class TrainerTest {
         int before = system.getManagedArrays().size();
         trainer(dir, dc, quick().optEpochs(4).build())
                 .optMetric(new FakeMetric(new double[] {0.1, 0.2, 0.3, 0.4}))
-                .optEpochListener(e -> counts.add(system.getManagedArrays().size()))
+                .addListeners(onEpoch(e -> counts.add(system.getManagedArrays().size())))
                 .build().fit(TinyProblem.data(24, 1), TinyProblem.data(8, 2));
         assertThat(counts).hasSize(4);
         assertThat(counts).allMatch(c -> c.equals(counts.get(0)), "equal to the count after epoch 1 " + counts);
@@ -76,21 +90,21 @@ class TrainerTest {
         trainer(straight, dc, tc).build().fit(train, dev);
 
         Path interrupted = dir.resolve("interrupted");
-        assertThatThrownBy(() -> trainer(interrupted, dc, tc).optEpochListener(e -> {
+        assertThatThrownBy(() -> trainer(interrupted, dc, tc).addListeners(onEpoch(e -> {
             if (e.epoch() == 2) {
                 throw new IllegalStateException("simulated crash");
             }
-        }).build().fit(train, dev)).hasMessageContaining("simulated crash");
+        })).build().fit(train, dev)).hasMessageContaining("simulated crash");
         TrainingResult resumed = trainer(interrupted, dc, tc).build().resume(train, dev);
         assertThat(resumed.history()).extracting(EpochResult::epoch).containsExactly(1, 2, 3, 4);
 
-        ParameterFile a = ParameterFile.read(straight.resolve(Trainer.CHECKPOINT), Trainer.CHECKPOINT_KIND);
-        ParameterFile b = ParameterFile.read(interrupted.resolve(Trainer.CHECKPOINT), Trainer.CHECKPOINT_KIND);
+        ParameterFile a = ParameterFile.read(straight.resolve(CheckpointListener.CHECKPOINT), CheckpointListener.CHECKPOINT_KIND);
+        ParameterFile b = ParameterFile.read(interrupted.resolve(CheckpointListener.CHECKPOINT), CheckpointListener.CHECKPOINT_KIND);
         assertThat(b.arrays().keySet()).isEqualTo(a.arrays().keySet());
         for (Map.Entry<String, ParameterFile.Tensor> e : a.arrays().entrySet()) {
             assertThat(b.arrays().get(e.getKey()).values()).as(e.getKey()).containsExactly(e.getValue().values());
         }
-        assertThat(b.metadata().get("adam.t")).isEqualTo(a.metadata().get("adam.t"));
+        assertThat(b.metadata().get("state")).isEqualTo(a.metadata().get("state"));
     }
 
     @Test
@@ -100,8 +114,8 @@ class TrainerTest {
         CaptionData dev = TinyProblem.data(8, 2);
         trainer(dir.resolve("a"), dc, quick().optEpochs(2).build()).build().fit(train, dev);
         trainer(dir.resolve("b"), dc, quick().optEpochs(2).optSeed(8).build()).build().fit(train, dev);
-        ParameterFile a = ParameterFile.read(dir.resolve("a").resolve(Trainer.CHECKPOINT), Trainer.CHECKPOINT_KIND);
-        ParameterFile b = ParameterFile.read(dir.resolve("b").resolve(Trainer.CHECKPOINT), Trainer.CHECKPOINT_KIND);
+        ParameterFile a = ParameterFile.read(dir.resolve("a").resolve(CheckpointListener.CHECKPOINT), CheckpointListener.CHECKPOINT_KIND);
+        ParameterFile b = ParameterFile.read(dir.resolve("b").resolve(CheckpointListener.CHECKPOINT), CheckpointListener.CHECKPOINT_KIND);
         String key = a.arrays().keySet().iterator().next();
         assertThat(b.arrays().get(key).values()).isNotEqualTo(a.arrays().get(key).values());
     }
@@ -113,7 +127,7 @@ class TrainerTest {
         float[][] probe = TinyProblem.features(2, 99);
         ValidationMetric metric = new FakeMetric(new double[] {0.5, 0.4, 0.3, 0.2, 0.1}) {
             @Override
-            public double evaluate(CaptionDecoder decoder, float[][] f, List<List<int[]>> refs) {
+            public double evaluate(CaptionDecoder decoder, float[][] f, EncodedCaptions refs) {
                 if (firstEpochOutputs.isEmpty()) {
                     firstEpochOutputs.add(firstStep(decoder, probe));
                 }
@@ -129,7 +143,7 @@ class TrainerTest {
         try (LstmCaptionDecoder best = LstmCaptionDecoder.load(r.bestDecoder(), dc)) {
             assertThat(firstStep(best, probe)).containsExactly(firstEpochOutputs.get(0));
         }
-        List<String> log = Files.readAllLines(dir.resolve(Trainer.LOG));
+        List<String> log = Files.readAllLines(dir.resolve(TrainingLog.FILE_NAME));
         assertThat(log).hasSize(3);
         assertThat(log.get(0)).startsWith("{\"epoch\":1,").contains("\"train_loss\":", "\"val_loss\":",
                 "\"metric\":\"fake\"", "\"val_metric\":0.5", "\"lr\":0.01", "\"seconds\":", "\"best\":true");
@@ -170,7 +184,7 @@ class TrainerTest {
             float[] after = encoder.getParameters().get(0).getValue().getArray().toFloatArray();
             assertThat(after).isNotEqualTo(before);
             assertThat(r.bestEncoder()).exists();
-            ParameterFile saved = ParameterFile.read(r.bestEncoder(), Trainer.ENCODER_KIND);
+            ParameterFile saved = ParameterFile.read(r.bestEncoder(), BlockEncoder.PARAMETER_FILE_KIND);
             for (Pair<String, Parameter> p : encoder.getParameters()) {
                 assertThat(saved.arrays()).containsKey(p.getKey());
             }
@@ -208,15 +222,15 @@ class TrainerTest {
 
             CaptionData first = new CaptionData(FeatureSource.trainableEncoder(smallEncoder(manager, imageShape),
                     images, imageShape, TinyProblem.D), TinyProblem.captions(raw));
-            assertThatThrownBy(() -> trainer(dir.resolve("b"), dc, tc).optEpochListener(e -> {
+            assertThatThrownBy(() -> trainer(dir.resolve("b"), dc, tc).addListeners(onEpoch(e -> {
                 throw new IllegalStateException("stop");
-            }).build().fit(first, first)).hasMessage("stop");
+            })).build().fit(first, first)).hasMessage("stop");
             CaptionData second = new CaptionData(FeatureSource.trainableEncoder(smallEncoder(manager, imageShape),
                     images, imageShape, TinyProblem.D), TinyProblem.captions(raw));
             trainer(dir.resolve("b"), dc, tc).build().resume(second, second);
         }
-        ParameterFile a = ParameterFile.read(dir.resolve("a").resolve(Trainer.CHECKPOINT), Trainer.CHECKPOINT_KIND);
-        ParameterFile b = ParameterFile.read(dir.resolve("b").resolve(Trainer.CHECKPOINT), Trainer.CHECKPOINT_KIND);
+        ParameterFile a = ParameterFile.read(dir.resolve("a").resolve(CheckpointListener.CHECKPOINT), CheckpointListener.CHECKPOINT_KIND);
+        ParameterFile b = ParameterFile.read(dir.resolve("b").resolve(CheckpointListener.CHECKPOINT), CheckpointListener.CHECKPOINT_KIND);
         assertThat(a.arrays().keySet()).anyMatch(k -> k.startsWith("encoder/") && k.contains("runningMean"));
         for (Map.Entry<String, ParameterFile.Tensor> e : a.arrays().entrySet()) {
             assertThat(b.arrays().get(e.getKey()).values()).as(e.getKey()).containsExactly(e.getValue().values());
@@ -235,8 +249,8 @@ class TrainerTest {
             }
 
             @Override
-            public int featureSize() {
-                return cached.featureSize();
+            public int[] featureShape() {
+                return cached.featureShape();
             }
 
             @Override
@@ -270,12 +284,12 @@ class TrainerTest {
     void captionIdOutsideTheVocabularyIsRejectedWithItsPosition(@TempDir Path dir) {
         float[][] f = TinyProblem.features(2, 1);
         CaptionData bad = new CaptionData(FeatureSource.cached(f),
-                List.of(List.of(new int[] {4, 5}), List.of(new int[] {4, TinyProblem.V})));
+                EncodedCaptions.of(List.of(List.of(new int[] {4, 5}), List.of(new int[] {4, TinyProblem.V}))));
         assertThatThrownBy(() -> trainer(dir, TinyProblem.decoderConfig(ImageInjection.FIRST_INPUT, 0), quick().build())
                         .build().fit(bad, bad))
                 .isInstanceOf(CaptionerException.class)
                 .hasMessageContaining("train captions[1][0][1]").hasMessageContaining(Integer.toString(TinyProblem.V));
-        assertThat(dir.resolve(Trainer.CHECKPOINT)).doesNotExist();
+        assertThat(dir.resolve(CheckpointListener.CHECKPOINT)).doesNotExist();
     }
 
     @Test
@@ -283,7 +297,7 @@ class TrainerTest {
         DecoderConfig dc = TinyProblem.decoderConfig(ImageInjection.FIRST_INPUT, 0).toBuilder().setFeatureSize(9).build();
         assertThatThrownBy(() -> trainer(dir, dc, quick().build()).build()
                         .fit(TinyProblem.data(4, 1), TinyProblem.data(4, 2)))
-                .isInstanceOf(CaptionerException.class).hasMessageContaining("featureSize is 9");
+                .isInstanceOf(CaptionerException.class).hasMessageContaining("train features have shape [8]").hasMessageContaining("reads [9]");
     }
 
     @Test
@@ -295,8 +309,116 @@ class TrainerTest {
         trainer(dir, dc, quick().optEpochs(1).build()).build().fit(data, data);
         assertThatThrownBy(() -> trainer(dir, dc, quick().optEpochs(1).optBatchSize(4).build()).build()
                         .resume(data, data))
-                .isInstanceOf(CaptionerException.class).hasMessageContaining("trainingConfig")
+                .isInstanceOf(CaptionerException.class).hasMessageContaining("cannot resume with")
                 .hasMessageContaining("batchSize=4");
+    }
+
+    @Test
+    void withoutListenersTheLoopStillTrainsButWritesNoFiles(@TempDir Path dir) {
+        DecoderConfig dc = TinyProblem.decoderConfig(ImageInjection.FIRST_INPUT, 0.1);
+        TrainingResult r = Trainer.builder().setDecoder(dc).setTrainingConfig(quick().optEpochs(2).build()).build()
+                .fit(TinyProblem.data(16, 1), TinyProblem.data(8, 2));
+        assertThat(r.history()).hasSize(2);
+        assertThat(r.bestDecoder()).isNull();
+        assertThat(dir).isEmptyDirectory();
+    }
+
+    @Test
+    void listenersAreCalledInOrderForEveryBatchAndEpoch() {
+        DecoderConfig dc = TinyProblem.decoderConfig(ImageInjection.FIRST_INPUT, 0.1);
+        List<String> calls = new ArrayList<>();
+        TrainingListener recorder = new TrainingListener() {
+            @Override
+            public void onTrainingBegin(TrainingContext context) {
+                calls.add("begin");
+            }
+
+            @Override
+            public void onEpochBegin(TrainingContext context, int epoch, int batches) {
+                calls.add("epoch " + epoch + " of " + batches + " batches");
+            }
+
+            @Override
+            public void onTrainingBatch(TrainingContext context, BatchResult batch) {
+                calls.add("batch " + batch.epoch() + "." + batch.batch());
+            }
+
+            @Override
+            public void onEpochEnd(TrainingContext context, EpochResult result) {
+                calls.add("end " + result.epoch() + " history " + context.history().size());
+            }
+
+            @Override
+            public void onTrainingEnd(TrainingContext context, TrainingResult result) {
+                calls.add("done " + result.history().size());
+            }
+        };
+        Trainer.builder().setDecoder(dc).setTrainingConfig(quick().optEpochs(2).optBatchSize(16).build())
+                .addListeners(recorder).build().fit(TinyProblem.data(16, 1), TinyProblem.data(8, 2));
+        // 16 images x 2 captions = 32 pairs in batches of 16
+        assertThat(calls).containsExactly("begin", "epoch 1 of 2 batches", "batch 1.1", "batch 1.2",
+                "end 1 history 1", "epoch 2 of 2 batches", "batch 2.1", "batch 2.2", "end 2 history 2", "done 2");
+    }
+
+    @Test
+    void aCustomListenerCanStopTrainingAndTheResultSaysSo() {
+        DecoderConfig dc = TinyProblem.decoderConfig(ImageInjection.FIRST_INPUT, 0.1);
+        TrainingResult r = Trainer.builder().setDecoder(dc).setTrainingConfig(quick().optEpochs(5).build())
+                .addListeners(onEpochStop(2)).build().fit(TinyProblem.data(16, 1), TinyProblem.data(8, 2));
+        assertThat(r.history()).hasSize(2);
+        assertThat(r.stoppedEarly()).isTrue();
+    }
+
+    private static TrainingListener onEpochStop(int epoch) {
+        return new TrainingListener() {
+            @Override
+            public void onEpochEnd(TrainingContext context, EpochResult result) {
+                if (result.epoch() == epoch) {
+                    context.requestStop();
+                }
+            }
+        };
+    }
+
+    @Test
+    void divergenceCheckStopsBeforeTheUpdateThatWouldUseANonFiniteLoss() {
+        DecoderConfig dc = TinyProblem.decoderConfig(ImageInjection.FIRST_INPUT, 0.1);
+        AtomicInteger batchesSeen = new AtomicInteger();
+        TrainingListener poison = new TrainingListener() {
+            @Override
+            public void onTrainingBatch(TrainingContext context, BatchResult batch) {
+                batchesSeen.incrementAndGet();
+            }
+        };
+        DivergenceCheck check = new DivergenceCheck();
+        assertThatThrownBy(() -> check.onTrainingBatch(null, new BatchResult(3, 7, 9, 0.01, Double.NaN, 10, 1.0)))
+                .isInstanceOf(CaptionerException.class)
+                .hasMessageContaining("epoch 3, batch 7").hasMessageContaining("NaN").hasMessageContaining("0.01");
+        check.onTrainingBatch(null, new BatchResult(1, 1, 1, 0.01, 2.5, 10, 2.5));
+        Trainer.builder().setDecoder(dc).setTrainingConfig(quick().optEpochs(1).build())
+                .addListeners(check, poison).build().fit(TinyProblem.data(16, 1), TinyProblem.data(8, 2));
+        assertThat(batchesSeen.get()).isEqualTo(4);
+    }
+
+    @Test
+    void earlyStoppingCountsEpochsSinceTheBestFromTheHistory() {
+        assertThatThrownBy(() -> new EarlyStopping(0)).hasMessageContaining("patience must be at least 1, found 0");
+    }
+
+    @Test
+    void checkpointStateIsTypedJsonNotLooseStrings(@TempDir Path dir) {
+        DecoderConfig dc = TinyProblem.decoderConfig(ImageInjection.FIRST_INPUT, 0.1);
+        TrainingConfig tc = quick().optEpochs(2).build();
+        trainer(dir, dc, tc).build().fit(TinyProblem.data(16, 1), TinyProblem.data(8, 2));
+        ParameterFile cp = ParameterFile.read(dir.resolve(CheckpointListener.CHECKPOINT),
+                CheckpointListener.CHECKPOINT_KIND);
+        CheckpointListener.State state = new com.google.gson.Gson().fromJson(cp.metadata().get("state"),
+                CheckpointListener.State.class);
+        assertThat(state.trainingConfig()).isEqualTo(tc);
+        assertThat(state.completedEpochs()).isEqualTo(2);
+        assertThat(state.decoderType()).isEqualTo("show-and-tell-lstm");
+        assertThat(state.optimizerSteps()).isEqualTo(2 * 4);
+        assertThat(cp.metadata()).containsKeys("history.0", "history.1").doesNotContainKey("adam.t");
     }
 
     /** Returns preset scores, one per epoch. */
@@ -314,7 +436,7 @@ class TrainerTest {
         }
 
         @Override
-        public double evaluate(CaptionDecoder decoder, float[][] features, List<List<int[]>> references) {
+        public double evaluate(CaptionDecoder decoder, float[][] features, EncodedCaptions references) {
             assertThat(features.length).isEqualTo(references.size());
             return scores[calls++];
         }

@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code captioner evaluate}: captions every image of a dataset split with a saved model and scores
  * the captions exactly as {@code score} does (same code path), printing JSON with {@code bleu1}..
- * {@code bleu4}, {@code rougeL}, {@code cider} and {@code images}. Progress goes to stderr.
+ * {@code bleu4}, {@code rouge_l}, {@code cider} and {@code images}. Progress goes to stderr.
  * Exit codes: 0 scored, 1 a missing/corrupt image, dataset or model (the message names it), 2 bad
  * arguments.
  */
@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Captions a dataset split with a saved model and scores it like 'score' (BLEU-1..4, ROUGE-L, CIDEr-D).",
-            "Prints JSON: bleu1..bleu4 and rougeL on a 0-1 scale, cider x10 (coco-caption's scale), images."
+            "Prints JSON: bleu1..bleu4 and rouge_l on a 0-1 scale, cider x10 (coco-caption's scale), images."
         })
 public final class EvaluateCommand implements Callable<Integer> {
 

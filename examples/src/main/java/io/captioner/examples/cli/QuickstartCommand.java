@@ -1,7 +1,7 @@
 package io.captioner.examples.cli;
 
-import io.captioner.models.train.Quickstart;
-import io.captioner.models.train.QuickstartOptions;
+import io.captioner.examples.train.Quickstart;
+import io.captioner.examples.train.QuickstartOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;

@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
  * Flickr8k-style dataset's reference captions with BLEU-1..4, ROUGE-L and CIDEr-D as coco-caption
  * computes them, and prints the corpus scores as one JSON object.
  *
- * <p>Output keys: {@code bleu1}..{@code bleu4}, {@code rougeL} (0–1), {@code cider} (× 10, as
+ * <p>Output keys: {@code bleu1}..{@code bleu4}, {@code rouge_l} (0–1), {@code cider} (× 10, as
  * coco-caption prints it), {@code images}. Every image in the results must belong to the chosen
  * split; images of the split without a result are not scored (a warning on stderr says how many).
  * Exit codes: 0 scored, 1 bad results or dataset files (the message names file, entry and field),
@@ -37,7 +37,7 @@ import picocli.CommandLine.Option;
         description = {
             "Scores captions in COCO results format ([{\"image_id\": \"<file name>\", \"caption\": \"...\"}])",
             "against a dataset's references with BLEU-1..4, ROUGE-L and CIDEr-D as coco-caption computes them.",
-            "Prints JSON: bleu1..bleu4 and rougeL on a 0-1 scale, cider x10 (coco-caption's scale), images."
+            "Prints JSON: bleu1..bleu4 and rouge_l on a 0-1 scale, cider x10 (coco-caption's scale), images."
         })
 public final class ScoreCommand implements Callable<Integer> {
 

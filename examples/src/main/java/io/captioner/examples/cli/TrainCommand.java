@@ -1,6 +1,6 @@
 package io.captioner.examples.cli;
 
-import io.captioner.models.train.Flickr8kRecipe;
+import io.captioner.examples.train.Flickr8kRecipe;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;

@@ -123,7 +123,7 @@ class CaptionCommandTest {
                 "--split", "test", "--beam", "2", "--results-out", results.toString(), "--report", report.toString());
         assertThat(run.exitCode()).as(run.err()).isEqualTo(0);
         JsonObject o = JsonParser.parseString(run.out()).getAsJsonObject();
-        assertThat(o.keySet()).contains("bleu1", "bleu2", "bleu3", "bleu4", "rougeL", "cider", "images");
+        assertThat(o.keySet()).contains("bleu1", "bleu2", "bleu3", "bleu4", "rouge_l", "cider", "images");
         assertThat(o.get("images").getAsInt()).isEqualTo(SYNTH.testImages());
         assertThat(report).isRegularFile();
         CliRun score = CliRun.of("score", "--results", results.toString(), "--dataset", data.toString(), "--split", "test");

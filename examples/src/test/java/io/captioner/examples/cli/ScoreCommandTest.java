@@ -81,12 +81,12 @@ class ScoreCommandTest {
         Path r = results(hypotheses());
         assertThat(run("score", "--results", r.toString(), "--dataset", dataset.toString())).as(err).isZero();
         JsonObject json = JsonParser.parseString(out).getAsJsonObject();
-        assertThat(json.keySet()).containsExactly("bleu1", "bleu2", "bleu3", "bleu4", "rougeL", "cider", "images");
+        assertThat(json.keySet()).containsExactly("bleu1", "bleu2", "bleu3", "bleu4", "rouge_l", "cider", "images");
         EvaluationResult expected = CaptionEvaluator.evaluate(hypotheses(), testRefs);
         assertThat(json.get("images").getAsInt()).isEqualTo(3);
         assertThat(json.get("bleu1").getAsDouble()).isEqualTo(expected.bleu1());
         assertThat(json.get("bleu4").getAsDouble()).isEqualTo(expected.bleu4());
-        assertThat(json.get("rougeL").getAsDouble()).isEqualTo(expected.rougeL());
+        assertThat(json.get("rouge_l").getAsDouble()).isEqualTo(expected.rougeL());
         assertThat(json.get("cider").getAsDouble()).isEqualTo(expected.cider()).isGreaterThan(0);
     }
 

@@ -70,7 +70,7 @@ class TrainCommandTest {
 
         assertThat(run.exitCode()).as(run.err()).isEqualTo(CaptionerCli.EXIT_OK);
         JsonObject json = lastJsonLine(run);
-        assertThat(json.keySet()).contains("bleu1", "bleu2", "bleu3", "bleu4", "rougeL", "cider", "test_images",
+        assertThat(json.keySet()).contains("bleu1", "bleu2", "bleu3", "bleu4", "rouge_l", "cider", "test_images",
                 "train_seconds", "model");
         assertThat(json.get("test_images").getAsInt()).isEqualTo(DATASET.testImages());
         assertThat(json.get("encoded_images").getAsInt()).isEqualTo(DATASET.images());
@@ -127,7 +127,7 @@ class TrainCommandTest {
 
         assertThat(run.exitCode()).as(run.err()).isEqualTo(CaptionerCli.EXIT_OK);
         JsonObject json = lastJsonLine(run);
-        assertThat(json.keySet()).contains("bleu1", "bleu4", "rougeL", "cider", "test_images", "train_seconds",
+        assertThat(json.keySet()).contains("bleu1", "bleu4", "rouge_l", "cider", "test_images", "train_seconds",
                 "model");
         assertThat(json.get("test_images").getAsInt()).isEqualTo(DATASET.testImages());
         assertThat(json.get("encoded_images").getAsInt()).isEqualTo(DATASET.images());

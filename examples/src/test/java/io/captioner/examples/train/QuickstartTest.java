@@ -1,10 +1,15 @@
-package io.captioner.models.train;
+package io.captioner.examples.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.captioner.Caption;
 import io.captioner.Captioner;
+import io.captioner.data.ImageCaptions;
+import io.captioner.data.Split;
+import io.captioner.data.TokenizedCaptions;
+import io.captioner.models.train.EpochResult;
+import io.captioner.text.Tokenizer;
 import io.captioner.models.artifact.ArtifactWriter;
 import io.captioner.models.decoder.LstmCaptionDecoder;
 import java.awt.image.BufferedImage;
@@ -71,9 +76,9 @@ class QuickstartTest {
 
     @Test
     void mostCommonCaptionBreaksTiesAlphabetically() {
-        List<List<List<String>>> tokens = List.of(
-                List.of(List.of("b", "x"), List.of("a", "x")),
-                List.of(List.of("c"), List.of("b", "x"), List.of("a", "x")));
+        TokenizedCaptions tokens = TokenizedCaptions.of(List.of(
+                new ImageCaptions("1.png", Split.TRAIN, List.of("B x", "a X.")),
+                new ImageCaptions("2.png", Split.TRAIN, List.of("c", "b x", "a x"))), Tokenizer.standard());
         assertThat(Quickstart.mostCommonCaption(tokens)).isEqualTo("a x");
     }
 

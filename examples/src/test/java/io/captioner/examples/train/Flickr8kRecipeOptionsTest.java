@@ -1,4 +1,4 @@
-package io.captioner.models.train;
+package io.captioner.examples.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.captioner.models.train;
+package io.captioner.examples.train;
 
 import java.nio.file.Path;
 import java.util.Locale;

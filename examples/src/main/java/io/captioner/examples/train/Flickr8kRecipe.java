@@ -1,28 +1,31 @@
-package io.captioner.models.train;
+package io.captioner.examples.train;
 
-import ai.djl.engine.Engine;
+import com.google.gson.JsonObject;
 import io.captioner.CaptionerException;
 import io.captioner.DecodingOptions;
 import io.captioner.data.CaptionDataset;
 import io.captioner.data.Flickr8kReader;
 import io.captioner.data.ImageCaptions;
 import io.captioner.data.Split;
-import io.captioner.eval.CaptionEvaluator;
+import io.captioner.data.TokenizedCaptions;
 import io.captioner.eval.EvaluationResult;
-import io.captioner.models.artifact.ArtifactWriter;
+import io.captioner.models.EngineRandom;
 import io.captioner.models.artifact.EncoderSpec;
-import io.captioner.models.artifact.Provenance;
 import io.captioner.models.cache.CacheKey;
 import io.captioner.models.cache.FeatureCache;
 import io.captioner.models.cache.Progress;
 import io.captioner.models.decoder.DecoderConfig;
-import io.captioner.models.decoder.LstmCaptionDecoder;
+import io.captioner.models.decoder.DecoderSpec;
 import io.captioner.models.encoder.BlockEncoder;
 import io.captioner.models.encoder.EncoderOptions;
 import io.captioner.models.encoder.Encoders;
 import io.captioner.models.encoder.TorchvisionArch;
 import io.captioner.models.image.ImageLoader;
-import io.captioner.search.CaptionSearch;
+import io.captioner.models.train.BleuMetric;
+import io.captioner.models.train.PipelineFeatures;
+import io.captioner.models.train.ProgressListener;
+import io.captioner.models.train.TrainingConfig;
+import io.captioner.models.train.TrainingPipeline;
 import io.captioner.text.Tokenizer;
 import io.captioner.text.Vocabulary;
 import java.io.PrintStream;
@@ -30,7 +33,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -46,7 +49,7 @@ import java.util.Map;
  * (the feature caches, reused by a later run with the same encoder, weights and images; a run whose
  * usable images differ from a cache's is refused, naming the directory to delete), {@code training/} (checkpoint, best
  * parameters, JSON-lines log) and {@code model/} ({@link #MODEL_DIR}, written by
- * {@link ArtifactWriter} through a temporary directory, so a failed run leaves no model). For
+ * the library's {@link TrainingPipeline} through a temporary directory, so a failed run leaves no model). For
  * {@code vgg16}/{@code resnet50} the artifact references the {@code .npz} weights by absolute path
  * and SHA-256; for {@code small-cnn} the random, frozen encoder is embedded. Not thread-safe: run
  * one at a time per output directory.
@@ -54,7 +57,7 @@ import java.util.Map;
 public final class Flickr8kRecipe {
 
     /** Name of the saved model directory under the output directory. */
-    public static final String MODEL_DIR = "model";
+    public static final String MODEL_DIR = TrainingPipeline.MODEL_DIR;
     /** Name of the feature-cache directory under the output directory (one subdirectory per split). */
     public static final String FEATURES_DIR = "features";
     /** Name of the small CNN's frozen random parameters inside {@link #FEATURES_DIR}. */
@@ -354,19 +357,26 @@ public final class Flickr8kRecipe {
 
         /**
          * Formats the headline figures as one line of JSON with keys {@code bleu1}..{@code bleu4},
-         * {@code rougeL}, {@code cider}, {@code test_images}, {@code train_seconds}, {@code epochs},
+         * {@code rouge_l}, {@code cider}, {@code test_images}, {@code train_seconds}, {@code epochs},
          * {@code best_epoch}, {@code encoded_images} and {@code model}.
          *
          * @return the JSON text
          */
         public String toJson() {
-            return String.format(Locale.ROOT,
-                    "{\"bleu1\":%.4f,\"bleu2\":%.4f,\"bleu3\":%.4f,\"bleu4\":%.4f,\"rougeL\":%.4f,\"cider\":%.4f,"
-                            + "\"test_images\":%d,\"train_seconds\":%.1f,\"epochs\":%d,\"best_epoch\":%d,"
-                            + "\"encoded_images\":%d,\"model\":\"%s\"}",
-                    scores.bleu1(), scores.bleu2(), scores.bleu3(), scores.bleu4(), scores.rougeL(), scores.cider(),
-                    testImages, trainSeconds, epochs, bestEpoch, encodedImages,
-                    model.toString().replace("\\", "\\\\").replace("\"", "\\\""));
+            JsonObject o = new JsonObject();
+            o.addProperty("bleu1", Json.round(scores.bleu1(), 4));
+            o.addProperty("bleu2", Json.round(scores.bleu2(), 4));
+            o.addProperty("bleu3", Json.round(scores.bleu3(), 4));
+            o.addProperty("bleu4", Json.round(scores.bleu4(), 4));
+            o.addProperty("rouge_l", Json.round(scores.rougeL(), 4));
+            o.addProperty("cider", Json.round(scores.cider(), 4));
+            o.addProperty("test_images", testImages);
+            o.addProperty("train_seconds", Json.round(trainSeconds, 1));
+            o.addProperty("epochs", epochs);
+            o.addProperty("best_epoch", bestEpoch);
+            o.addProperty("encoded_images", encodedImages);
+            o.addProperty("model", model.toString());
+            return Json.GSON.toJson(o);
         }
     }
 
@@ -388,28 +398,17 @@ public final class Flickr8kRecipe {
             splits.put(s, dataset.split(s));
         }
         Tokenizer tokenizer = Tokenizer.standard();
-        Map<Split, List<List<List<String>>>> tokens = new LinkedHashMap<>();
-        for (Map.Entry<Split, List<ImageCaptions>> e : splits.entrySet()) {
-            List<List<List<String>>> perImage = new ArrayList<>();
-            for (ImageCaptions image : e.getValue()) {
-                perImage.add(image.captions().stream().map(tokenizer::tokenize).toList());
-            }
-            tokens.put(e.getKey(), perImage);
-        }
-        List<List<String>> trainTokens = new ArrayList<>();
-        tokens.get(Split.TRAIN).forEach(trainTokens::addAll);
-        Vocabulary vocabulary = Vocabulary.build(trainTokens, options.minCount(), 0);
-        log.printf(Locale.ROOT, "train: %d train, %d dev, %d test images; vocabulary %d (min count %d)%n",
-                splits.get(Split.TRAIN).size(), splits.get(Split.DEV).size(), splits.get(Split.TEST).size(),
-                vocabulary.size(), options.minCount());
+        TokenizedCaptions train = TokenizedCaptions.of(splits.get(Split.TRAIN), tokenizer);
+        TokenizedCaptions dev = TokenizedCaptions.of(splits.get(Split.DEV), tokenizer);
+        TokenizedCaptions test = TokenizedCaptions.of(splits.get(Split.TEST), tokenizer);
 
         Path featuresDir = out.resolve(FEATURES_DIR);
-        Engine.getInstance().setRandomSeed((int) options.seed());
+        EngineRandom.seed(options.seed());
         try (BlockEncoder encoder = openEncoder(options, featuresDir)) {
             CacheKey key = new CacheKey(encoder.name(), encoder.featureSize(), weightsDigest(options, featuresDir),
                     encoder.preprocessing().toString());
             ImageLoader loader = ImageLoader.standard();
-            Map<Split, float[][]> features = new LinkedHashMap<>();
+            Map<Split, float[][]> features = new EnumMap<>(Split.class);
             int encoded = 0;
             PrintWriter progressOut = new PrintWriter(log, true, StandardCharsets.UTF_8);
             for (Map.Entry<Split, List<ImageCaptions>> e : splits.entrySet()) {
@@ -426,49 +425,49 @@ public final class Flickr8kRecipe {
                 encoded += encodedHere[0];
             }
 
-            DecoderConfig decoderConfig = DecoderConfig.builder().setVocabularySize(vocabulary.size())
-                    .setFeatureSize(encoder.featureSize()).optEmbeddingSize(options.embeddingSize())
-                    .optHiddenSize(options.hiddenSize()).optImageMerge(options.imageMerge()).build();
             TrainingConfig trainingConfig = TrainingConfig.builder().optEpochs(options.epochs())
                     .optBatchSize(options.batchSize()).optPatience(options.patience()).optSeed(options.seed())
                     .build();
-            log.println("train: " + decoderConfig + "; " + trainingConfig);
-            TrainingResult trained = Trainer.builder().setDecoderConfig(decoderConfig)
-                    .setTrainingConfig(trainingConfig).setWorkDir(out.resolve("training"))
-                    .optMetric(BleuMetric.greedyBleu4(trainingConfig.maxCaptionLength())).optProgress(log).build()
-                    .fit(new CaptionData(FeatureSource.cached(features.get(Split.TRAIN)),
-                                    SplitCaptions.ids(vocabulary, tokens.get(Split.TRAIN))),
-                            new CaptionData(FeatureSource.cached(features.get(Split.DEV)),
-                                    SplitCaptions.ids(vocabulary, tokens.get(Split.DEV))));
-
             DecodingOptions decoding = options.beam() > 1 ? DecodingOptions.beam(options.beam())
                     : DecodingOptions.defaults();
-            List<ImageCaptions> test = splits.get(Split.TEST);
-            Map<String, List<String>> references = new LinkedHashMap<>();
-            for (ImageCaptions image : test) {
-                references.put(image.imageId(), image.captions());
-            }
-            EvaluationResult scores;
-            try (LstmCaptionDecoder decoder = LstmCaptionDecoder.load(trained.bestDecoder(), decoderConfig)) {
-                Map<String, String> hypotheses = SplitCaptions.caption(CaptionSearch.of(decoding), decoder,
-                        vocabulary, new ArrayList<>(references.keySet()), features.get(Split.TEST));
-                scores = CaptionEvaluator.evaluate(hypotheses, references);
-            }
-            Path model = out.resolve(MODEL_DIR);
-            Map<String, Double> metrics = new LinkedHashMap<>();
-            metrics.put("dev_bleu4", trained.bestScore());
             EncoderSpec spec = EncoderSpec.SMALL_CNN.equals(encoder.name()) ? EncoderSpec.smallCnn(encoder)
                     : EncoderSpec.torchvision(TorchvisionArch.of(encoder.name()),
                             options.weights().toAbsolutePath().normalize());
-            ArtifactWriter.builder().setEncoder(encoder, spec).setDecoder(trained.bestDecoder())
-                    .setVocabulary(vocabulary).optDecodingOptions(decoding)
-                    .optProvenance(new Provenance("flickr8k-layout:" + options.dataset().toAbsolutePath().normalize(),
-                            splits.get(Split.TRAIN).size(), splits.get(Split.DEV).size(), test.size(),
-                            trained.bestEpoch(), metrics))
-                    .build().write(model);
-            log.println("train: saved " + model);
-            return new Result(scores, test.size(), trained.trainSeconds(), trained.history().size(),
-                    trained.bestEpoch(), encoded, model);
+            TrainingPipeline.Result result = TrainingPipeline.builder()
+                    .setSplits(train, dev, test)
+                    .optVocabulary(Vocabulary.builder().optMinCount(options.minCount()))
+                    .setDecoder((vocabularySize, featureShape) -> DecoderConfig.builder()
+                            .setVocabularySize(vocabularySize).setFeatureSize(encoder.featureSize())
+                            .optEmbeddingSize(options.embeddingSize()).optHiddenSize(options.hiddenSize())
+                            .optImageMerge(options.imageMerge()).build())
+                    .setTrainingConfig(trainingConfig)
+                    .optMetric(BleuMetric.greedyBleu4(trainingConfig.maxCaptionLength()))
+                    .setDecodings(decoding)
+                    .setOutDir(out)
+                    .addListeners(new ProgressListener(log))
+                    .optDatasetName("flickr8k-layout:" + options.dataset().toAbsolutePath().normalize())
+                    .optPipelineListener(new TrainingPipeline.PipelineListener() {
+                        @Override
+                        public void onVocabulary(Vocabulary vocabulary, Map<Split, TokenizedCaptions> tokenized) {
+                            log.printf(Locale.ROOT, "train: %d train, %d dev, %d test images; vocabulary %d"
+                                    + " (min count %d)%n", train.size(), dev.size(), test.size(), vocabulary.size(),
+                                    options.minCount());
+                        }
+
+                        @Override
+                        public void onTrainingStart(DecoderSpec decoder, TrainingConfig config) {
+                            log.println("train: " + decoder + "; " + config);
+                        }
+
+                        @Override
+                        public void onSaved(Path model) {
+                            log.println("train: saved " + model);
+                        }
+                    })
+                    .build()
+                    .run(PipelineFeatures.precomputed(encoder, spec, features, encoder.featureSize()));
+            return new Result(result.test().scores(), test.size(), result.training().trainSeconds(),
+                    result.training().history().size(), result.training().bestEpoch(), encoded, result.model());
         }
     }
 

@@ -1,4 +1,4 @@
-package io.captioner.models.decoder;
+package io.captioner.models.internal;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -154,6 +154,23 @@ public record ParameterFile(String kind, Map<String, String> metadata, Map<Strin
             // a Java buffer that the garbage collector may free, leaving the parameter dangling.
             target.set(java.nio.FloatBuffer.wrap(t.values()));
             target.setRequiresGradient(requiresGradient && p.getValue().requiresGradient());
+        }
+    }
+
+    /**
+     * Replaces the values of all of a block's parameters (no prefix) and checks that the file holds
+     * no others, so a file of another architecture cannot load partly.
+     *
+     * @param parameters the block's initialised parameters
+     * @param source the file name, for error messages
+     * @param requiresGradient whether the parameters should take part in training afterwards
+     * @throws CaptionerException naming the file, the parameter and the mismatch
+     */
+    public void restoreAll(PairList<String, Parameter> parameters, Path source, boolean requiresGradient) {
+        restore(parameters, "", source, requiresGradient);
+        if (arrays.size() != parameters.size()) {
+            throw new CaptionerException(source + ": holds " + arrays.size() + " parameters, the model has "
+                    + parameters.size());
         }
     }
 

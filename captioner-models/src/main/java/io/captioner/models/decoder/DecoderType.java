@@ -1,0 +1,98 @@
+package io.captioner.models.decoder;
+
+import io.captioner.CaptionDecoder;
+import io.captioner.CaptionerException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * The decoder architectures the library can train, save and load, each with the stable id that
+ * model artifacts record in {@code decoder.type}.
+ */
+public enum DecoderType {
+
+    /** Show and Tell: an LSTM fed the image once (or also at its output), {@link DecoderConfig}. */
+    SHOW_AND_TELL("show-and-tell-lstm", DecoderConfig.class) {
+        @Override
+        public CaptionDecoder load(Path file, DecoderSpec expected) {
+            return expected == null ? LstmCaptionDecoder.load(file)
+                    : LstmCaptionDecoder.load(file, (DecoderConfig) expected);
+        }
+
+        @Override
+        public DecoderSpec readSpec(Path file) {
+            return LstmCaptionDecoder.readConfig(file);
+        }
+    };
+
+    private final String id;
+    private final Class<? extends DecoderSpec> specType;
+
+    DecoderType(String id, Class<? extends DecoderSpec> specType) {
+        this.id = id;
+        this.specType = specType;
+    }
+
+    /**
+     * Returns the stable id written to artifacts, such as {@code "show-and-tell-lstm"}.
+     *
+     * @return the id
+     */
+    public String id() {
+        return id;
+    }
+
+    /**
+     * Returns the record type of this decoder's spec, for JSON (de)serialisation.
+     *
+     * @return the spec class
+     */
+    public Class<? extends DecoderSpec> specType() {
+        return specType;
+    }
+
+    /**
+     * Loads a decoder saved from a {@link TrainableDecoder#toParameterFile()} snapshot.
+     *
+     * @param file the parameter file
+     * @param expected the architecture the caller needs (checked against the file's, dropout
+     *     aside), or null to take the file's
+     * @return a decoder that owns its parameters; the caller closes it
+     * @throws CaptionerException naming the file if it is missing, corrupt, of another decoder type
+     *     or of another architecture
+     */
+    public abstract CaptionDecoder load(Path file, DecoderSpec expected);
+
+    /**
+     * Reads the architecture recorded in a saved decoder file without loading its parameters into
+     * native memory.
+     *
+     * @param file the parameter file
+     * @return the spec
+     * @throws CaptionerException naming the file if it is not a decoder of this type
+     */
+    public abstract DecoderSpec readSpec(Path file);
+
+    /**
+     * Finds a type by its id.
+     *
+     * @param id an id such as {@code "show-and-tell-lstm"}
+     * @return the type
+     * @throws IllegalArgumentException naming the value and the known ids
+     */
+    public static DecoderType of(String id) {
+        for (DecoderType t : values()) {
+            if (t.id.equals(id)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("unknown decoder type '" + id + "'; known: "
+                + Arrays.stream(values()).map(DecoderType::id).toList());
+    }
+
+    @Override
+    public String toString() {
+        return id.toLowerCase(Locale.ROOT);
+    }
+}
