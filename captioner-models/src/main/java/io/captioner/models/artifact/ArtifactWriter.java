@@ -3,6 +3,7 @@ package io.captioner.models.artifact;
 import io.captioner.CaptionerException;
 import io.captioner.DecodingOptions;
 import io.captioner.io.AtomicFiles;
+import io.captioner.io.Digests;
 import io.captioner.models.decoder.DecoderConfig;
 import io.captioner.models.decoder.LstmCaptionDecoder;
 import io.captioner.models.decoder.ParameterFile;
@@ -139,7 +140,7 @@ public final class ArtifactWriter {
                 Files.copy(weights, dir.resolve(BASE_WEIGHTS_FILE));
                 base = embedded(dir, BASE_WEIGHTS_FILE);
             } else {
-                base = new FileRef(weights.toString(), ArtifactFiles.sha256(weights), Files.size(weights), false);
+                base = new FileRef(weights.toString(), Digests.sha256(weights), Files.size(weights), false);
             }
         }
         Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, Versions.sdk(), Versions.djl(), Versions.pytorch(),
@@ -171,7 +172,7 @@ public final class ArtifactWriter {
 
     private static FileRef embedded(Path dir, String name) throws IOException {
         Path f = dir.resolve(name);
-        return new FileRef(name, ArtifactFiles.sha256(f), Files.size(f), true);
+        return new FileRef(name, Digests.sha256(f), Files.size(f), true);
     }
 
     /** Collects what an artifact holds; setters may be called in any order. */

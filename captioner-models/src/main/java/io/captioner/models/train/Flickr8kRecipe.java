@@ -9,6 +9,7 @@ import io.captioner.data.ImageCaptions;
 import io.captioner.data.Split;
 import io.captioner.eval.CaptionEvaluator;
 import io.captioner.eval.EvaluationResult;
+import io.captioner.io.Digests;
 import io.captioner.models.artifact.ArtifactWriter;
 import io.captioner.models.artifact.EncoderSpec;
 import io.captioner.models.artifact.Provenance;
@@ -540,7 +541,7 @@ public final class Flickr8kRecipe {
     }
 
     private static String weightsDigest(Options options, Path featuresDir) {
-        return CacheKey.sha256(EncoderSpec.SMALL_CNN.equals(options.encoder())
+        return Digests.sha256(EncoderSpec.SMALL_CNN.equals(options.encoder())
                 ? featuresDir.resolve(SMALL_CNN_PARAMS) : options.weights());
     }
 

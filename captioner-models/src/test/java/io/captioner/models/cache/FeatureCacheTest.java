@@ -132,12 +132,6 @@ class FeatureCacheTest {
     }
 
     @Test
-    void weightsHashIsTheFilesSha256() throws Exception {
-        Path f = Files.writeString(dir.resolve("w.bin"), "abc");
-        assertThat(CacheKey.sha256(f)).isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-    }
-
-    @Test
     void progressBarShowsCountsAndEta() {
         StringWriter s = new StringWriter();
         Progress bar = Progress.bar(new PrintWriter(s), "encode");
