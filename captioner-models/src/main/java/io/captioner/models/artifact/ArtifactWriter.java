@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -33,7 +32,8 @@ import java.util.Map;
  *
  * <p>Everything is written into a temporary sibling of the target first and then moved into place
  * (a zip by an atomic file rename; a directory by renaming the finished directory, replacing an
- * existing one), so a crash never leaves a half-written artifact under the target name.
+ * existing one, with {@link AtomicFiles#writeDirectory}), so a crash never leaves a half-written
+ * artifact under the target name.
  */
 public final class ArtifactWriter {
 
@@ -74,30 +74,24 @@ public final class ArtifactWriter {
      */
     public Manifest write(Path target) {
         Path abs = target.toAbsolutePath().normalize();
-        Path parent = abs.getParent();
+        Manifest[] written = new Manifest[1];
+        if (!abs.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".zip")) {
+            AtomicFiles.writeDirectory(abs, dir -> {
+                written[0] = writeInto(dir);
+                makeReadable(dir);
+            });
+            return written[0];
+        }
         Path tmp = null;
         try {
+            Path parent = abs.getParent();
             Files.createDirectories(parent);
             tmp = Files.createTempDirectory(parent, "." + abs.getFileName() + ".tmp-");
-            Manifest manifest = writeInto(tmp);
+            written[0] = writeInto(tmp);
             makeReadable(tmp);
-            if (abs.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".zip")) {
-                Path dir = tmp;
-                AtomicFiles.write(abs, out -> ArtifactFiles.zipDirectory(dir, out));
-            } else {
-                Path old = null;
-                if (Files.exists(abs)) {
-                    if (!Files.isDirectory(abs)) {
-                        throw new CaptionerException(abs + ": exists and is not a directory; will not replace it");
-                    }
-                    old = parent.resolve("." + abs.getFileName() + ".old-" + System.nanoTime());
-                    Files.move(abs, old, StandardCopyOption.ATOMIC_MOVE);
-                }
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
-                tmp = null;
-                ArtifactFiles.deleteRecursively(old);
-            }
-            return manifest;
+            Path dir = tmp;
+            AtomicFiles.write(abs, out -> ArtifactFiles.zipDirectory(dir, out));
+            return written[0];
         } catch (IOException e) {
             throw new CaptionerException(abs + ": cannot write model artifact: " + e.getMessage(), e);
         } finally {
