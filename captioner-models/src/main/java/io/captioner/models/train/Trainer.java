@@ -17,6 +17,7 @@ import io.captioner.models.decoder.DecoderConfig;
 import io.captioner.models.decoder.LstmCaptionDecoder;
 import io.captioner.models.decoder.ParameterFile;
 import io.captioner.models.decoder.ShowAndTellDecoder;
+import io.captioner.models.internal.ConsoleProgress;
 import io.captioner.text.Vocabulary;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -263,7 +264,7 @@ public final class Trainer {
 
         private double trainEpoch(List<List<int[]>> order, double lr, int epoch) {
             int batches = (order.size() + config.batchSize() - 1) / config.batchSize();
-            ProgressBar bar = progress == null ? null : new ProgressBar(progress,
+            ConsoleProgress bar = progress == null ? null : ConsoleProgress.start(progress,
                     String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, config.epochs()), batches);
             double lossSum = 0;
             long tokenSum = 0;
@@ -294,12 +295,12 @@ public final class Trainer {
                     tokenSum += data.tokens;
                 }
                 if (bar != null) {
-                    bar.update(b + 1, String.format(Locale.ROOT, "loss %.4f", lossSum / tokenSum));
+                    bar.stepTo(b + 1, String.format(Locale.ROOT, "loss %.4f", lossSum / tokenSum));
                 }
             }
             double mean = lossSum / tokenSum;
             if (bar != null) {
-                bar.finish(String.format(Locale.ROOT, "loss %.4f", mean));
+                bar.close(); // its last step already shows the epoch's mean loss
             }
             return mean;
         }
@@ -572,8 +573,8 @@ public final class Trainer {
         }
 
         /**
-         * Draws a progress bar per epoch on this stream (for example {@code System.err}); none by
-         * default.
+         * Draws a progress bar per epoch on this stream (for example {@code System.err}), redrawn in
+         * place on a terminal and as a plain line every few seconds elsewhere; none by default.
          *
          * @param progress the stream, not closed
          * @return this builder

@@ -4,7 +4,7 @@
  * io.captioner.models.train.CaptionData}, {@link io.captioner.models.train.FeatureSource}), the
  * masked loss, an Adam optimiser whose state is checkpointed, the epoch loop with validation, early
  * stopping, best-checkpoint keeping and exact resume ({@link io.captioner.models.train.Trainer}),
- * a console {@link io.captioner.models.train.ProgressBar}, dev BLEU for early stopping ({@link
+ * a console progress bar, dev BLEU for early stopping ({@link
  * io.captioner.models.train.BleuMetric}), and the end-to-end {@link
  * io.captioner.models.train.Quickstart} job on the synthetic dataset.
  *

@@ -47,7 +47,7 @@ public final class CaptionerCli implements Runnable {
      * @param args the command line
      */
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        System.exit(run(args, new PrintWriter(System.out, true), ProgressOutput.systemErr()));
     }
 
     /**
