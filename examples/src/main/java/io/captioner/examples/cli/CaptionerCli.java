@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             QuickstartCommand.class,
             TrainCommand.class,
+            SynthCommand.class,
         })
 public final class CaptionerCli implements Runnable {
 
