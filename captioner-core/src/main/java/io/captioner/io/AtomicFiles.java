@@ -84,8 +84,8 @@ public final class AtomicFiles {
     /**
      * Writes a directory atomically: the writer fills a new temporary sibling directory, which
      * then replaces the target in one rename. An existing directory under the target name is
-     * renamed aside first and deleted afterwards; between those two renames (microseconds) the
-     * target name is briefly absent, never half-written. On POSIX file systems the new directory
+     * renamed aside first and deleted afterwards; between those two renames the target name is
+     * briefly absent, never half-written. On POSIX file systems the new directory
      * gets mode {@code rwxr-xr-x} (a temporary directory is created owner-only); the files inside
      * keep the modes the writer gave them.
      *

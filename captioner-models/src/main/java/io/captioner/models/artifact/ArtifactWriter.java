@@ -74,8 +74,8 @@ public final class ArtifactWriter {
      */
     public Manifest write(Path target) {
         Path abs = target.toAbsolutePath().normalize();
-        Manifest[] written = new Manifest[1];
         if (!abs.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".zip")) {
+            Manifest[] written = new Manifest[1];
             AtomicFiles.writeDirectory(abs, dir -> {
                 written[0] = writeInto(dir);
                 makeReadable(dir);
@@ -87,11 +87,11 @@ public final class ArtifactWriter {
             Path parent = abs.getParent();
             Files.createDirectories(parent);
             tmp = Files.createTempDirectory(parent, "." + abs.getFileName() + ".tmp-");
-            written[0] = writeInto(tmp);
+            Manifest manifest = writeInto(tmp);
             makeReadable(tmp);
             Path dir = tmp;
             AtomicFiles.write(abs, out -> ArtifactFiles.zipDirectory(dir, out));
-            return written[0];
+            return manifest;
         } catch (IOException e) {
             throw new CaptionerException(abs + ": cannot write model artifact: " + e.getMessage(), e);
         } finally {
