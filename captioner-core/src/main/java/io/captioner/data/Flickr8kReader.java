@@ -7,6 +7,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import io.captioner.CaptionerException;
+import io.captioner.io.Utf8Files;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -356,7 +357,7 @@ public final class Flickr8kReader {
     private Parse readToken(Path file) {
         Parse p = new Parse();
         p.files.add(file);
-        List<String> lines = TextFiles.readLines(file);
+        List<String> lines = Utf8Files.readLines(file);
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             int lineNo = i + 1;
@@ -470,7 +471,7 @@ public final class Flickr8kReader {
         for (int s = 0; s < order.length; s++) {
             Path file = files.get(s);
             p.files.add(file);
-            List<String> lines = TextFiles.readLines(file);
+            List<String> lines = Utf8Files.readLines(file);
             for (int i = 0; i < lines.size(); i++) {
                 String raw = lines.get(i);
                 String name = raw.strip();
@@ -516,7 +517,7 @@ public final class Flickr8kReader {
     private Parse readKaggle(Path file) {
         Parse p = new Parse();
         p.files.add(file);
-        List<CsvRecords.Row> rows = CsvRecords.parse(file, TextFiles.readString(file));
+        List<CsvRecords.Row> rows = CsvRecords.parse(file, Utf8Files.readString(file));
         if (rows.isEmpty()) {
             throw new CaptionerException(file + " line 1: expected header 'image,caption'; found an empty file");
         }
@@ -557,7 +558,7 @@ public final class Flickr8kReader {
         p.files.add(file);
         JsonElement root;
         try {
-            root = JsonParser.parseString(TextFiles.readString(file));
+            root = JsonParser.parseString(Utf8Files.readString(file));
         } catch (JsonParseException e) {
             throw new CaptionerException(file + ": not valid JSON: " + e.getMessage(), e);
         }

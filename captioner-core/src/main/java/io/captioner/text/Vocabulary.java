@@ -2,15 +2,11 @@ package io.captioner.text;
 
 import io.captioner.CaptionerException;
 import io.captioner.io.AtomicFiles;
-import java.io.BufferedReader;
+import io.captioner.io.Utf8Files;
 import java.io.BufferedWriter;
-import java.io.IOException;
 import java.io.OutputStreamWriter;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -241,26 +237,10 @@ public final class Vocabulary {
      * @throws CaptionerException naming the file and line if it is missing, corrupt or truncated
      */
     public static Vocabulary load(Path file) {
-        List<String> lines;
-        try {
-            byte[] bytes = Files.readAllBytes(file);
-            String text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes))
-                    .toString();
-            if (text.startsWith("\uFEFF")) {
-                text = text.substring(1);
-            }
-            try (BufferedReader r = new BufferedReader(new java.io.StringReader(text))) {
-                lines = r.lines().toList();
-            }
-        } catch (NoSuchFileException e) {
-            throw new CaptionerException("Vocabulary file not found: " + file, e);
-        } catch (CharacterCodingException e) {
-            throw new CaptionerException("Vocabulary file " + file + " is not valid UTF-8", e);
-        } catch (IOException e) {
-            throw new CaptionerException("Cannot read vocabulary file " + file + ": " + e.getMessage(), e);
+        if (!Files.exists(file)) {
+            throw new CaptionerException("Vocabulary file not found: " + file);
         }
+        List<String> lines = Utf8Files.readLines(file);
         if (lines.isEmpty()) {
             throw new CaptionerException("Vocabulary file " + file + " is empty; expected the header '"
                     + MAGIC + " v1 size=N min_count=M'");

@@ -14,17 +14,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -447,9 +444,10 @@ public record SyntheticDataset(
      * holds exactly this dataset.
      *
      * <p>Everything is written to a hidden sibling directory first, which is then renamed to
-     * {@code dir} in one atomic move, so an interrupted run never leaves a directory that looks
-     * complete (a leftover {@code .<name>.partial-*} sibling may remain after a crash and can be
-     * deleted). Images are drawn and encoded in parallel on the common fork-join pool.
+     * {@code dir} in one atomic move ({@link AtomicFiles#writeDirectory}), so an interrupted run
+     * never leaves a directory that looks complete (a leftover {@code .<name>.tmp-*} sibling may
+     * remain after a crash and can be deleted). Images are drawn and encoded in parallel on the
+     * common fork-join pool.
      *
      * @param dir the dataset directory; it must not exist, be empty, or hold this very dataset
      *     (recognised by its {@value #MANIFEST_FILE})
@@ -470,27 +468,10 @@ public record SyntheticDataset(
             return summary(target, 0.0, true);
         }
         requireFree(target);
-        Path tmp = null;
-        try {
-            Path parent = target.getParent();
-            Files.createDirectories(parent);
-            tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".partial-");
+        AtomicFiles.writeDirectory(target, tmp -> {
             writeAll(tmp, manifest);
-            makeReadable(tmp);
-            requireFree(target);
-            if (Files.isDirectory(target)) {
-                Files.delete(target); // empty, checked just above
-            }
-            AtomicFiles.moveIntoPlace(tmp, target); // a sibling, so the same file system
-            tmp = null;
-        } catch (IOException e) {
-            throw new CaptionerException("Cannot write the synthetic dataset to " + target + ": "
-                    + e, e);
-        } finally {
-            if (tmp != null) {
-                deleteQuietly(tmp);
-            }
-        }
+            requireFree(target); // something may have appeared there while the images were drawn
+        });
         double seconds = (System.nanoTime() - start) / 1e9;
         GenerationSummary summary = summary(target, seconds, false);
         LOG.info("Generated synthetic dataset: {}", summary);
@@ -557,29 +538,6 @@ public record SyntheticDataset(
             Files.write(file, png);
         } catch (IOException e) {
             throw new UncheckedIOException(new IOException("Cannot write " + file + ": " + e, e));
-        }
-    }
-
-    /** Temporary directories are owner-only; give the result the usual permissions. */
-    private static void makeReadable(Path root) {
-        try {
-            Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
-        } catch (UnsupportedOperationException | IOException e) {
-            LOG.debug("Leaving permissions of {} unchanged: {}", root, e.toString());
-        }
-    }
-
-    private static void deleteQuietly(Path root) {
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    LOG.warn("Cannot delete {}: {}", p, e.toString());
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            LOG.warn("Cannot clean up {}: {}", root, e.toString());
         }
     }
 

@@ -2,7 +2,6 @@ package io.captioner.models.artifact;
 
 import io.captioner.CaptionerException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
@@ -10,38 +9,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
-/** File helpers of the artifact: hashing, zipping, safe unzipping, recursive delete. */
+/** File helpers of the artifact: zipping, safe unzipping, recursive delete. */
 final class ArtifactFiles {
 
     /** Largest total size accepted when unzipping an artifact: 4 GiB. */
     static final long MAX_UNZIPPED_BYTES = 4L << 30;
 
     private ArtifactFiles() {}
-
-    static String sha256(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                md.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        } catch (IOException e) {
-            throw new CaptionerException(file + ": cannot read: " + e.getMessage(), e);
-        }
-    }
 
     static void zipDirectory(Path dir, OutputStream out) throws IOException {
         ZipOutputStream zip = new ZipOutputStream(out);

@@ -3,6 +3,7 @@ package io.captioner.models.artifact;
 import io.captioner.CaptionerException;
 import io.captioner.DecodingOptions;
 import io.captioner.io.AtomicFiles;
+import io.captioner.io.Digests;
 import io.captioner.models.decoder.DecoderConfig;
 import io.captioner.models.decoder.LstmCaptionDecoder;
 import io.captioner.models.internal.ParameterFile;
@@ -12,7 +13,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
@@ -29,7 +29,8 @@ import java.time.temporal.ChronoUnit;
  *
  * <p>Everything is written into a temporary sibling of the target first and then moved into place
  * (a zip by an atomic file rename; a directory by renaming the finished directory, replacing an
- * existing one), so a crash never leaves a half-written artifact under the target name.
+ * existing one, with {@link AtomicFiles#writeDirectory}), so a crash never leaves a half-written
+ * artifact under the target name.
  */
 public final class ArtifactWriter {
 
@@ -70,29 +71,23 @@ public final class ArtifactWriter {
      */
     public Manifest write(Path target) {
         Path abs = target.toAbsolutePath().normalize();
-        Path parent = abs.getParent();
+        if (!abs.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".zip")) {
+            Manifest[] written = new Manifest[1];
+            AtomicFiles.writeDirectory(abs, dir -> {
+                written[0] = writeInto(dir);
+                makeReadable(dir);
+            });
+            return written[0];
+        }
         Path tmp = null;
         try {
+            Path parent = abs.getParent();
             Files.createDirectories(parent);
             tmp = Files.createTempDirectory(parent, "." + abs.getFileName() + ".tmp-");
             Manifest manifest = writeInto(tmp);
             makeReadable(tmp);
-            if (abs.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".zip")) {
-                Path dir = tmp;
-                AtomicFiles.write(abs, out -> ArtifactFiles.zipDirectory(dir, out));
-            } else {
-                Path old = null;
-                if (Files.exists(abs)) {
-                    if (!Files.isDirectory(abs)) {
-                        throw new CaptionerException(abs + ": exists and is not a directory; will not replace it");
-                    }
-                    old = parent.resolve("." + abs.getFileName() + ".old-" + System.nanoTime());
-                    Files.move(abs, old, StandardCopyOption.ATOMIC_MOVE);
-                }
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
-                tmp = null;
-                ArtifactFiles.deleteRecursively(old);
-            }
+            Path dir = tmp;
+            AtomicFiles.write(abs, out -> ArtifactFiles.zipDirectory(dir, out));
             return manifest;
         } catch (IOException e) {
             throw new CaptionerException(abs + ": cannot write model artifact: " + e.getMessage(), e);
@@ -131,7 +126,7 @@ public final class ArtifactWriter {
                 Files.copy(weights, dir.resolve(BASE_WEIGHTS_FILE));
                 base = embedded(dir, BASE_WEIGHTS_FILE);
             } else {
-                base = new FileRef(weights.toString(), ArtifactFiles.sha256(weights), Files.size(weights), false);
+                base = new FileRef(weights.toString(), Digests.sha256(weights), Files.size(weights), false);
             }
         }
         Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, Versions.sdk(), Versions.djl(), Versions.pytorch(),
@@ -163,7 +158,7 @@ public final class ArtifactWriter {
 
     private static FileRef embedded(Path dir, String name) throws IOException {
         Path f = dir.resolve(name);
-        return new FileRef(name, ArtifactFiles.sha256(f), Files.size(f), true);
+        return new FileRef(name, Digests.sha256(f), Files.size(f), true);
     }
 
     /** Collects what an artifact holds; setters may be called in any order. */

@@ -1,6 +1,7 @@
 package io.captioner.models.artifact;
 
 import io.captioner.CaptionerException;
+import io.captioner.io.Digests;
 import io.captioner.models.DjlCaptioner;
 import io.captioner.models.decoder.DecoderConfig;
 import io.captioner.models.decoder.LstmCaptionDecoder;
@@ -255,7 +256,7 @@ public final class ModelArtifact {
             throw new CaptionerException(artifact + ": missing file " + (ref.embedded() ? ref.path() : file)
                     + " (listed in manifest.json as " + field + ")");
         }
-        String found = ArtifactFiles.sha256(file);
+        String found = Digests.sha256(file);
         if (!found.equals(ref.sha256())) {
             throw new CaptionerException(artifact + ": " + ref.path() + " does not match its SHA-256 in manifest.json "
                     + field + " (expected " + ref.sha256() + ", found " + found + "): the file is corrupt or was replaced");

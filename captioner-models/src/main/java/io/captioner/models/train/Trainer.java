@@ -158,7 +158,18 @@ public final class Trainer {
                 if (resumeFrom != null) {
                     resumeFrom.restore(context);
                 }
-                return new Loop(context, work, train, dev).run();
+                try {
+                    return new Loop(context, work, train, dev).run();
+                } catch (RuntimeException e) {
+                    for (TrainingListener l : listeners) {
+                        try {
+                            l.onTrainingFailed(context, e);
+                        } catch (RuntimeException suppressed) {
+                            e.addSuppressed(suppressed);
+                        }
+                    }
+                    throw e;
+                }
             }
         }
     }

@@ -53,4 +53,13 @@ public interface TrainingListener {
      * @param result the run's outcome
      */
     default void onTrainingEnd(TrainingContext context, TrainingResult result) {}
+
+    /**
+     * Called once when the run ends with an exception (from the engine, the data, or a listener),
+     * before it propagates: a listener releases what it holds here. It should not throw.
+     *
+     * @param context the run's state
+     * @param error the exception that ends the run
+     */
+    default void onTrainingFailed(TrainingContext context, RuntimeException error) {}
 }

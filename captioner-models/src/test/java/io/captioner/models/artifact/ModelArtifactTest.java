@@ -9,6 +9,7 @@ import io.captioner.Caption;
 import io.captioner.Captioner;
 import io.captioner.CaptionerException;
 import io.captioner.DecodingOptions;
+import io.captioner.io.Digests;
 import io.captioner.models.DjlCaptioner;
 import io.captioner.models.SameCaption;
 import io.captioner.models.TinyCaptioner;
@@ -313,7 +314,7 @@ class ModelArtifactTest {
     }
 
     private static void rehash(Path artifact, String section, String field, String name) throws IOException {
-        String sha = ArtifactFiles.sha256(artifact.resolve(name));
+        String sha = Digests.sha256(artifact.resolve(name));
         long bytes = Files.size(artifact.resolve(name));
         editManifest(artifact, m -> {
             JsonObject ref = m.getAsJsonObject(section).getAsJsonObject(field);

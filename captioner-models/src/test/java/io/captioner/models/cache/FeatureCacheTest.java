@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.captioner.CaptionerException;
 import io.captioner.ImageEncoder;
 import java.awt.image.BufferedImage;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -129,19 +127,5 @@ class FeatureCacheTest {
         assertThatThrownBy(() -> FeatureCache.open(dir, KEY, IDS))
                 .isInstanceOf(CaptionerException.class)
                 .hasMessageContaining("incomplete: 4 of 10 rows done");
-    }
-
-    @Test
-    void weightsHashIsTheFilesSha256() throws Exception {
-        Path f = Files.writeString(dir.resolve("w.bin"), "abc");
-        assertThat(CacheKey.sha256(f)).isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-    }
-
-    @Test
-    void progressBarShowsCountsAndEta() {
-        StringWriter s = new StringWriter();
-        Progress bar = Progress.bar(new PrintWriter(s), "encode");
-        bar.update(25, 100, 5.0);
-        assertThat(s.toString()).contains("25/100").contains("5.0 img/s").contains("ETA 00:15");
     }
 }

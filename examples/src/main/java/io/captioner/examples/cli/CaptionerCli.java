@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             QuickstartCommand.class,
             TrainCommand.class,
+            SynthCommand.class,
         })
 public final class CaptionerCli implements Runnable {
 
@@ -47,7 +48,7 @@ public final class CaptionerCli implements Runnable {
      * @param args the command line
      */
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        System.exit(run(args, new PrintWriter(System.out, true), ProgressOutput.systemErr()));
     }
 
     /**

@@ -10,6 +10,7 @@ import io.captioner.data.Split;
 import io.captioner.eval.CocoResults;
 import io.captioner.models.DjlCaptioner;
 import io.captioner.models.artifact.ModelArtifact;
+import io.captioner.models.internal.ConsoleProgress;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -89,23 +90,22 @@ public final class EvaluateCommand implements Callable<Integer> {
                 options = options.toBuilder().optStrategy(DecodingOptions.Strategy.BEAM).optBeamSize(beam)
                         .optNBest(1).build();
             }
-            long start = System.nanoTime();
-            for (int from = 0; from < images.size(); from += batchSize) {
-                List<ImageCaptions> chunk = images.subList(from, Math.min(images.size(), from + batchSize));
-                List<BufferedImage> decoded = new ArrayList<>();
-                for (ImageCaptions ic : chunk) {
-                    decoded.add(captioner.imageLoader().load(data.imagePath(ic.imageId())));
+            try (ConsoleProgress bar = ConsoleProgress.start(ProgressOutput.of(err), "caption " + split.label(),
+                    images.size())) {
+                for (int from = 0; from < images.size(); from += batchSize) {
+                    List<ImageCaptions> chunk = images.subList(from, Math.min(images.size(), from + batchSize));
+                    List<BufferedImage> decoded = new ArrayList<>();
+                    for (ImageCaptions ic : chunk) {
+                        decoded.add(captioner.imageLoader().load(data.imagePath(ic.imageId())));
+                    }
+                    List<Caption> captions = captioner.captionAll(decoded, options);
+                    for (int i = 0; i < chunk.size(); i++) {
+                        references.put(chunk.get(i).imageId(), chunk.get(i).captions());
+                        hypotheses.put(chunk.get(i).imageId(), captions.get(i).text());
+                    }
+                    bar.stepTo(hypotheses.size(), "");
                 }
-                List<Caption> captions = captioner.captionAll(decoded, options);
-                for (int i = 0; i < chunk.size(); i++) {
-                    references.put(chunk.get(i).imageId(), chunk.get(i).captions());
-                    hypotheses.put(chunk.get(i).imageId(), captions.get(i).text());
-                }
-                double seconds = (System.nanoTime() - start) / 1e9;
-                err.printf("\rcaptioned %d/%d images (%.1f s)", hypotheses.size(), images.size(), seconds);
-                err.flush();
             }
-            err.println();
         }
         if (resultsOut != null) {
             CocoResults.write(resultsOut, hypotheses);

@@ -5,6 +5,7 @@ import io.captioner.models.encoder.EncoderOptions;
 import io.captioner.models.encoder.Encoders;
 import io.captioner.models.encoder.TorchvisionArch;
 import io.captioner.models.image.ImageLoader;
+import io.captioner.models.internal.ConsoleProgress;
 import io.captioner.models.npy.Npy;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
@@ -69,7 +70,8 @@ final class FeaturesCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         long startNanos = System.nanoTime();
         float[][] rows = new float[images.size()][];
-        try (BlockEncoder enc = Encoders.torchvision(arch, weights, EncoderOptions.DEFAULTS.withBatchSize(batchSize))) {
+        try (BlockEncoder enc = Encoders.torchvision(arch, weights, EncoderOptions.DEFAULTS.withBatchSize(batchSize));
+                ConsoleProgress bar = ConsoleProgress.start(ProgressOutput.of(err), "features", images.size())) {
             for (int start = 0; start < images.size(); start += batchSize) {
                 List<BufferedImage> batch = new ArrayList<>();
                 for (Path p : images.subList(start, Math.min(images.size(), start + batchSize))) {
@@ -77,8 +79,7 @@ final class FeaturesCommand implements Callable<Integer> {
                 }
                 float[][] f = enc.encode(batch);
                 System.arraycopy(f, 0, rows, start, f.length);
-                err.printf("features: %d/%d images%n", start + f.length, images.size());
-                err.flush();
+                bar.stepTo(start + f.length, "");
             }
         }
         Npy.writeFloat32(out, rows);

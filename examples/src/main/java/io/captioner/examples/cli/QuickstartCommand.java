@@ -2,11 +2,8 @@ package io.captioner.examples.cli;
 
 import io.captioner.examples.train.Quickstart;
 import io.captioner.examples.train.QuickstartOptions;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -70,7 +67,7 @@ final class QuickstartCommand implements Callable<Integer> {
         }
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
-        PrintStream progress = new PrintStream(new WriterStream(stderr), true, StandardCharsets.UTF_8);
+        PrintStream progress = ProgressOutput.of(stderr);
         Quickstart.Result result = Quickstart.run(options, progress);
         for (Quickstart.Example e : result.examples()) {
             stdout.println(e.image() + "  generated: " + e.caption());
@@ -81,32 +78,5 @@ final class QuickstartCommand implements Callable<Integer> {
         stdout.println(result.toJson());
         stdout.flush();
         return CaptionerCli.EXIT_OK;
-    }
-
-    /** Passes bytes written as UTF-8 text to a writer on every flush. */
-    private static final class WriterStream extends OutputStream {
-        private final PrintWriter writer;
-        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-
-        WriterStream(PrintWriter writer) {
-            this.writer = writer;
-        }
-
-        @Override
-        public void write(int b) {
-            buffer.write(b);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            buffer.write(b, off, len);
-        }
-
-        @Override
-        public void flush() {
-            writer.print(buffer.toString(StandardCharsets.UTF_8));
-            writer.flush();
-            buffer.reset();
-        }
     }
 }

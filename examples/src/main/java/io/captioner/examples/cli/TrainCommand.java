@@ -1,10 +1,8 @@
 package io.captioner.examples.cli;
 
 import io.captioner.examples.train.Flickr8kRecipe;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -101,18 +99,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
-        PrintStream progress = new PrintStream(new OutputStream() {
-            @Override
-            public void write(int b) {
-                write(new byte[] {(byte) b}, 0, 1);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) {
-                stderr.print(new String(b, off, len, StandardCharsets.UTF_8));
-                stderr.flush();
-            }
-        }, true, StandardCharsets.UTF_8);
+        PrintStream progress = ProgressOutput.of(stderr);
         Flickr8kRecipe.Result result = Flickr8kRecipe.run(options, progress);
         stdout.println(result.toJson());
         stdout.flush();

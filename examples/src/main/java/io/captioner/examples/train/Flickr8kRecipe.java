@@ -10,6 +10,7 @@ import io.captioner.data.Split;
 import io.captioner.data.TokenizedCaptions;
 import io.captioner.eval.EvaluationResult;
 import io.captioner.models.EngineRandom;
+import io.captioner.io.Digests;
 import io.captioner.models.artifact.EncoderSpec;
 import io.captioner.models.cache.CacheKey;
 import io.captioner.models.cache.FeatureCache;
@@ -26,11 +27,10 @@ import io.captioner.models.train.PipelineFeatures;
 import io.captioner.models.train.ProgressListener;
 import io.captioner.models.train.TrainingConfig;
 import io.captioner.models.train.TrainingPipeline;
+import io.captioner.models.internal.ConsoleProgress;
 import io.captioner.text.Tokenizer;
 import io.captioner.text.Vocabulary;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
@@ -410,19 +410,20 @@ public final class Flickr8kRecipe {
             ImageLoader loader = ImageLoader.standard();
             Map<Split, float[][]> features = new EnumMap<>(Split.class);
             int encoded = 0;
-            PrintWriter progressOut = new PrintWriter(log, true, StandardCharsets.UTF_8);
             for (Map.Entry<Split, List<ImageCaptions>> e : splits.entrySet()) {
                 List<String> ids = e.getValue().stream().map(ImageCaptions::imageId).toList();
                 Path dir = featuresDir.resolve(key.encoder() + "-" + key.weightsSha256().substring(0, 12))
                         .resolve(e.getKey().name().toLowerCase(Locale.ROOT));
-                int[] encodedHere = {0};
-                features.put(e.getKey(), cachedFeatures(dir, key, ids, id -> loader.load(dataset.imagePath(id)),
-                        encoder, options.encodeBatchSize(), countingBar(progressOut, "features " + e.getKey()
-                                .name().toLowerCase(Locale.ROOT), encodedHere)));
+                int encodedHere;
+                try (CountingBar bar = new CountingBar(log, "features " + e.getKey().name().toLowerCase(Locale.ROOT))) {
+                    features.put(e.getKey(), cachedFeatures(dir, key, ids, id -> loader.load(dataset.imagePath(id)),
+                            encoder, options.encodeBatchSize(), bar));
+                    encodedHere = bar.encoded;
+                }
                 log.printf(Locale.ROOT, "features %s: %d images, %s%n", e.getKey().name().toLowerCase(Locale.ROOT),
-                        ids.size(), encodedHere[0] == 0 ? "reused the cache in " + dir : "encoded " + encodedHere[0]
+                        ids.size(), encodedHere == 0 ? "reused the cache in " + dir : "encoded " + encodedHere
                                 + " into " + dir);
-                encoded += encodedHere[0];
+                encoded += encodedHere;
             }
 
             TrainingConfig trainingConfig = TrainingConfig.builder().optEpochs(options.epochs())
@@ -539,22 +540,42 @@ public final class Flickr8kRecipe {
     }
 
     private static String weightsDigest(Options options, Path featuresDir) {
-        return CacheKey.sha256(EncoderSpec.SMALL_CNN.equals(options.encoder())
+        return Digests.sha256(EncoderSpec.SMALL_CNN.equals(options.encoder())
                 ? featuresDir.resolve(SMALL_CNN_PARAMS) : options.weights());
     }
 
-    /** A progress bar that also counts the images encoded in this session. */
-    private static Progress countingBar(PrintWriter out, String label, int[] encoded) {
-        Progress bar = Progress.bar(out, label);
-        int[] start = {-1};
-        return (done, total, rate) -> {
-            if (start[0] < 0) {
-                start[0] = done;
+    /** A console progress bar, drawn only while images are encoded, that counts them. */
+    private static final class CountingBar implements Progress, AutoCloseable {
+        private final PrintStream out;
+        private final String label;
+        private ConsoleProgress bar;
+        private int start = -1;
+        private int encoded;
+
+        CountingBar(PrintStream out, String label) {
+            this.out = out;
+            this.label = label;
+        }
+
+        @Override
+        public void update(int done, int total, double rate) {
+            if (start < 0) {
+                start = done;
             }
-            encoded[0] = done - start[0];
-            if (done < total || encoded[0] > 0) {
-                bar.update(done, total, rate);
+            encoded = done - start;
+            if (bar == null && done < total) {
+                bar = ConsoleProgress.start(out, label, done, total);
             }
-        };
+            if (bar != null) {
+                bar.stepTo(done, String.format(Locale.ROOT, "%.1f img/s", rate));
+            }
+        }
+
+        @Override
+        public void close() {
+            if (bar != null) {
+                bar.close();
+            }
+        }
     }
 }
