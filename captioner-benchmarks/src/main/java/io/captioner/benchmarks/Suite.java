@@ -32,12 +32,15 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <p>Order: machine facts and memory at start; the roofline (memory bandwidth over a buffer the
  * size of each decoder's step weights, GEMM rates at the decoder's shapes for every row count the
- * decoding benchmarks use, a peak GEMM rate); the JMH benchmarks (naive decoding loop, the
- * project's decoder + search, encoders, end to end) with JMH's
+ * decoding benchmarks use, a peak GEMM rate); the JMH benchmarks ({@link DecodingBenchmark} with
+ * the naive loop, then with the project's decoder + search; encoders; end to end) with JMH's
  * non-forking mode by default so that memory can be followed across the whole run; a leak check;
  * the roofline again (the better of the two measurements counts); memory at the end. JMH runs
  * every configuration on the same worker threads ({@link PersistentWorkers}) unless {@code
  * -Djmh.executor} says otherwise, so glibc's per-thread arenas are reused instead of filled anew.
+ *
+ * <p>A {@code device=gpu} configuration is run only when DJL sees a CUDA device; otherwise it is
+ * listed as skipped, with the reason, and reports no time.
  *
  * <p>Usage: {@code java -Dai.djl.offline=true -cp benchmarks.jar io.captioner.benchmarks.Suite
  * [--mode quick|full] [--out DIR] [--forks N] [--include REGEX] [--param name=v1,v2]...}. Quick mode keeps JMH iterations
@@ -49,6 +52,9 @@ public final class Suite {
     private static final int[] BATCHES = {1, 16, 64};
     private static final String[] SEARCHES = {"greedy", "beam3", "beam5", "beam10"};
     private static final ModelShape[] SHAPES = {ModelShape.FLICKR8K, ModelShape.LARGE};
+    /** The JMH benchmark classes, in the order the suite runs them. */
+    static final List<String> GROUPS = List.of(DecodingBenchmark.class.getSimpleName(),
+            EncoderBenchmark.class.getSimpleName(), EndToEndBenchmark.class.getSimpleName());
 
     private final String mode;
     private final Path out;
@@ -73,7 +79,7 @@ public final class Suite {
      * Runs the suite.
      *
      * @param args {@code --mode quick|full}, {@code --out DIR}, {@code --forks N},
-     *     {@code --include REGEX} (benchmark classes to run, such as {@code Naive.*}; default all),
+     *     {@code --include REGEX} (benchmark classes to run, such as {@code Encoder.*}; default all),
      *     {@code --param name=v1,v2} (restricts a JMH parameter, repeatable)
      * @throws Exception if a benchmark or writing the results fails
      */
@@ -137,15 +143,17 @@ public final class Suite {
         measureRoofline();
         sampleMemory("after roofline");
         String gpuSkip = Devices.gpuSkipReason();
-        String devices = gpuSkip == null ? "cpu,gpu" : "cpu";
         if (gpuSkip != null) {
             log(gpuSkip);
             notes.add(gpuSkip);
         }
-        for (String group : List.of("NaiveDecodingBenchmark", "ProjectDecodingBenchmark",
-                "EncoderBenchmark", "EndToEndBenchmark")) {
-            runGroup(group, devices);
-            sampleMemory("after " + group);
+        Plan plan = plan(include, params, gpuSkip);
+        for (Report.Skipped s : plan.skipped()) {
+            log("skipped " + s.benchmark() + " " + s.configuration() + ": " + s.reason());
+        }
+        for (JmhRun run : plan.runs()) {
+            runGroup(run);
+            sampleMemory("after " + run.label());
         }
         List<LeakCheck.Result> leak = LeakCheck.run(Suite::log);
         List<RssSoak.Result> soak = "RssSoak".matches(include)
@@ -154,8 +162,8 @@ public final class Suite {
         measureRoofline();
         sampleMemory("end");
         Instant finished = Instant.now();
-        Report report = new Report(mode, started, finished, roofline, peakGemm, results, memory, leak, notes,
-                gpuSkip);
+        Report report = new Report(mode, started, finished, roofline, peakGemm,
+                results.stream().map(BenchmarkScore::of).toList(), memory, leak, notes, gpuSkip, plan.skipped());
         report.addSoak(soak);
         Files.createDirectories(out);
         write(out.resolve("results.json"), new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
@@ -216,11 +224,84 @@ public final class Suite {
         return rows;
     }
 
-    private void runGroup(String group, String devices) throws RunnerException {
-        String pattern = "io\\.captioner\\.benchmarks\\." + group + "\\..*";
-        if (!group.matches(include)) {
-            return;
+    /**
+     * One JMH run of the suite: a benchmark class with the parameters the suite fixes.
+     *
+     * @param benchmark the class's simple name
+     * @param variant the parameters that tell this run apart from the class's other runs (the
+     *     decoding benchmark runs once per {@code impl}, so memory is sampled after each)
+     * @param params every parameter given to JMH, {@code device} included
+     */
+    record JmhRun(String benchmark, Map<String, String> variant, Map<String, String[]> params) {
+
+        String label() {
+            StringBuilder sb = new StringBuilder(benchmark);
+            variant.forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
+            return sb.toString();
         }
+    }
+
+    /**
+     * What a suite run does: the JMH runs in order, and the configurations it cannot run here.
+     *
+     * @param runs the JMH runs
+     * @param skipped the configurations left out, with the reason
+     */
+    record Plan(List<JmhRun> runs, List<Report.Skipped> skipped) {}
+
+    /**
+     * Plans the JMH runs: the benchmark classes {@code include} selects, in the suite's order, the
+     * decoding benchmark once per implementation (naive, then project, or as {@code --param impl}
+     * lists them), every {@code --param} passed on. The {@code device} values (default cpu and gpu)
+     * are split: {@code gpu} when DJL sees no CUDA device is not run but recorded as skipped, so it
+     * never reports a time.
+     *
+     * @param include the regular expression benchmark class names must match
+     * @param params the {@code --param} restrictions
+     * @param gpuSkip why {@code gpu} cannot run here, or null when it can
+     * @return the plan
+     */
+    static Plan plan(String include, Map<String, String[]> params, String gpuSkip) {
+        List<String> run = new ArrayList<>();
+        List<String> skip = new ArrayList<>();
+        for (String d : params.getOrDefault("device", new String[] {Devices.CPU, Devices.GPU})) {
+            (d.equals(Devices.GPU) && gpuSkip != null ? skip : run).add(d);
+        }
+        List<JmhRun> runs = new ArrayList<>();
+        List<Report.Skipped> skipped = new ArrayList<>();
+        for (String group : GROUPS) {
+            if (!group.matches(include)) {
+                continue;
+            }
+            List<Map<String, String>> variants = new ArrayList<>();
+            if (group.equals(Report.DECODING)) {
+                for (String impl : params.getOrDefault("impl", new String[] {Decoding.NAIVE, Decoding.PROJECT})) {
+                    variants.add(Map.of("impl", impl));
+                }
+            } else {
+                variants.add(Map.of());
+            }
+            for (Map<String, String> variant : variants) {
+                Map<String, String[]> p = new LinkedHashMap<>(params);
+                variant.forEach((k, v) -> p.put(k, new String[] {v}));
+                if (!run.isEmpty()) {
+                    p.put("device", run.toArray(String[]::new));
+                    runs.add(new JmhRun(group, variant, p));
+                }
+                for (String d : skip) {
+                    Map<String, String> what = new LinkedHashMap<>();
+                    params.forEach((k, v) -> what.put(k, String.join(",", v)));
+                    what.putAll(variant);
+                    what.put("device", d);
+                    skipped.add(new Report.Skipped(group, what, gpuSkip));
+                }
+            }
+        }
+        return new Plan(List.copyOf(runs), List.copyOf(skipped));
+    }
+
+    private void runGroup(JmhRun run) throws RunnerException {
+        String pattern = "io\\.captioner\\.benchmarks\\." + run.benchmark() + "\\..*";
         boolean quick = mode.equals("quick");
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include(pattern)
@@ -230,9 +311,8 @@ public final class Suite {
                 .measurementIterations(quick ? 2 : 5)
                 .measurementTime(TimeValue.seconds(quick ? 1 : 2))
                 .timeUnit(TimeUnit.MILLISECONDS)
-                .param("device", devices.split(","))
                 .shouldFailOnError(false);
-        params.forEach(options::param);
+        run.params().forEach(options::param);
         if (forks > 0) {
             options.jvmArgsAppend("-Dai.djl.offline=" + System.getProperty("ai.djl.offline", "true"),
                     "-Djmh.executor=" + System.getProperty("jmh.executor"),
@@ -245,7 +325,7 @@ public final class Suite {
             }
             results.addAll(r);
         } catch (NoBenchmarksException e) {
-            String note = group + ": not in this build (its pieces are not on main yet)";
+            String note = run.label() + ": not in this build (its pieces are not on main yet)";
             log(note);
             notes.add(note);
         }
