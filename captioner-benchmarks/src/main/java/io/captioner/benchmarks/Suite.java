@@ -12,12 +12,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.NoBenchmarksException;
 import org.openjdk.jmh.runner.Runner;
@@ -25,6 +29,12 @@ import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Runs the whole benchmark suite in one JVM and writes {@code results.json}, {@code results.md}
@@ -43,9 +53,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * listed as skipped, with the reason, and reports no time.
  *
  * <p>Usage: {@code java -Dai.djl.offline=true -cp benchmarks.jar io.captioner.benchmarks.Suite
- * [--mode quick|full] [--out DIR] [--forks N] [--include REGEX] [--param name=v1,v2]...}. Quick mode keeps JMH iterations
- * short so the suite finishes in under ten minutes on two cores; full mode uses 3 warm-up and 5
- * measured iterations of 2 s. Exit code 0 when results were written, 2 on bad arguments.
+ * [--mode quick|full] [--out DIR] [--forks N] [--include REGEX] [--param name=v1,v2]...} (picocli;
+ * {@code --help} explains each). Quick mode keeps JMH iterations short so the suite finishes in
+ * under ten minutes on two cores; full mode uses 3 warm-up and 5 measured iterations of 2 s. Exit
+ * code 0 when results were written, 2 on bad arguments.
  */
 public final class Suite {
 
@@ -76,44 +87,123 @@ public final class Suite {
     }
 
     /**
-     * Runs the suite.
+     * Runs the suite; {@code --help} lists the options.
      *
      * @param args {@code --mode quick|full}, {@code --out DIR}, {@code --forks N},
      *     {@code --include REGEX} (benchmark classes to run, such as {@code Encoder.*}; default all),
-     *     {@code --param name=v1,v2} (restricts a JMH parameter, repeatable)
-     * @throws Exception if a benchmark or writing the results fails
+     *     {@code --param name=v1,v2} (restricts a JMH parameter, repeatable); a repeated option
+     *     other than {@code --param} takes its last value, so {@code run.sh}'s defaults can be
+     *     overridden
      */
-    public static void main(String[] args) throws Exception {
-        String mode = "quick";
-        Path out = Path.of("captioner-benchmarks", "results");
-        int forks = 0;
-        String include = ".*";
-        Map<String, String[]> params = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (i + 1 >= args.length) {
-                usage("option " + a + " needs a value");
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * Returns the suite's command line, ready to {@code execute}.
+     *
+     * @return the command line; {@code execute} returns 0 when the results were written, 2 after
+     *     picocli's usage message on bad arguments
+     */
+    static CommandLine commandLine() {
+        return new CommandLine(new Cli()).setOverwrittenOptionsAllowed(true)
+                .setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    /** How long JMH measures. */
+    enum Mode {
+        /** Short JMH iterations: the whole suite in under ten minutes on two cores. */
+        QUICK,
+        /** 3 warm-up and 5 measured iterations of 2 s per configuration. */
+        FULL;
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** The suite's arguments, parsed by picocli. */
+    @Command(name = "Suite", sortOptions = false, usageHelpAutoWidth = true,
+            description = "Runs the captioner benchmark suite in one JVM and writes results.json, results.md"
+                    + " and results.png.",
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:results written", "1:a benchmark or writing the results failed",
+                "2:bad arguments"})
+    static final class Cli implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--mode", defaultValue = "quick", paramLabel = "quick|full",
+                description = "quick: short JMH iterations (under ten minutes on two cores); full: 3 warm-up"
+                        + " and 5 measured iterations of 2 s (default: ${DEFAULT-VALUE}).")
+        Mode mode;
+
+        @Option(names = "--out", defaultValue = "captioner-benchmarks/results", paramLabel = "DIR",
+                description = "Directory for results.json, results.md and results.png (default: ${DEFAULT-VALUE}).")
+        Path out;
+
+        @Option(names = "--forks", defaultValue = "0", paramLabel = "N",
+                description = "JMH forks per configuration; 0 runs everything in this JVM so native memory"
+                        + " can be followed across the run (default: ${DEFAULT-VALUE}).")
+        int forks;
+
+        @Option(names = "--include", defaultValue = ".*", paramLabel = "REGEX",
+                description = "Benchmark classes (and RssSoak) to run, matched against the simple class name,"
+                        + " such as 'Encoder.*' (default: all).")
+        String include;
+
+        @Option(names = "--param", paramLabel = "NAME=V1,V2",
+                description = "Restricts a JMH parameter to the listed values, such as model=flickr8k or"
+                        + " impl=project; repeatable.")
+        Map<String, String> param = new LinkedHashMap<>();
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+        boolean help;
+
+        /** Checks the values picocli cannot check by type, then runs the suite. */
+        @Override
+        public Integer call() throws Exception {
+            if (forks < 0) {
+                throw usage("--forks must be >= 0, found " + forks);
             }
-            switch (a) {
-                case "--mode" -> mode = args[++i];
-                case "--out" -> out = Path.of(args[++i]);
-                case "--forks" -> forks = Integer.parseInt(args[++i]);
-                case "--include" -> include = args[++i];
-                case "--param" -> {
-                    String[] kv = args[++i].split("=", 2);
-                    if (kv.length != 2 || kv[0].isEmpty() || kv[1].isEmpty()) {
-                        usage("--param must be name=v1,v2, found '" + args[i] + "'");
-                    }
-                    params.put(kv[0], kv[1].split(","));
+            try {
+                Pattern.compile(include);
+            } catch (PatternSyntaxException e) {
+                throw usage("--include must be a regular expression, found '" + include + "': "
+                        + e.getDescription());
+            }
+            Map<String, String[]> params = params();
+            reuseWorkerThreads();
+            new Suite(mode.label(), out, forks, include, params).run();
+            return 0;
+        }
+
+        /** The {@code --param} values split at commas, checked. */
+        Map<String, String[]> params() {
+            Map<String, String[]> params = new LinkedHashMap<>();
+            param.forEach((name, values) -> {
+                String[] v = values.split(",");
+                if (name.isEmpty() || values.isEmpty() || Arrays.stream(v).anyMatch(String::isEmpty)) {
+                    throw usage("--param must be name=v1,v2, found '" + name + "=" + values + "'");
                 }
-                default -> usage("unknown option " + a);
-            }
+                if (name.equals("device")) {
+                    for (String d : v) {
+                        try {
+                            Devices.checkName(d);
+                        } catch (IllegalArgumentException e) {
+                            throw usage("--param " + e.getMessage());
+                        }
+                    }
+                }
+                params.put(name, v);
+            });
+            return params;
         }
-        if (!mode.equals("quick") && !mode.equals("full")) {
-            usage("--mode must be quick or full, found '" + mode + "'");
+
+        private ParameterException usage(String message) {
+            return new ParameterException(spec.commandLine(), message);
         }
-        reuseWorkerThreads();
-        new Suite(mode, out, forks, include, params).run();
     }
 
     /**
@@ -125,13 +215,6 @@ public final class Suite {
             System.setProperty("jmh.executor", "CUSTOM");
             System.setProperty("jmh.executor.class", PersistentWorkers.class.getName());
         }
-    }
-
-    private static void usage(String message) {
-        System.err.println("captioner-benchmarks Suite: " + message);
-        System.err.println("usage: Suite [--mode quick|full] [--out DIR] [--forks N] [--include REGEX]"
-                + " [--param name=v1,v2]...");
-        System.exit(2);
     }
 
     private void run() throws IOException, RunnerException {
