@@ -6,15 +6,17 @@
 #   captioner-benchmarks/run.sh soak [RssSoak options...]   (results/soak.json and soak.md only)
 #
 # quick: short JMH iterations, under 10 minutes on 2 cores; full: 3 warm-up + 5 measured
-# iterations of 2 s per configuration. Suite options: --param name=v1,v2 (restrict a JMH
-# parameter), --include REGEX (benchmark classes), --forks N (0 = one JVM for everything, the
-# default, so native memory can be followed across the whole run), --out DIR.
+# iterations of 2 s per configuration. Suite options (picocli; --help lists them): --param
+# name=v1,v2 (restrict a JMH parameter, e.g. impl=project), --include REGEX (benchmark classes:
+# DecodingBenchmark, EncoderBenchmark, EndToEndBenchmark, RssSoak), --forks N (0 = one JVM for
+# everything, the default, so native memory can be followed across the whole run), --out DIR (the
+# last --out counts, so it overrides the default below).
 # Environment: SKIP_BUILD=1 reuses target/benchmarks.jar; BENCH_HEAP sets the fixed Java heap
 # (default 2g); JAVA_OPTS is passed to the JVM
 # (e.g. -Dai.djl.pytorch.num_threads=1); OMP_WAIT_POLICY defaults to PASSIVE (see README);
 # BENCH_MALLOC=glibc or jemalloc chooses the C allocator (default: glibc for quick and full,
 # jemalloc for soak when installed; README, "Native memory and RSS"). RssSoak options: --captions N,
-# --decodes N, --batch N, --samples N, --threads fixed,new, --out DIR.
+# --decodes N, --batch N, --samples N, --threads fixed,new, --out DIR (--help lists them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-quick}"

@@ -1,113 +1,111 @@
 package io.captioner.benchmarks;
 
-import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.style.CategoryStyler;
+import org.knowm.xchart.style.Styler;
 
 /**
- * Draws the decoding results as a PNG: for every configuration, horizontal bars of the project's,
- * the naive loop's and the roofline's time per step on a logarithmic axis. Headless AWT only.
+ * Draws the decoding results as a PNG with XChart: for every configuration a group of bars, the
+ * project's, the naive loop's and the roofline's time per step, on a logarithmic axis. A figure
+ * that was not measured has no bar. Headless AWT only.
  */
 final class Chart {
 
-    private static final Color PROJECT = new Color(0x1f77b4);
-    private static final Color NAIVE = new Color(0xd62728);
-    private static final Color ROOF = new Color(0x7f7f7f);
+    /** Series names, in drawing order. */
+    static final String PROJECT = "project decoder + search";
+    static final String NAIVE = "naive DJL loop";
+    static final String ROOFLINE = "roofline lower bound";
+
+    private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x7f7f7f)};
 
     private Chart() {}
 
-    static void write(Report report, Path file) throws IOException {
-        System.setProperty("java.awt.headless", "true");
-        List<Report.DecodingRow> rows = report.decoding;
-        int bar = 7;
-        int group = 3 * bar + 6;
-        int left = 190;
-        int top = 60;
-        int width = 1100;
-        int plot = width - left - 70;
-        int height = top + rows.size() * group + 60;
+    /**
+     * Builds the chart of decoding time per step.
+     *
+     * @param rows the report's decoding rows, one bar group each
+     * @param title the chart's title
+     * @return the chart, 1,400 pixels wide
+     * @throws IllegalArgumentException if there are no rows
+     */
+    static CategoryChart build(List<Report.DecodingRow> rows, String title) {
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException("the chart needs at least one decoding row, found none");
+        }
+        List<String> labels = new ArrayList<>();
+        List<Double> project = new ArrayList<>();
+        List<Double> naive = new ArrayList<>();
+        List<Double> roofline = new ArrayList<>();
+        for (Report.DecodingRow r : rows) {
+            labels.add(String.format(Locale.ROOT, "%s %s b=%d", r.model(), r.search(), r.batch()));
+            project.add(positiveOrNull(r.projectStepUs()));
+            naive.add(positiveOrNull(r.naiveStepUs()));
+            roofline.add(positiveOrNull(r.rooflineStepUs()));
+        }
+        CategoryChart chart = new CategoryChartBuilder().width(1400).height(720).title(title)
+                .xAxisTitle("model, search, batch").yAxisTitle("µs per decoder step (log scale)").build();
+        CategoryStyler styler = chart.getStyler();
+        styler.setYAxisLogarithmic(true);
+        // XChart's bars start at zero, which a log axis cannot show: start the axis at the decade
+        // below the smallest figure instead, and end it at the decade above the largest
         double min = Double.MAX_VALUE;
         double max = 0;
-        for (Report.DecodingRow r : rows) {
-            for (Double v : new Double[] {r.projectStepUs(), r.naiveStepUs(), r.rooflineStepUs()}) {
-                if (v != null && v > 0) {
+        for (List<Double> series : List.of(project, naive, roofline)) {
+            for (Double v : series) {
+                if (v != null) {
                     min = Math.min(min, v);
                     max = Math.max(max, v);
                 }
             }
         }
-        double lo = Math.floor(Math.log10(Math.max(min, 1e-3)));
-        double hi = Math.ceil(Math.log10(Math.max(max, 10)));
-        if (hi <= lo) {
-            hi = lo + 1;
+        if (max > 0) {
+            styler.setYAxisMin(Math.pow(10, Math.floor(Math.log10(min))));
+            styler.setYAxisMax(Math.pow(10, Math.ceil(Math.log10(max))));
         }
-        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, width, height);
-            g.setColor(Color.BLACK);
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-            g.drawString("Decoding time per step (µs, log scale), " + Machine.cpuModel() + ", "
-                    + Runtime.getRuntime().availableProcessors() + " cores", left, 22);
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-            legend(g, left, 42, PROJECT, "project decoder + search");
-            legend(g, left + 200, 42, NAIVE, "naive DJL loop");
-            legend(g, left + 340, 42, ROOF, "roofline lower bound");
-            g.setStroke(new BasicStroke(1f));
-            for (int d = (int) lo; d <= (int) hi; d++) {
-                int x = left + (int) ((d - lo) / (hi - lo) * plot);
-                g.setColor(new Color(0xdddddd));
-                g.drawLine(x, top - 4, x, top + rows.size() * group);
-                g.setColor(Color.DARK_GRAY);
-                g.drawString(label(Math.pow(10, d)), x - 10, top + rows.size() * group + 16);
-            }
-            int y = top;
-            for (Report.DecodingRow r : rows) {
-                g.setColor(Color.BLACK);
-                g.drawString(String.format(Locale.ROOT, "%s %s b=%d", r.model(), r.search(), r.batch()), 8,
-                        y + group / 2 + 4);
-                bar(g, left, y, bar, plot, lo, hi, r.projectStepUs(), PROJECT);
-                bar(g, left, y + bar, bar, plot, lo, hi, r.naiveStepUs(), NAIVE);
-                bar(g, left, y + 2 * bar, bar, plot, lo, hi, r.rooflineStepUs(), ROOF);
-                y += group;
-            }
-        } finally {
-            g.dispose();
-        }
-        if (!ImageIO.write(img, "png", file.toFile())) {
-            throw new IOException(file + ": no PNG writer available");
+        styler.setYAxisDecimalPattern("#,##0.###");
+        styler.setXAxisLabelRotation(60);
+        styler.setPlotGridVerticalLinesVisible(false);
+        styler.setSeriesColors(COLORS);
+        styler.setLegendPosition(Styler.LegendPosition.InsideNW);
+        styler.setChartBackgroundColor(Color.WHITE);
+        styler.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+        styler.setAvailableSpaceFill(0.8);
+        styler.setOverlapped(false);
+        chart.addSeries(PROJECT, labels, project);
+        chart.addSeries(NAIVE, labels, naive);
+        chart.addSeries(ROOFLINE, labels, roofline);
+        return chart;
+    }
+
+    /**
+     * Writes the chart of a report's decoding rows as a PNG.
+     *
+     * @param report the report
+     * @param file the PNG to write (any name; no extension is added)
+     * @throws IOException if the file cannot be written
+     */
+    static void write(Report report, Path file) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        CategoryChart chart = build(report.decoding, "Decoding time per step, " + Machine.cpuModel() + ", "
+                + Runtime.getRuntime().availableProcessors() + " cores");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
         }
     }
 
-    private static void bar(Graphics2D g, int left, int y, int h, int plot, double lo, double hi, Double v,
-            Color c) {
-        if (v == null || v <= 0) {
-            return;
-        }
-        int w = (int) Math.max(1, (Math.log10(v) - lo) / (hi - lo) * plot);
-        g.setColor(c);
-        g.fillRect(left, y, w, h - 1);
-    }
-
-    private static void legend(Graphics2D g, int x, int y, Color c, String text) {
-        g.setColor(c);
-        g.fillRect(x, y - 10, 14, 10);
-        g.setColor(Color.BLACK);
-        g.drawString(text, x + 18, y);
-    }
-
-    private static String label(double v) {
-        return v >= 1 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.3g", v);
+    /** A log axis cannot place zero or a missing figure: those get no bar. */
+    private static Double positiveOrNull(Double v) {
+        return v == null || !(v > 0) ? null : v;
     }
 }

@@ -4,15 +4,16 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.openjdk.jmh.results.RunResult;
 
 /**
  * Turns the suite's measurements into the results files: one JSON document, a Markdown summary
  * and the rows the chart draws. Every ratio is computed from figures measured in the same run;
- * a figure that was not measured is left out rather than guessed.
+ * a figure that was not measured is left out rather than guessed, and a configuration that could
+ * not run here (a GPU one without a GPU) is listed as skipped with its reason, never with a time.
  */
 final class Report {
 
@@ -26,11 +27,12 @@ final class Report {
     private final Instant finished;
     private final Map<String, Suite.RooflineFigures> roofline;
     private final double peakGemm;
-    private final List<RunResult> results;
+    private final List<BenchmarkScore> results;
     private final List<JsonObject> memory;
     private final List<LeakCheck.Result> leak;
     private final JsonArray notes;
     private final String gpuSkip;
+    private final List<Skipped> skipped;
     final List<DecodingRow> decoding = new ArrayList<>();
     final List<EncoderRow> encoders = new ArrayList<>();
     Double endToEndMs;
@@ -38,13 +40,16 @@ final class Report {
     final List<Target> targets = new ArrayList<>();
     private final Map<String, Double> bestMs = new java.util.HashMap<>();
 
+    /** The decoding benchmark, whose {@code impl} parameter picks the project's decoder or the naive loop. */
+    static final String DECODING = DecodingBenchmark.class.getSimpleName();
+
     private static String key(String impl, String model, String search, int batch) {
         return impl + "/" + model + "/" + search + "/" + batch;
     }
 
     Report(String mode, Instant started, Instant finished, Map<String, Suite.RooflineFigures> roofline,
-            double peakGemm, List<RunResult> results, List<JsonObject> memory, List<LeakCheck.Result> leak,
-            JsonArray notes, String gpuSkip) {
+            double peakGemm, List<BenchmarkScore> results, List<JsonObject> memory, List<LeakCheck.Result> leak,
+            JsonArray notes, String gpuSkip, List<Skipped> skipped) {
         this.mode = mode;
         this.started = started;
         this.finished = finished;
@@ -55,6 +60,7 @@ final class Report {
         this.leak = leak;
         this.notes = notes;
         this.gpuSkip = gpuSkip;
+        this.skipped = List.copyOf(skipped);
         collect();
         judge();
     }
@@ -94,51 +100,50 @@ final class Report {
     /** A target of issue 8 and its measured figure. */
     record Target(String name, String rule, String measured, Boolean met, String limit) {}
 
-    private RunResult find(String benchmark, Map<String, String> params) {
-        for (RunResult r : results) {
-            String label = r.getParams().getBenchmark();
-            if (!label.endsWith("." + benchmark + ".decode") && !label.endsWith("." + benchmark + ".forward")
-                    && !label.endsWith("." + benchmark + ".caption")) {
-                continue;
-            }
-            boolean all = true;
-            for (Map.Entry<String, String> e : params.entrySet()) {
-                if (!e.getValue().equals(r.getParams().getParam(e.getKey()))) {
-                    all = false;
-                    break;
-                }
-            }
-            if (all && Double.isFinite(r.getPrimaryResult().getScore())) {
+    /**
+     * Configurations the suite did not run because this machine cannot (a {@code device=gpu}
+     * configuration where DJL sees no CUDA device); they appear in the results with the reason and
+     * never with a time.
+     *
+     * @param benchmark the benchmark class's simple name
+     * @param params the parameters fixing what was skipped (e.g. {@code device=gpu}); every other
+     *     parameter took all its values
+     * @param reason why, as a sentence
+     */
+    record Skipped(String benchmark, Map<String, String> params, String reason) {
+
+        Skipped {
+            params = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(params));
+        }
+
+        /** The parameters as {@code name=value, ...}. */
+        String configuration() {
+            StringBuilder sb = new StringBuilder();
+            params.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append('=').append(v));
+            return sb.toString();
+        }
+    }
+
+    private BenchmarkScore find(String benchmark, Map<String, String> params) {
+        for (BenchmarkScore r : results) {
+            if (r.matches(benchmark, params)) {
                 return r;
             }
         }
         return null;
     }
 
-    private static Double score(RunResult r) {
-        return r == null ? null : r.getPrimaryResult().getScore();
+    private static Double score(BenchmarkScore r) {
+        return r == null ? null : r.ms();
     }
 
     /** The fastest measurement iteration, less disturbed by other work than the mean. */
-    private static Double best(RunResult r) {
-        if (r == null) {
-            return null;
-        }
-        double best = Double.MAX_VALUE;
-        for (var br : r.getBenchmarkResults()) {
-            for (var ir : br.getIterationResults()) {
-                best = Math.min(best, ir.getPrimaryResult().getScore());
-            }
-        }
-        return best == Double.MAX_VALUE ? null : best;
+    private static Double best(BenchmarkScore r) {
+        return r == null ? null : r.bestMs();
     }
 
-    private static Double error(RunResult r) {
-        if (r == null) {
-            return null;
-        }
-        double e = r.getPrimaryResult().getScoreError();
-        return Double.isFinite(e) ? e : null;
+    private static Double error(BenchmarkScore r) {
+        return r == null ? null : r.error();
     }
 
     private void collect() {
@@ -148,9 +153,9 @@ final class Report {
                 for (int batch : new int[] {1, 16, 64}) {
                     int rows = batch * Workloads.beamWidth(search);
                     Map<String, String> p = Map.of("model", shape.name(), "search", search,
-                            "batch", Integer.toString(batch), "device", "cpu");
-                    RunResult project = find("ProjectDecodingBenchmark", p);
-                    RunResult naive = find("NaiveDecodingBenchmark", p);
+                            "batch", Integer.toString(batch), "device", Devices.CPU);
+                    BenchmarkScore project = find(DECODING, with(p, "impl", Decoding.PROJECT));
+                    BenchmarkScore naive = find(DECODING, with(p, "impl", Decoding.NAIVE));
                     bestMs.put(key("project", shape.name(), search, batch), best(project));
                     bestMs.put(key("naive", shape.name(), search, batch), best(naive));
                     double gemmRate = fig.gemm().get(rows).flopsPerSecond();
@@ -166,7 +171,7 @@ final class Report {
             double flops = 2 * (arch.equals("vgg16") ? VGG16_MACS : RESNET50_MACS);
             for (int batch : new int[] {1, 8}) {
                 for (String input : new String[] {"tensor", "jpeg"}) {
-                    RunResult r = find("EncoderBenchmark", Map.of("arch", arch, "batch", Integer.toString(batch),
+                    BenchmarkScore r = find("EncoderBenchmark", Map.of("arch", arch, "batch", Integer.toString(batch),
                             "input", input, "device", "cpu"));
                     if (r != null) {
                         encoders.add(new EncoderRow(arch, batch, input, "cpu", score(r),
@@ -175,9 +180,15 @@ final class Report {
                 }
             }
         }
-        RunResult e2e = find("EndToEndBenchmark", Map.of("device", "cpu"));
+        BenchmarkScore e2e = find("EndToEndBenchmark", Map.of("device", "cpu"));
         endToEndMs = score(e2e);
         endToEndError = error(e2e);
+    }
+
+    private static Map<String, String> with(Map<String, String> params, String key, String value) {
+        Map<String, String> m = new LinkedHashMap<>(params);
+        m.put(key, value);
+        return m;
     }
 
     private DecodingRow row(String model, String search, int batch) {
@@ -378,6 +389,18 @@ final class Report {
             t.add(o);
         }
         root.add("targets", t);
+        JsonArray sk = new JsonArray();
+        for (Skipped x : skipped) {
+            JsonObject o = new JsonObject();
+            o.addProperty("benchmark", x.benchmark());
+            JsonObject p = new JsonObject();
+            x.params().forEach(p::addProperty);
+            o.add("params", p);
+            o.addProperty("status", "skipped");
+            o.addProperty("reason", x.reason());
+            sk.add(o);
+        }
+        root.add("skipped", sk);
         root.add("notes", notes);
         return root;
     }
@@ -437,6 +460,13 @@ final class Report {
         }
         if (!soak.isEmpty()) {
             md.append(RssSoak.markdownSection(soak));
+        }
+        if (!skipped.isEmpty()) {
+            md.append("\n## Skipped\n\nNot run on this machine, so no time is reported (every other parameter"
+                    + " took all its values).\n\n| benchmark | configurations | status | reason |\n|---|---|---|---|\n");
+            for (Skipped x : skipped) {
+                md.append(fmt("| %s | %s | skipped | %s |%n", x.benchmark(), x.configuration(), x.reason()));
+            }
         }
         if (!notes.isEmpty()) {
             md.append("\n## Notes\n\n");

@@ -25,11 +25,18 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * The RSS soak of issues 7 and 8: repeats a workload many times (10,000 captions through a
@@ -434,67 +441,106 @@ public final class RssSoak {
     }
 
     /**
-     * Runs a soak alone and writes {@code soak.json} and {@code soak.md}.
+     * Runs a soak alone and writes {@code soak.json} and {@code soak.md}; {@code --help} lists the
+     * options. Exit code 0 when the results were written, 2 with picocli's usage message on bad
+     * arguments.
      *
      * @param args {@code --captions N} (default 10,000), {@code --decodes N} (default 2,000),
      *     {@code --batch N} (images per decode, default 4),
      *     {@code --samples N} (default 25), {@code --threads fixed,new} (default both),
-     *     {@code --out DIR} (default {@code captioner-benchmarks/results})
-     * @throws IOException if the results cannot be written
+     *     {@code --out DIR} (default {@code captioner-benchmarks/results}); a repeated option takes
+     *     its last value
      */
-    public static void main(String[] args) throws IOException {
-        int captions = 10_000;
-        int decodes = 2_000;
-        int samples = 25;
-        int batch = 4;
-        List<Threads> threads = List.of(Threads.FIXED, Threads.NEW);
-        Path out = Path.of("captioner-benchmarks", "results");
-        for (int i = 0; i < args.length; i += 2) {
-            if (i + 1 >= args.length) {
-                usage("option " + args[i] + " needs a value");
-            }
-            String v = args[i + 1];
-            try {
-                switch (args[i]) {
-                    case "--captions" -> captions = Integer.parseInt(v);
-                    case "--decodes" -> decodes = Integer.parseInt(v);
-                    case "--samples" -> samples = Integer.parseInt(v);
-                    case "--batch" -> batch = Integer.parseInt(v);
-                    case "--out" -> out = Path.of(v);
-                    case "--threads" -> {
-                        List<Threads> t = new ArrayList<>();
-                        for (String s : v.split(",")) {
-                            t.add(Threads.valueOf(s.trim().toUpperCase(Locale.ROOT)));
-                        }
-                        threads = t;
-                    }
-                    default -> usage("unknown option " + args[i]);
-                }
-            } catch (IllegalArgumentException e) {
-                usage("bad value '" + v + "' for " + args[i] + ": " + e.getMessage());
-            }
-        }
-        Plan plan;
-        try {
-            plan = new Plan(captions, decodes, batch, samples, threads);
-        } catch (IllegalArgumentException e) {
-            usage(e.getMessage());
-            return;
-        }
-        Instant started = Instant.now();
-        List<Result> results = run(plan, Suite::log);
-        Instant finished = Instant.now();
-        Files.createDirectories(out);
-        Suite.write(out.resolve("soak.json"), new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create()
-                .toJson(json(results, started, finished)) + "\n");
-        Suite.write(out.resolve("soak.md"), markdown(results, started, finished));
-        Suite.log("wrote " + out.toAbsolutePath() + "/soak.{json,md}");
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
     }
 
-    private static void usage(String message) {
-        System.err.println("captioner-benchmarks RssSoak: " + message);
-        System.err.println("usage: RssSoak [--captions N] [--decodes N] [--batch N] [--samples N] [--threads fixed,new] [--out DIR]");
-        System.exit(2);
+    /**
+     * Returns the soak's command line, ready to {@code execute}.
+     *
+     * @return the command line
+     */
+    static CommandLine commandLine() {
+        return new CommandLine(new Cli()).setOverwrittenOptionsAllowed(true)
+                .setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    /** The soak's arguments, parsed by picocli. */
+    @Command(name = "RssSoak", sortOptions = false, usageHelpAutoWidth = true,
+            description = "Repeats the captioner and decode workloads, samples RSS and writes soak.json and soak.md.",
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:results written", "1:a soak or writing the results failed", "2:bad arguments"})
+    static final class Cli implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--captions", defaultValue = "10000", paramLabel = "N",
+                description = "Calls of the captioner workload, one caption each; 0 skips it (default: ${DEFAULT-VALUE}).")
+        int captions;
+
+        @Option(names = "--decodes", defaultValue = "2000", paramLabel = "N",
+                description = "Calls of the decode workload (project decoder, beam 3); 0 skips it"
+                        + " (default: ${DEFAULT-VALUE}).")
+        int decodes;
+
+        @Option(names = "--batch", defaultValue = "4", paramLabel = "N",
+                description = "Images per decode call (default: ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(names = "--samples", defaultValue = "25", paramLabel = "N",
+                description = "RSS samples per soak, at least " + 2 * SteadyState.MIN_STEADY_SAMPLES
+                        + " (default: ${DEFAULT-VALUE}).")
+        int samples;
+
+        @Option(names = "--threads", defaultValue = "fixed,new", split = ",", paramLabel = "fixed|new",
+                description = "Thread modes: fixed (one worker thread) and/or new (a new thread per chunk of"
+                        + " calls) (default: ${DEFAULT-VALUE}).")
+        List<Threads> threads;
+
+        @Option(names = "--out", defaultValue = "captioner-benchmarks/results", paramLabel = "DIR",
+                description = "Directory for soak.json and soak.md (default: ${DEFAULT-VALUE}).")
+        Path out;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+        boolean help;
+
+        /**
+         * Checks the options against the plan's rules, naming the option.
+         *
+         * @return the plan
+         * @throws ParameterException for a value out of range
+         */
+        Plan plan() {
+            check(captions >= 0, "--captions must be >= 0, found " + captions);
+            check(decodes >= 0, "--decodes must be >= 0, found " + decodes);
+            check(batch >= 1, "--batch must be >= 1, found " + batch);
+            check(samples >= 2 * SteadyState.MIN_STEADY_SAMPLES, "--samples must be >= "
+                    + 2 * SteadyState.MIN_STEADY_SAMPLES + ", found " + samples);
+            check(!threads.isEmpty(), "--threads must name at least one of fixed, new");
+            return new Plan(captions, decodes, batch, samples, threads);
+        }
+
+        private void check(boolean ok, String message) {
+            if (!ok) {
+                throw new ParameterException(spec.commandLine(), message);
+            }
+        }
+
+        /** Runs the soaks and writes the results. */
+        @Override
+        public Integer call() throws IOException {
+            Plan plan = plan();
+            Instant started = Instant.now();
+            List<Result> results = run(plan, Suite::log);
+            Instant finished = Instant.now();
+            Files.createDirectories(out);
+            Suite.write(out.resolve("soak.json"), new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create()
+                    .toJson(json(results, started, finished)) + "\n");
+            Suite.write(out.resolve("soak.md"), markdown(results, started, finished));
+            Suite.log("wrote " + out.toAbsolutePath() + "/soak.{json,md}");
+            return 0;
+        }
     }
 
     static JsonObject json(List<Result> results, Instant started, Instant finished) {

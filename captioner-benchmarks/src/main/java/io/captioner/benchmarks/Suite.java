@@ -12,12 +12,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.NoBenchmarksException;
 import org.openjdk.jmh.runner.Runner;
@@ -25,6 +29,12 @@ import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Runs the whole benchmark suite in one JVM and writes {@code results.json}, {@code results.md}
@@ -32,23 +42,30 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <p>Order: machine facts and memory at start; the roofline (memory bandwidth over a buffer the
  * size of each decoder's step weights, GEMM rates at the decoder's shapes for every row count the
- * decoding benchmarks use, a peak GEMM rate); the JMH benchmarks (naive decoding loop, the
- * project's decoder + search, encoders, end to end) with JMH's
+ * decoding benchmarks use, a peak GEMM rate); the JMH benchmarks ({@link DecodingBenchmark} with
+ * the naive loop, then with the project's decoder + search; encoders; end to end) with JMH's
  * non-forking mode by default so that memory can be followed across the whole run; a leak check;
  * the roofline again (the better of the two measurements counts); memory at the end. JMH runs
  * every configuration on the same worker threads ({@link PersistentWorkers}) unless {@code
  * -Djmh.executor} says otherwise, so glibc's per-thread arenas are reused instead of filled anew.
  *
+ * <p>A {@code device=gpu} configuration is run only when DJL sees a CUDA device; otherwise it is
+ * listed as skipped, with the reason, and reports no time.
+ *
  * <p>Usage: {@code java -Dai.djl.offline=true -cp benchmarks.jar io.captioner.benchmarks.Suite
- * [--mode quick|full] [--out DIR] [--forks N] [--include REGEX] [--param name=v1,v2]...}. Quick mode keeps JMH iterations
- * short so the suite finishes in under ten minutes on two cores; full mode uses 3 warm-up and 5
- * measured iterations of 2 s. Exit code 0 when results were written, 2 on bad arguments.
+ * [--mode quick|full] [--out DIR] [--forks N] [--include REGEX] [--param name=v1,v2]...} (picocli;
+ * {@code --help} explains each). Quick mode keeps JMH iterations short so the suite finishes in
+ * under ten minutes on two cores; full mode uses 3 warm-up and 5 measured iterations of 2 s. Exit
+ * code 0 when results were written, 2 on bad arguments.
  */
 public final class Suite {
 
     private static final int[] BATCHES = {1, 16, 64};
     private static final String[] SEARCHES = {"greedy", "beam3", "beam5", "beam10"};
     private static final ModelShape[] SHAPES = {ModelShape.FLICKR8K, ModelShape.LARGE};
+    /** The JMH benchmark classes, in the order the suite runs them. */
+    static final List<String> GROUPS = List.of(DecodingBenchmark.class.getSimpleName(),
+            EncoderBenchmark.class.getSimpleName(), EndToEndBenchmark.class.getSimpleName());
 
     private final String mode;
     private final Path out;
@@ -70,44 +87,123 @@ public final class Suite {
     }
 
     /**
-     * Runs the suite.
+     * Runs the suite; {@code --help} lists the options.
      *
      * @param args {@code --mode quick|full}, {@code --out DIR}, {@code --forks N},
-     *     {@code --include REGEX} (benchmark classes to run, such as {@code Naive.*}; default all),
-     *     {@code --param name=v1,v2} (restricts a JMH parameter, repeatable)
-     * @throws Exception if a benchmark or writing the results fails
+     *     {@code --include REGEX} (benchmark classes to run, such as {@code Encoder.*}; default all),
+     *     {@code --param name=v1,v2} (restricts a JMH parameter, repeatable); a repeated option
+     *     other than {@code --param} takes its last value, so {@code run.sh}'s defaults can be
+     *     overridden
      */
-    public static void main(String[] args) throws Exception {
-        String mode = "quick";
-        Path out = Path.of("captioner-benchmarks", "results");
-        int forks = 0;
-        String include = ".*";
-        Map<String, String[]> params = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (i + 1 >= args.length) {
-                usage("option " + a + " needs a value");
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * Returns the suite's command line, ready to {@code execute}.
+     *
+     * @return the command line; {@code execute} returns 0 when the results were written, 2 after
+     *     picocli's usage message on bad arguments
+     */
+    static CommandLine commandLine() {
+        return new CommandLine(new Cli()).setOverwrittenOptionsAllowed(true)
+                .setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    /** How long JMH measures. */
+    enum Mode {
+        /** Short JMH iterations: the whole suite in under ten minutes on two cores. */
+        QUICK,
+        /** 3 warm-up and 5 measured iterations of 2 s per configuration. */
+        FULL;
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** The suite's arguments, parsed by picocli. */
+    @Command(name = "Suite", sortOptions = false, usageHelpAutoWidth = true,
+            description = "Runs the captioner benchmark suite in one JVM and writes results.json, results.md"
+                    + " and results.png.",
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:results written", "1:a benchmark or writing the results failed",
+                "2:bad arguments"})
+    static final class Cli implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--mode", defaultValue = "quick", paramLabel = "quick|full",
+                description = "quick: short JMH iterations (under ten minutes on two cores); full: 3 warm-up"
+                        + " and 5 measured iterations of 2 s (default: ${DEFAULT-VALUE}).")
+        Mode mode;
+
+        @Option(names = "--out", defaultValue = "captioner-benchmarks/results", paramLabel = "DIR",
+                description = "Directory for results.json, results.md and results.png (default: ${DEFAULT-VALUE}).")
+        Path out;
+
+        @Option(names = "--forks", defaultValue = "0", paramLabel = "N",
+                description = "JMH forks per configuration; 0 runs everything in this JVM so native memory"
+                        + " can be followed across the run (default: ${DEFAULT-VALUE}).")
+        int forks;
+
+        @Option(names = "--include", defaultValue = ".*", paramLabel = "REGEX",
+                description = "Benchmark classes (and RssSoak) to run, matched against the simple class name,"
+                        + " such as 'Encoder.*' (default: all).")
+        String include;
+
+        @Option(names = "--param", paramLabel = "NAME=V1,V2",
+                description = "Restricts a JMH parameter to the listed values, such as model=flickr8k or"
+                        + " impl=project; repeatable.")
+        Map<String, String> param = new LinkedHashMap<>();
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+        boolean help;
+
+        /** Checks the values picocli cannot check by type, then runs the suite. */
+        @Override
+        public Integer call() throws Exception {
+            if (forks < 0) {
+                throw usage("--forks must be >= 0, found " + forks);
             }
-            switch (a) {
-                case "--mode" -> mode = args[++i];
-                case "--out" -> out = Path.of(args[++i]);
-                case "--forks" -> forks = Integer.parseInt(args[++i]);
-                case "--include" -> include = args[++i];
-                case "--param" -> {
-                    String[] kv = args[++i].split("=", 2);
-                    if (kv.length != 2 || kv[0].isEmpty() || kv[1].isEmpty()) {
-                        usage("--param must be name=v1,v2, found '" + args[i] + "'");
-                    }
-                    params.put(kv[0], kv[1].split(","));
+            try {
+                Pattern.compile(include);
+            } catch (PatternSyntaxException e) {
+                throw usage("--include must be a regular expression, found '" + include + "': "
+                        + e.getDescription());
+            }
+            Map<String, String[]> params = params();
+            reuseWorkerThreads();
+            new Suite(mode.label(), out, forks, include, params).run();
+            return 0;
+        }
+
+        /** The {@code --param} values split at commas, checked. */
+        Map<String, String[]> params() {
+            Map<String, String[]> params = new LinkedHashMap<>();
+            param.forEach((name, values) -> {
+                String[] v = values.split(",");
+                if (name.isEmpty() || values.isEmpty() || Arrays.stream(v).anyMatch(String::isEmpty)) {
+                    throw usage("--param must be name=v1,v2, found '" + name + "=" + values + "'");
                 }
-                default -> usage("unknown option " + a);
-            }
+                if (name.equals("device")) {
+                    for (String d : v) {
+                        try {
+                            Devices.checkName(d);
+                        } catch (IllegalArgumentException e) {
+                            throw usage("--param " + e.getMessage());
+                        }
+                    }
+                }
+                params.put(name, v);
+            });
+            return params;
         }
-        if (!mode.equals("quick") && !mode.equals("full")) {
-            usage("--mode must be quick or full, found '" + mode + "'");
+
+        private ParameterException usage(String message) {
+            return new ParameterException(spec.commandLine(), message);
         }
-        reuseWorkerThreads();
-        new Suite(mode, out, forks, include, params).run();
     }
 
     /**
@@ -121,13 +217,6 @@ public final class Suite {
         }
     }
 
-    private static void usage(String message) {
-        System.err.println("captioner-benchmarks Suite: " + message);
-        System.err.println("usage: Suite [--mode quick|full] [--out DIR] [--forks N] [--include REGEX]"
-                + " [--param name=v1,v2]...");
-        System.exit(2);
-    }
-
     private void run() throws IOException, RunnerException {
         Instant started = Instant.now();
         sampleMemory("start");
@@ -137,15 +226,17 @@ public final class Suite {
         measureRoofline();
         sampleMemory("after roofline");
         String gpuSkip = Devices.gpuSkipReason();
-        String devices = gpuSkip == null ? "cpu,gpu" : "cpu";
         if (gpuSkip != null) {
             log(gpuSkip);
             notes.add(gpuSkip);
         }
-        for (String group : List.of("NaiveDecodingBenchmark", "ProjectDecodingBenchmark",
-                "EncoderBenchmark", "EndToEndBenchmark")) {
-            runGroup(group, devices);
-            sampleMemory("after " + group);
+        Plan plan = plan(include, params, gpuSkip);
+        for (Report.Skipped s : plan.skipped()) {
+            log("skipped " + s.benchmark() + " " + s.configuration() + ": " + s.reason());
+        }
+        for (JmhRun run : plan.runs()) {
+            runGroup(run);
+            sampleMemory("after " + run.label());
         }
         List<LeakCheck.Result> leak = LeakCheck.run(Suite::log);
         List<RssSoak.Result> soak = "RssSoak".matches(include)
@@ -154,8 +245,8 @@ public final class Suite {
         measureRoofline();
         sampleMemory("end");
         Instant finished = Instant.now();
-        Report report = new Report(mode, started, finished, roofline, peakGemm, results, memory, leak, notes,
-                gpuSkip);
+        Report report = new Report(mode, started, finished, roofline, peakGemm,
+                results.stream().map(BenchmarkScore::of).toList(), memory, leak, notes, gpuSkip, plan.skipped());
         report.addSoak(soak);
         Files.createDirectories(out);
         write(out.resolve("results.json"), new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
@@ -216,11 +307,84 @@ public final class Suite {
         return rows;
     }
 
-    private void runGroup(String group, String devices) throws RunnerException {
-        String pattern = "io\\.captioner\\.benchmarks\\." + group + "\\..*";
-        if (!group.matches(include)) {
-            return;
+    /**
+     * One JMH run of the suite: a benchmark class with the parameters the suite fixes.
+     *
+     * @param benchmark the class's simple name
+     * @param variant the parameters that tell this run apart from the class's other runs (the
+     *     decoding benchmark runs once per {@code impl}, so memory is sampled after each)
+     * @param params every parameter given to JMH, {@code device} included
+     */
+    record JmhRun(String benchmark, Map<String, String> variant, Map<String, String[]> params) {
+
+        String label() {
+            StringBuilder sb = new StringBuilder(benchmark);
+            variant.forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
+            return sb.toString();
         }
+    }
+
+    /**
+     * What a suite run does: the JMH runs in order, and the configurations it cannot run here.
+     *
+     * @param runs the JMH runs
+     * @param skipped the configurations left out, with the reason
+     */
+    record Plan(List<JmhRun> runs, List<Report.Skipped> skipped) {}
+
+    /**
+     * Plans the JMH runs: the benchmark classes {@code include} selects, in the suite's order, the
+     * decoding benchmark once per implementation (naive, then project, or as {@code --param impl}
+     * lists them), every {@code --param} passed on. The {@code device} values (default cpu and gpu)
+     * are split: {@code gpu} when DJL sees no CUDA device is not run but recorded as skipped, so it
+     * never reports a time.
+     *
+     * @param include the regular expression benchmark class names must match
+     * @param params the {@code --param} restrictions
+     * @param gpuSkip why {@code gpu} cannot run here, or null when it can
+     * @return the plan
+     */
+    static Plan plan(String include, Map<String, String[]> params, String gpuSkip) {
+        List<String> run = new ArrayList<>();
+        List<String> skip = new ArrayList<>();
+        for (String d : params.getOrDefault("device", new String[] {Devices.CPU, Devices.GPU})) {
+            (d.equals(Devices.GPU) && gpuSkip != null ? skip : run).add(d);
+        }
+        List<JmhRun> runs = new ArrayList<>();
+        List<Report.Skipped> skipped = new ArrayList<>();
+        for (String group : GROUPS) {
+            if (!group.matches(include)) {
+                continue;
+            }
+            List<Map<String, String>> variants = new ArrayList<>();
+            if (group.equals(Report.DECODING)) {
+                for (String impl : params.getOrDefault("impl", new String[] {Decoding.NAIVE, Decoding.PROJECT})) {
+                    variants.add(Map.of("impl", impl));
+                }
+            } else {
+                variants.add(Map.of());
+            }
+            for (Map<String, String> variant : variants) {
+                Map<String, String[]> p = new LinkedHashMap<>(params);
+                variant.forEach((k, v) -> p.put(k, new String[] {v}));
+                if (!run.isEmpty()) {
+                    p.put("device", run.toArray(String[]::new));
+                    runs.add(new JmhRun(group, variant, p));
+                }
+                for (String d : skip) {
+                    Map<String, String> what = new LinkedHashMap<>();
+                    params.forEach((k, v) -> what.put(k, String.join(",", v)));
+                    what.putAll(variant);
+                    what.put("device", d);
+                    skipped.add(new Report.Skipped(group, what, gpuSkip));
+                }
+            }
+        }
+        return new Plan(List.copyOf(runs), List.copyOf(skipped));
+    }
+
+    private void runGroup(JmhRun run) throws RunnerException {
+        String pattern = "io\\.captioner\\.benchmarks\\." + run.benchmark() + "\\..*";
         boolean quick = mode.equals("quick");
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include(pattern)
@@ -230,9 +394,8 @@ public final class Suite {
                 .measurementIterations(quick ? 2 : 5)
                 .measurementTime(TimeValue.seconds(quick ? 1 : 2))
                 .timeUnit(TimeUnit.MILLISECONDS)
-                .param("device", devices.split(","))
                 .shouldFailOnError(false);
-        params.forEach(options::param);
+        run.params().forEach(options::param);
         if (forks > 0) {
             options.jvmArgsAppend("-Dai.djl.offline=" + System.getProperty("ai.djl.offline", "true"),
                     "-Djmh.executor=" + System.getProperty("jmh.executor"),
@@ -245,7 +408,7 @@ public final class Suite {
             }
             results.addAll(r);
         } catch (NoBenchmarksException e) {
-            String note = group + ": not in this build (its pieces are not on main yet)";
+            String note = run.label() + ": not in this build (its pieces are not on main yet)";
             log(note);
             notes.add(note);
         }

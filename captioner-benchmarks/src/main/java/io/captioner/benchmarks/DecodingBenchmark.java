@@ -1,10 +1,6 @@
 package io.captioner.benchmarks;
 
 import ai.djl.Device;
-import io.captioner.models.decoder.LstmCaptionDecoder;
-import io.captioner.search.CaptionSearch;
-import io.captioner.search.SearchResult;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -21,16 +17,19 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Decoding a batch of images for exactly {@link Workloads#STEPS} steps with the project's
+ * Decoding a batch of images for exactly {@link Workloads#STEPS} steps, with the implementation
+ * as a parameter ({@link Decoding#create}): {@code impl=project} is the project's
  * {@code LstmCaptionDecoder} (random weights) driven by its {@code GreedySearch}/{@code BeamSearch}
  * (see {@link ProjectDecoding} for how the length is fixed; {@code @Setup} verifies the step
- * count). Score: milliseconds per decode of the whole batch; divide by 16 for the time per step.
- * The decoder allocates on DJL's default device, so {@code device=cpu} on a GPU machine still runs
- * on the GPU.
+ * count), {@code impl=naive} the naive per-step DJL loop ({@link NaiveDecoder}, baseline (a) of
+ * issue 8). Score: milliseconds per decode of the whole batch; divide by 16 for the time per step.
+ * The project's decoder allocates on DJL's default device, so its {@code device=cpu} on a GPU
+ * machine still runs on the GPU; the naive loop follows {@code device}.
  *
  * <p>Run alone: {@code java -Dai.djl.offline=true -jar captioner-benchmarks/target/benchmarks.jar
- * ProjectDecodingBenchmark -p model=flickr8k -p search=greedy -p batch=1}. The {@code gpu} device
- * does no work, with a printed reason, when DJL sees no CUDA device.
+ * DecodingBenchmark -p impl=project,naive -p model=flickr8k -p search=greedy -p batch=1}. A
+ * {@code device=gpu} configuration fails in setup with the reason, and reports no time, when DJL
+ * sees no CUDA device.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -38,7 +37,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
-public class ProjectDecodingBenchmark {
+public class DecodingBenchmark {
+
+    /** {@code project} (the SDK's decoder and search) or {@code naive} (the per-step DJL loop). */
+    @Param({Decoding.PROJECT, Decoding.NAIVE})
+    public String impl;
 
     /** Decoder sizes: {@code flickr8k} (V 2,533) or {@code large} (V 10,000). */
     @Param({"flickr8k", "large"})
@@ -53,46 +56,50 @@ public class ProjectDecodingBenchmark {
     public int batch;
 
     /** {@code cpu} or {@code gpu}. */
-    @Param({"cpu"})
+    @Param({Devices.CPU})
     public String device;
 
-    private LstmCaptionDecoder decoder;
-    private CaptionSearch captionSearch;
+    private Decoding decoding;
     private float[][] features;
 
-    /** Builds the random-weight decoder, the search and the input features; checks the step count. */
+    /**
+     * Builds the chosen implementation with random weights and the input features, and checks the
+     * step count.
+     *
+     * @throws IllegalStateException for {@code device=gpu} without a CUDA device, or a decode that
+     *     does not make 16 steps
+     */
     @Setup(Level.Trial)
     public void setUp() {
         Device d = Devices.resolve(device);
-        if (d == null) {
-            return;
-        }
         ModelShape shape = ModelShape.of(model);
-        decoder = ProjectDecoding.decoder(shape, 1);
-        captionSearch = ProjectDecoding.search(search);
         features = Workloads.features(batch, shape.featureSize(), 7);
-        ProjectDecoding.checkFixedSteps(decoder, captionSearch, features);
+        decoding = Decoding.create(impl, shape, search, d);
+        try {
+            decoding.checkFixedSteps(features);
+        } catch (RuntimeException e) {
+            // JMH skips the trial's teardown when setup fails: free the weights here
+            tearDown();
+            throw e;
+        }
     }
 
     /**
      * Decodes the batch once.
      *
-     * @return the results, so the work cannot be eliminated
+     * @return the implementation's output, so the work cannot be eliminated
      */
     @Benchmark
-    public List<SearchResult> decode() {
-        if (decoder == null) {
-            return null;
-        }
-        return captionSearch.decode(decoder, features);
+    public Object decode() {
+        return decoding.decode(features);
     }
 
     /** Frees the decoder's weights. */
     @TearDown(Level.Trial)
     public void tearDown() {
-        if (decoder != null) {
-            decoder.close();
-            decoder = null;
+        if (decoding != null) {
+            decoding.close();
+            decoding = null;
         }
     }
 }
