@@ -15,6 +15,7 @@ import io.captioner.models.artifact.Provenance;
 import io.captioner.models.cache.CacheKey;
 import io.captioner.models.cache.FeatureCache;
 import io.captioner.models.cache.Progress;
+import io.captioner.models.cache.StaleFeatureCacheException;
 import io.captioner.models.decoder.DecoderConfig;
 import io.captioner.models.decoder.LstmCaptionDecoder;
 import io.captioner.models.encoder.BlockEncoder;
@@ -479,12 +480,9 @@ public final class Flickr8kRecipe {
         FeatureCache cache;
         try {
             cache = FeatureCache.build(dir, key, ids, loader, encoder, batchSize, progress);
-        } catch (CaptionerException e) {
-            if (e.getMessage() != null && e.getMessage().contains("stale feature cache")) {
-                throw new CaptionerException(e.getMessage() + "; the usable images changed since it was built:"
-                        + " delete " + dir + " to encode them again", e);
-            }
-            throw e;
+        } catch (StaleFeatureCacheException e) {
+            throw new StaleFeatureCacheException(e.directory(), e.getMessage()
+                    + "; the usable images changed since it was built: delete " + dir + " to encode them again", e);
         }
         try (cache) {
             float[][] rows = new float[cache.size()][];
