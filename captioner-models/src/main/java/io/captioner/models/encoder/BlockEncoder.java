@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -39,6 +40,7 @@ public final class BlockEncoder implements ImageEncoder {
     private static final String PARAMS_MAGIC = "captioner-encoder-params-v1";
 
     private final String name;
+    private final EncoderKind kind;
     private final int featureSize;
     private final Block block;
     private final NDManager manager;
@@ -47,9 +49,10 @@ public final class BlockEncoder implements ImageEncoder {
     private final AutoCloseable owner;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    BlockEncoder(String name, int featureSize, Block block, NDManager manager, Preprocessing preprocessing,
-            EncoderOptions options, AutoCloseable owner) {
+    BlockEncoder(String name, EncoderKind kind, int featureSize, Block block, NDManager manager,
+            Preprocessing preprocessing, EncoderOptions options, AutoCloseable owner) {
         this.name = Objects.requireNonNull(name);
+        this.kind = kind;
         this.featureSize = featureSize;
         this.block = Objects.requireNonNull(block);
         this.manager = Objects.requireNonNull(manager);
@@ -61,6 +64,15 @@ public final class BlockEncoder implements ImageEncoder {
     @Override
     public String name() {
         return name;
+    }
+
+    /**
+     * Returns which of the library's encoders this is, so that an artifact can rebuild it.
+     *
+     * @return the kind; empty for encoders from other sources (TorchScript, DJL's model zoo)
+     */
+    public Optional<EncoderKind> kind() {
+        return Optional.ofNullable(kind);
     }
 
     @Override

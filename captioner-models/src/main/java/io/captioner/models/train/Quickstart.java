@@ -145,8 +145,9 @@ public final class Quickstart {
             dataset.generate(out.resolve("dataset"));
         }
         Engine.getInstance().setRandomSeed((int) options.seed());
-        try (BlockEncoder encoder = Encoders.smallCnn(options.inputSize(), options.featureSize(),
-                options.baseChannels(), new EncoderOptions(32, true))) {
+        try (BlockEncoder encoder = Encoders.smallCnn().optInputSize(options.inputSize())
+                .optFeatureSize(options.featureSize()).optBaseChannels(options.baseChannels())
+                .optEncoderOptions(new EncoderOptions(32, true)).build()) {
             Tokenizer tokenizer = Tokenizer.standard();
             Map<Split, SplitData> splits = new EnumMap<>(Split.class);
             for (Split s : Split.values()) {

@@ -14,6 +14,7 @@ import io.captioner.models.SameCaption;
 import io.captioner.models.TinyCaptioner;
 import io.captioner.models.decoder.LstmCaptionDecoder;
 import io.captioner.models.decoder.ParameterFile;
+import io.captioner.models.encoder.EncoderKind;
 import io.captioner.text.Vocabulary;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -151,7 +152,7 @@ class ModelArtifactTest {
         assertThat(m.sdkVersion()).isNotEqualTo("unknown").doesNotContain("${");
         assertThat(m.djlVersion()).isEqualTo("0.36.0");
         assertThat(m.pytorchVersion()).isEqualTo("2.7.1");
-        assertThat(m.encoder().architecture()).isEqualTo("small-cnn");
+        assertThat(m.encoder().kind()).isEqualTo(EncoderKind.SMALL_CNN);
         assertThat(m.encoder().inputSize()).isEqualTo(32);
         assertThat(m.encoder().baseChannels()).isEqualTo(4);
         assertThat(m.encoder().featureSize()).isEqualTo(16);

@@ -30,7 +30,7 @@ final class TinyModel {
         }
         Vocabulary vocabulary = Vocabulary.build(captions, 1, 1000);
         Engine.getInstance().setRandomSeed(5);
-        try (BlockEncoder encoder = Encoders.smallCnn(32, 16, 4, EncoderOptions.DEFAULTS);
+        try (BlockEncoder encoder = Encoders.smallCnn().optInputSize(32).optFeatureSize(16).optBaseChannels(4).build();
                 LstmCaptionDecoder decoder = LstmCaptionDecoder.create(DecoderConfig.builder()
                         .setVocabularySize(vocabulary.size()).setFeatureSize(16)
                         .optEmbeddingSize(16).optHiddenSize(16).optDropout(0).build(), 5)) {
