@@ -410,7 +410,7 @@ public final class RssSoak {
                 captions.add(Tokenizer.standard().tokenize(c));
             }
         }
-        Vocabulary vocabulary = Vocabulary.build(captions, 1, 1000);
+        Vocabulary vocabulary = Vocabulary.builder().optMaxSize(1000).build(captions);
         Engine.getInstance().setRandomSeed(seed);
         BlockEncoder encoder = Encoders.smallCnn().optInputSize(32).optFeatureSize(16).optBaseChannels(4)
                 .optEncoderOptions(new EncoderOptions(8, false)).build();

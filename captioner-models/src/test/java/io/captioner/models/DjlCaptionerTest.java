@@ -154,8 +154,8 @@ class DjlCaptionerTest {
     @Test
     void builderRejectsAVocabularyThatDoesNotFitTheDecoder() {
         try (DjlCaptioner c = TinyCaptioner.create(1)) {
-            io.captioner.text.Vocabulary small = io.captioner.text.Vocabulary.build(
-                    List.of(List.of("a", "dog")), 1, 100);
+            io.captioner.text.Vocabulary small = io.captioner.text.Vocabulary.builder()
+                    .build(List.of(List.of("a", "dog")));
             assertThatThrownBy(() -> DjlCaptioner.builder().setEncoder(c.encoder()).setDecoder(c.decoder())
                     .setVocabulary(small).build())
                     .isInstanceOf(IllegalArgumentException.class)

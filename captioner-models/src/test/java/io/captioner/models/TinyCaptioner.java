@@ -38,7 +38,7 @@ public final class TinyCaptioner {
                 captions.add(Tokenizer.standard().tokenize(c));
             }
         }
-        return Vocabulary.build(captions, 1, 1000);
+        return Vocabulary.builder().optMaxSize(1000).build(captions);
     }
 
     /**

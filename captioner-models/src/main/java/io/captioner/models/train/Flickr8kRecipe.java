@@ -399,7 +399,7 @@ public final class Flickr8kRecipe {
         }
         List<List<String>> trainTokens = new ArrayList<>();
         tokens.get(Split.TRAIN).forEach(trainTokens::addAll);
-        Vocabulary vocabulary = Vocabulary.build(trainTokens, options.minCount(), 0);
+        Vocabulary vocabulary = Vocabulary.builder().optMinCount(options.minCount()).build(trainTokens);
         log.printf(Locale.ROOT, "train: %d train, %d dev, %d test images; vocabulary %d (min count %d)%n",
                 splits.get(Split.TRAIN).size(), splits.get(Split.DEV).size(), splits.get(Split.TEST).size(),
                 vocabulary.size(), options.minCount());

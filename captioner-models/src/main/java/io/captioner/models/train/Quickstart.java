@@ -175,7 +175,7 @@ public final class Quickstart {
             }
             List<List<String>> trainTokens = new ArrayList<>();
             train.tokens.forEach(trainTokens::addAll);
-            Vocabulary vocabulary = Vocabulary.build(trainTokens, 1, 100_000);
+            Vocabulary vocabulary = Vocabulary.builder().optMaxSize(100_000).build(trainTokens);
             log.printf(Locale.ROOT, "quickstart: %d train, %d dev, %d test images; vocabulary %d%n",
                     train.names.size(), dev.names.size(), test.names.size(), vocabulary.size());
 

@@ -267,7 +267,7 @@ class ModelArtifactTest {
     @Test
     void vocabularyWhoseSizeDoesNotMatchTheDecoderIsReported() throws IOException {
         Path target = saved("model");
-        Vocabulary other = Vocabulary.build(List.of(List.of("a", "red", "circle")), 1, 100);
+        Vocabulary other = Vocabulary.builder().optMaxSize(100).build(List.of(List.of("a", "red", "circle")));
         other.save(target.resolve("vocab.txt"));
         rehash(target, "vocabulary", "file", "vocab.txt");
         editManifest(target, m -> m.getAsJsonObject("vocabulary").addProperty("size", other.size()));

@@ -28,7 +28,7 @@ final class TinyModel {
                 captions.add(Tokenizer.standard().tokenize(c));
             }
         }
-        Vocabulary vocabulary = Vocabulary.build(captions, 1, 1000);
+        Vocabulary vocabulary = Vocabulary.builder().optMaxSize(1000).build(captions);
         Engine.getInstance().setRandomSeed(5);
         try (BlockEncoder encoder = Encoders.smallCnn().optInputSize(32).optFeatureSize(16).optBaseChannels(4).build();
                 LstmCaptionDecoder decoder = LstmCaptionDecoder.create(DecoderConfig.builder()
