@@ -146,6 +146,14 @@ class ModelArtifactTest {
     }
 
     @Test
+    void captionerLoadExposesTheSavedDecodingOptionsThroughTheInterface() {
+        try (Captioner loaded = Captioner.load(saved("model"))) {
+            assertThat(loaded.defaultOptions()).isEqualTo(original.defaultOptions())
+                    .isNotEqualTo(DecodingOptions.defaults());
+        }
+    }
+
+    @Test
     void manifestRecordsVersionsEncoderDecoderVocabularyAndProvenance() {
         Manifest m = ModelArtifact.readManifest(saved("model"));
         assertThat(m.formatVersion()).isEqualTo(Manifest.FORMAT_VERSION);

@@ -450,9 +450,7 @@ public final class CaptionServer implements AutoCloseable {
             } catch (CaptionerException e) {
                 throw new ApiException(400, e.getMessage());
             }
-            return query.options()
-                    .map(options -> captioner.caption(image, options))
-                    .orElseGet(() -> captioner.caption(image));
+            return captioner.caption(image, query.options(captioner.defaultOptions()));
         });
         try {
             executor.execute(task);
