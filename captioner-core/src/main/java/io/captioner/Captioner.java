@@ -1,20 +1,35 @@
 package io.captioner;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.ServiceLoader;
 
 /**
  * Writes an English sentence for an image: the entry point of the SDK.
  *
- * <p>An implementation wires an {@link ImageEncoder}, a {@link CaptionDecoder}, a vocabulary and
- * {@link DecodingOptions}. It owns native memory, so it must be closed; {@code close()} is
- * idempotent and any call after it throws {@link IllegalStateException}. Implementations document
- * whether one instance may be shared between threads.
+ * <p>Every call comes in two forms: with the captioner's {@link #defaultOptions()}, and with
+ * explicit {@link DecodingOptions} (beam width, n-best, sampling). Inputs are a decoded
+ * {@link BufferedImage}, an image file ({@link Path}), its bytes ({@code byte[]}) or a stream of
+ * them ({@link InputStream}), one at a time or as a list.
+ *
+ * <h2>Implementing it</h2>
+ *
+ * One method is abstract: {@link #captionAll(List, DecodingOptions)}, which captions a batch of
+ * decoded images. Every other method is a default that ends in it, so an implementation that only
+ * provides that method gets batching for {@link #captionAll(List)} and {@link #captionFiles} as
+ * well. The defaults decode files and bytes with {@link javax.imageio.ImageIO}; implementations
+ * with a better decoder (EXIF orientation, CMYK JPEG, a pixel limit) override the
+ * {@code Path}/{@code byte[]}/{@code InputStream} forms with options and {@link #captionFiles}.
+ * {@link #defaultOptions()} returns {@link DecodingOptions#defaults()} unless overridden, and
+ * {@link #close()} does nothing unless overridden.
+ *
+ * <p>An implementation that owns native memory must be closed; its {@code close()} is idempotent
+ * and any call after it throws {@link IllegalStateException}. Implementations document whether
+ * one instance may be shared between threads.
  *
  * <p>Unreadable or corrupt images raise {@link CaptionerException} naming the input.
  *
@@ -28,7 +43,8 @@ public interface Captioner extends AutoCloseable {
      * the first {@link CaptionerProvider} found by {@link ServiceLoader} that accepts it.
      *
      * @param artifact the artifact directory or zip file
-     * @return a ready captioner; the caller closes it
+     * @return a ready captioner whose {@link #defaultOptions()} are the artifact's; the caller
+     *     closes it
      * @throws CaptionerException if no provider is on the class path, none accepts the path, or the
      *     artifact is missing, corrupt or incompatible (the message names the file and the problem)
      */
@@ -49,84 +65,168 @@ public interface Captioner extends AutoCloseable {
     }
 
     /**
-     * Captions an image file with the captioner's default decoding options.
+     * Captions several decoded images as one batch with explicit decoding options: the one method
+     * an implementation must provide, and the one every other method ends in.
+     *
+     * @param images the images, any {@link BufferedImage} type; none may be null
+     * @param options how to choose the words
+     * @return one caption per image, in the same order, each with {@link Caption#alternatives()}
+     *     when {@code options.nBest() > 1}; an empty list for no images
+     * @throws CaptionerException if an image cannot be preprocessed or the engine fails
+     * @throws IllegalStateException if the captioner is closed
+     */
+    List<Caption> captionAll(List<BufferedImage> images, DecodingOptions options);
+
+    /**
+     * Returns the decoding options of the calls that give none: a loaded model's saved options,
+     * or {@link DecodingOptions#defaults()} unless an implementation says otherwise. Callers that
+     * change one setting start from these ({@code defaultOptions().toBuilder()}).
+     *
+     * @return the default options
+     */
+    default DecodingOptions defaultOptions() {
+        return DecodingOptions.defaults();
+    }
+
+    /**
+     * Captions several decoded images as one batch with the {@link #defaultOptions()}.
+     *
+     * @param images the images
+     * @return one caption per image, in the same order
+     * @throws CaptionerException if an image cannot be preprocessed or the engine fails
+     */
+    default List<Caption> captionAll(List<BufferedImage> images) {
+        return captionAll(images, defaultOptions());
+    }
+
+    /**
+     * Captions a decoded image with explicit decoding options.
+     *
+     * @param image the image, any {@link BufferedImage} type
+     * @param options how to choose the words
+     * @return the caption, with {@link Caption#alternatives()} when {@code options.nBest() > 1}
+     */
+    default Caption caption(BufferedImage image, DecodingOptions options) {
+        Objects.requireNonNull(image, "image");
+        return captionAll(List.of(image), options).get(0);
+    }
+
+    /**
+     * Captions a decoded image with the {@link #defaultOptions()}.
+     *
+     * @param image the image, any {@link BufferedImage} type
+     * @return the caption
+     */
+    default Caption caption(BufferedImage image) {
+        return caption(image, defaultOptions());
+    }
+
+    /**
+     * Captions an image file with explicit decoding options.
+     *
+     * @param image path of a JPEG, PNG, GIF or BMP file
+     * @param options how to choose the words
+     * @return the caption
+     * @throws CaptionerException naming the file if it cannot be read or decoded
+     */
+    default Caption caption(Path image, DecodingOptions options) {
+        return caption(ImageReading.read(image), options);
+    }
+
+    /**
+     * Captions an image file with the {@link #defaultOptions()}.
      *
      * @param image path of a JPEG, PNG, GIF or BMP file
      * @return the caption
-     * @throws CaptionerException if the file cannot be read or decoded
+     * @throws CaptionerException naming the file if it cannot be read or decoded
      */
-    Caption caption(Path image);
+    default Caption caption(Path image) {
+        return caption(image, defaultOptions());
+    }
 
     /**
-     * Captions an encoded image read from a stream; the stream is read to its end, not closed.
+     * Captions an encoded image held in memory (an upload, for example) with explicit decoding
+     * options.
      *
-     * @param image the encoded image bytes
+     * @param image the encoded image file's bytes
+     * @param options how to choose the words
      * @return the caption
      * @throws CaptionerException if the bytes are not a supported image
      */
-    Caption caption(InputStream image);
+    default Caption caption(byte[] image, DecodingOptions options) {
+        Objects.requireNonNull(image, "image");
+        return caption(ImageReading.decode(image, "image bytes (" + image.length + " bytes)"), options);
+    }
 
     /**
-     * Captions an encoded image held in memory (an upload, for example).
+     * Captions an encoded image held in memory with the {@link #defaultOptions()}.
      *
      * @param image the encoded image file's bytes
      * @return the caption
      * @throws CaptionerException if the bytes are not a supported image
      */
     default Caption caption(byte[] image) {
-        return caption(new ByteArrayInputStream(image));
+        return caption(image, defaultOptions());
     }
 
     /**
-     * Captions a decoded image.
+     * Captions an encoded image read from a stream with explicit decoding options; the stream is
+     * read to its end (at most 256 MiB), not closed.
      *
-     * @param image the image, any {@link BufferedImage} type
+     * @param image the encoded image bytes
+     * @param options how to choose the words
      * @return the caption
+     * @throws CaptionerException if the stream cannot be read, is longer than the limit, or does not
+     *     hold a supported image
      */
-    Caption caption(BufferedImage image);
-
-    /**
-     * Captions an image with explicit decoding options (beam width, n-best, sampling).
-     *
-     * @param image the image
-     * @param options how to choose the words
-     * @return the caption, with {@link Caption#alternatives()} when {@code options.nBest() > 1}
-     */
-    Caption caption(BufferedImage image, DecodingOptions options);
-
-    /**
-     * Captions several decoded images as one batch through the encoder and the decoder.
-     *
-     * @param images the images
-     * @return one caption per image, in the same order
-     */
-    List<Caption> captionAll(List<BufferedImage> images);
-
-    /**
-     * Captions several decoded images as one batch with explicit decoding options.
-     *
-     * @param images the images
-     * @param options how to choose the words
-     * @return one caption per image, in the same order
-     */
-    default List<Caption> captionAll(List<BufferedImage> images, DecodingOptions options) {
-        List<Caption> out = new ArrayList<>(images.size());
-        for (BufferedImage image : images) {
-            out.add(caption(image, options));
-        }
-        return out;
+    default Caption caption(InputStream image, DecodingOptions options) {
+        return caption(ImageReading.readAll(image), options);
     }
 
     /**
-     * Captions several image files as one batch.
+     * Captions an encoded image read from a stream with the {@link #defaultOptions()}; the stream
+     * is read to its end, not closed.
+     *
+     * @param image the encoded image bytes
+     * @return the caption
+     * @throws CaptionerException if the stream cannot be read or does not hold a supported image
+     */
+    default Caption caption(InputStream image) {
+        return caption(image, defaultOptions());
+    }
+
+    /**
+     * Captions several image files as one batch with explicit decoding options: every file is
+     * decoded first, then all go through {@link #captionAll(List, DecodingOptions)} together.
+     *
+     * @param images the image files
+     * @param options how to choose the words
+     * @return one caption per file, in the same order
+     * @throws CaptionerException naming the first file that cannot be read
+     */
+    default List<Caption> captionFiles(List<Path> images, DecodingOptions options) {
+        List<BufferedImage> decoded = new ArrayList<>(images.size());
+        for (Path p : images) {
+            decoded.add(ImageReading.read(p));
+        }
+        return captionAll(decoded, options);
+    }
+
+    /**
+     * Captions several image files as one batch with the {@link #defaultOptions()}.
      *
      * @param images the image files
      * @return one caption per file, in the same order
      * @throws CaptionerException naming the first file that cannot be read
      */
-    List<Caption> captionFiles(List<Path> images);
+    default List<Caption> captionFiles(List<Path> images) {
+        return captionFiles(images, defaultOptions());
+    }
 
-    /** Releases the native memory of the encoder and decoder; calling it again does nothing. */
+    /**
+     * Releases what the captioner holds (the native memory of its encoder and decoder, for a
+     * model); calling it again does nothing. The default holds nothing and does nothing.
+     */
     @Override
-    void close();
+    default void close() {}
 }

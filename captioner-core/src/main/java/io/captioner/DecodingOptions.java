@@ -96,7 +96,8 @@ public record DecodingOptions(
     }
 
     /**
-     * Returns the default options: greedy search, at most 20 tokens.
+     * Returns the default options: greedy search, at most 20 tokens; the same as
+     * {@code builder().build()}.
      *
      * @return the defaults
      */
@@ -115,7 +116,7 @@ public record DecodingOptions(
     }
 
     /**
-     * Creates a builder holding the defaults.
+     * Creates a builder holding the {@link #defaults()}.
      *
      * @return a new builder
      */

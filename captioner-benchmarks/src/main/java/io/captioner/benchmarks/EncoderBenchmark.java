@@ -68,7 +68,7 @@ public class EncoderBenchmark {
     public void setUp() {
         Devices.resolve(device);
         TorchvisionArch a = TorchvisionArch.of(arch);
-        encoder = Encoders.torchvision(a, RandomWeights.npz(a), EncoderOptions.DEFAULTS.withBatchSize(batch));
+        encoder = Encoders.torchvision(a, RandomWeights.npz(a), EncoderOptions.defaults().withBatchSize(batch));
         int side = encoder.preprocessing().crop();
         int plane = 3 * side * side;
         tensors = new float[batch * plane];

@@ -57,7 +57,7 @@ public class EndToEndBenchmark {
     public void setUp() {
         Devices.resolve(device);
         encoder = Encoders.torchvision(TorchvisionArch.RESNET50, RandomWeights.npz(TorchvisionArch.RESNET50),
-                EncoderOptions.DEFAULTS.withBatchSize(1));
+                EncoderOptions.defaults().withBatchSize(1));
         ModelShape shape = ModelShape.FLICKR8K;
         decoder = ProjectDecoding.decoder(shape, 1);
         search = ProjectDecoding.search("beam3");

@@ -417,9 +417,10 @@ public final class RssSoak {
                 captions.add(Tokenizer.standard().tokenize(c));
             }
         }
-        Vocabulary vocabulary = Vocabulary.build(captions, 1, 1000);
+        Vocabulary vocabulary = Vocabulary.builder().optMaxSize(1000).build(captions);
         Engine.getInstance().setRandomSeed(seed);
-        BlockEncoder encoder = Encoders.smallCnn(32, 16, 4, new EncoderOptions(8, false));
+        BlockEncoder encoder = Encoders.smallCnn().optInputSize(32).optFeatureSize(16).optBaseChannels(4)
+                .optEncoderOptions(new EncoderOptions(8, false)).build();
         LstmCaptionDecoder decoder = LstmCaptionDecoder.create(DecoderConfig.builder()
                 .setVocabularySize(vocabulary.size()).setFeatureSize(16)
                 .optEmbeddingSize(16).optHiddenSize(16).optDropout(0).build(), seed);

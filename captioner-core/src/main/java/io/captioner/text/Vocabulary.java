@@ -81,24 +81,13 @@ public final class Vocabulary {
     }
 
     /**
-     * Creates a builder that counts words from tokenized captions.
+     * Creates a builder that counts words from tokenized captions, for example
+     * {@code Vocabulary.builder().optMinCount(5).build(captions)}.
      *
      * @return a new builder with minimum count 1 and no maximum size
      */
     public static Builder builder() {
         return new Builder();
-    }
-
-    /**
-     * Builds a vocabulary from tokenized captions in one call.
-     *
-     * @param captions tokenized captions, e.g. from {@link Tokenizer#tokenize(String)}
-     * @param minCount the fewest occurrences a word needs to get its own id, at least 1
-     * @param maxSize the most ids in total, specials included; 0 for no limit
-     * @return the vocabulary
-     */
-    public static Vocabulary build(Iterable<? extends List<String>> captions, int minCount, int maxSize) {
-        return builder().optMinCount(minCount).optMaxSize(maxSize).addAll(captions).build();
     }
 
     /**
@@ -347,12 +336,14 @@ public final class Vocabulary {
 
     /**
      * Counts words from tokenized captions and assigns ids. Not thread-safe; setters may be called
-     * in any order before {@link #build()}.
+     * in any order before {@link #build()}. Without {@link #optMaxSize(int)} the size is unlimited.
      */
     public static final class Builder {
+        private static final int UNLIMITED = Integer.MAX_VALUE;
+
         private final Map<String, Long> counts = new HashMap<>();
         private int minCount = 1;
-        private int maxSize;
+        private int maxSize = UNLIMITED;
 
         private Builder() {}
 
@@ -369,8 +360,9 @@ public final class Vocabulary {
 
         /**
          * Caps the number of ids, specials included; the least frequent words are dropped first.
+         * Not calling it leaves the size unlimited.
          *
-         * @param value 0 for no limit (default), else at least 5
+         * @param value at least 5 (the 4 reserved words and one more)
          * @return this builder
          */
         public Builder optMaxSize(int value) {
@@ -414,19 +406,32 @@ public final class Vocabulary {
         }
 
         /**
+         * Counts the words of many tokenized captions and assigns ids: the same as
+         * {@code addAll(captions).build()}.
+         *
+         * @param captions tokenized captions, e.g. from {@link Tokenizer#tokenize(String)}
+         * @return the vocabulary
+         * @throws IllegalArgumentException naming a bad token, or if the minimum count is below 1
+         *     or the maximum size is not above 4
+         */
+        public Vocabulary build(Iterable<? extends List<String>> captions) {
+            return addAll(captions).build();
+        }
+
+        /**
          * Assigns ids: specials first, then words by count descending, then alphabetically.
          *
          * @return the vocabulary
          * @throws IllegalArgumentException if the minimum count is below 1 or the maximum size is
-         *     neither 0 nor at least 5
+         *     not above 4
          */
         public Vocabulary build() {
             if (minCount < 1) {
                 throw new IllegalArgumentException("minCount must be at least 1, found " + minCount);
             }
-            if (maxSize != 0 && maxSize <= SPECIALS.size()) {
-                throw new IllegalArgumentException("maxSize must be 0 (no limit) or above "
-                        + SPECIALS.size() + " (the reserved words), found " + maxSize);
+            if (maxSize <= SPECIALS.size()) {
+                throw new IllegalArgumentException("maxSize must be above " + SPECIALS.size()
+                        + " (the reserved words), found " + maxSize);
             }
             List<Map.Entry<String, Long>> kept = new ArrayList<>();
             for (Map.Entry<String, Long> e : counts.entrySet()) {
@@ -436,7 +441,7 @@ public final class Vocabulary {
             }
             kept.sort(Map.Entry.<String, Long>comparingByValue().reversed()
                     .thenComparing(Map.Entry.comparingByKey()));
-            int limit = maxSize == 0 ? kept.size() : Math.min(kept.size(), maxSize - SPECIALS.size());
+            int limit = Math.min(kept.size(), maxSize - SPECIALS.size());
             List<String> words = new ArrayList<>(SPECIALS);
             long[] c = new long[SPECIALS.size() + limit];
             for (int i = 0; i < limit; i++) {

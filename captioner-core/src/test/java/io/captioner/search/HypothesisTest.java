@@ -67,8 +67,8 @@ class HypothesisTest {
 
     @Test
     void searchResultMapsToACaptionThroughARealVocabulary() {
-        io.captioner.text.Vocabulary vocabulary = io.captioner.text.Vocabulary.build(
-                List.of(List.of("a", "dog", "runs"), List.of("a", "cat", "sits")), 1, 100);
+        io.captioner.text.Vocabulary vocabulary = io.captioner.text.Vocabulary.builder()
+                .build(List.of(List.of("a", "dog", "runs"), List.of("a", "cat", "sits")));
         try (io.captioner.testing.FakeDecoder decoder = io.captioner.testing.FakeDecoder.random(
                 vocabulary.size(), 2, 4, -1f)) {
             SearchResult result = new BeamSearch(io.captioner.DecodingOptions.builder()

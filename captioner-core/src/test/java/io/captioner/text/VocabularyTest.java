@@ -32,7 +32,7 @@ class VocabularyTest {
 
     @Test
     void reservedIdsComeFirst() {
-        Vocabulary v = Vocabulary.build(SAMPLE, 1, 0);
+        Vocabulary v = Vocabulary.builder().build(SAMPLE);
         assertThat(v.tokens().subList(0, 4)).containsExactly("<pad>", "<start>", "<end>", "<unk>");
         assertThat(v.id("<pad>")).isEqualTo(Vocabulary.PAD).isZero();
         assertThat(v.id("<start>")).isEqualTo(Vocabulary.START);
@@ -42,7 +42,7 @@ class VocabularyTest {
 
     @Test
     void wordsAreOrderedByCountDescendingThenAlphabetically() {
-        Vocabulary v = Vocabulary.build(SAMPLE, 1, 0);
+        Vocabulary v = Vocabulary.builder().build(SAMPLE);
         // a=4, dog=3, then count-1 words alphabetically
         assertThat(v.tokens().subList(4, v.size())).containsExactly(
                 "a", "dog", "bird", "cat", "flies", "jumps", "runs", "sits", "sleeps", "the");
@@ -52,12 +52,12 @@ class VocabularyTest {
     void idsDoNotDependOnCaptionOrder() {
         List<List<String>> shuffled = new ArrayList<>(SAMPLE);
         Collections.shuffle(shuffled, new Random(7));
-        assertThat(Vocabulary.build(shuffled, 1, 0)).isEqualTo(Vocabulary.build(SAMPLE, 1, 0));
+        assertThat(Vocabulary.builder().build(shuffled)).isEqualTo(Vocabulary.builder().build(SAMPLE));
     }
 
     @Test
     void minCountSendsRareWordsToUnk() {
-        Vocabulary v = Vocabulary.build(SAMPLE, 2, 0);
+        Vocabulary v = Vocabulary.builder().optMinCount(2).build(SAMPLE);
         assertThat(v.tokens()).containsExactly("<pad>", "<start>", "<end>", "<unk>", "a", "dog");
         assertThat(v.id("cat")).isEqualTo(Vocabulary.UNK);
         assertThat(v.contains("cat")).isFalse();
@@ -65,21 +65,36 @@ class VocabularyTest {
 
     @Test
     void maxSizeCountsSpecialsAndDropsLeastFrequent() {
-        Vocabulary v = Vocabulary.build(SAMPLE, 1, 6);
+        Vocabulary v = Vocabulary.builder().optMaxSize(6).build(SAMPLE);
         assertThat(v.size()).isEqualTo(6);
         assertThat(v.tokens().subList(4, 6)).containsExactly("a", "dog");
     }
 
     @Test
+    void withoutMaxSizeEveryWordAtTheMinimumCountIsKept() {
+        List<List<String>> many = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            many.add(List.of("w" + i));
+        }
+        assertThat(Vocabulary.builder().build(many).size()).isEqualTo(3000 + Vocabulary.SPECIALS.size());
+    }
+
+    @Test
+    void buildWithCaptionsEqualsAddAllThenBuild() {
+        assertThat(Vocabulary.builder().optMinCount(2).build(SAMPLE))
+                .isEqualTo(Vocabulary.builder().optMinCount(2).addAll(SAMPLE).build());
+    }
+
+    @Test
     void encodeThenDecodeGivesTheWordsBack() {
-        Vocabulary v = Vocabulary.build(SAMPLE, 1, 0);
+        Vocabulary v = Vocabulary.builder().build(SAMPLE);
         List<String> words = List.of("a", "cat", "runs");
         assertThat(v.decode(v.encode(words))).isEqualTo(words);
     }
 
     @Test
     void decodeStopsAtEndAndSkipsStartAndPad() {
-        Vocabulary v = Vocabulary.build(SAMPLE, 1, 0);
+        Vocabulary v = Vocabulary.builder().build(SAMPLE);
         int[] ids = {Vocabulary.START, v.id("a"), Vocabulary.PAD, v.id("dog"), Vocabulary.END, v.id("cat")};
         assertThat(v.decode(ids)).containsExactly("a", "dog");
         assertThat(v.decode(v.encode(List.of("a", "zebra")))).containsExactly("a", "<unk>");
@@ -87,14 +102,14 @@ class VocabularyTest {
 
     @Test
     void tokenOfOutOfRangeIdIsRejected() {
-        Vocabulary v = Vocabulary.build(SAMPLE, 1, 0);
+        Vocabulary v = Vocabulary.builder().build(SAMPLE);
         assertThatThrownBy(() -> v.token(v.size())).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("found " + v.size());
     }
 
     @Test
     void saveThenLoadIsIdentical() {
-        Vocabulary v = Vocabulary.build(SAMPLE, 1, 0);
+        Vocabulary v = Vocabulary.builder().build(SAMPLE);
         Path file = dir.resolve("sub/vocab.txt");
         v.save(file);
         Vocabulary loaded = Vocabulary.load(file);
@@ -106,7 +121,7 @@ class VocabularyTest {
     @Test
     void savedFileHasTheDocumentedFormat() throws IOException {
         Path file = dir.resolve("vocab.txt");
-        Vocabulary.build(captions("b a a"), 1, 0).save(file);
+        Vocabulary.builder().build(captions("b a a")).save(file);
         assertThat(Files.readString(file)).isEqualTo(
                 "#captioner-vocabulary v1 size=6 min_count=1\n"
                         + "0\t<pad>\t0\n1\t<start>\t0\n2\t<end>\t0\n3\t<unk>\t0\n4\ta\t2\n5\tb\t1\n");
@@ -126,7 +141,7 @@ class VocabularyTest {
     @Test
     void truncatedFileNamesTheDeclaredAndFoundCounts() throws IOException {
         Path file = dir.resolve("vocab.txt");
-        Vocabulary.build(SAMPLE, 1, 0).save(file);
+        Vocabulary.builder().build(SAMPLE).save(file);
         List<String> lines = Files.readAllLines(file);
         Files.write(file, lines.subList(0, 8));
         assertThatThrownBy(() -> Vocabulary.load(file)).isInstanceOf(CaptionerException.class)
@@ -198,6 +213,9 @@ class VocabularyTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("found 0");
         assertThatThrownBy(() -> Vocabulary.builder().optMaxSize(3).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("found 3");
+        assertThatThrownBy(() -> Vocabulary.builder().optMaxSize(0).build())
+                .as("0 is not a spelling of 'no limit'")
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("found 0");
         assertThatThrownBy(() -> Vocabulary.builder().add(List.of("a b")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'a b'");
         assertThatThrownBy(() -> Vocabulary.builder().add(List.of("<end>")))

@@ -101,10 +101,12 @@ public final class DjlCaptioner implements Captioner {
     }
 
     /**
-     * Returns the decoding options used when a call does not give its own.
+     * Returns the decoding options used when a call does not give its own: those set with
+     * {@link Builder#optDecodingOptions}, or an artifact's saved options.
      *
      * @return the default options
      */
+    @Override
     public DecodingOptions defaultOptions() {
         return defaults;
     }
@@ -118,20 +120,47 @@ public final class DjlCaptioner implements Captioner {
         return loader;
     }
 
+    /**
+     * Captions an image file, decoded by {@link #imageLoader()} (EXIF orientation, CMYK JPEG, a
+     * pixel limit checked before decoding).
+     *
+     * @param image path of a JPEG, PNG, GIF or BMP file
+     * @param options how to choose the words
+     * @return the caption
+     * @throws CaptionerException naming the file if it cannot be read or decoded
+     */
     @Override
-    public Caption caption(Path image) {
+    public Caption caption(Path image, DecodingOptions options) {
         Objects.requireNonNull(image, "image");
-        return caption(loader.load(image), defaults);
+        return caption(loader.load(image), options);
     }
 
+    /**
+     * Captions an encoded image held in memory, decoded by {@link #imageLoader()}.
+     *
+     * @param image the encoded image file's bytes
+     * @param options how to choose the words
+     * @return the caption
+     * @throws CaptionerException if the bytes are not a supported image
+     */
     @Override
-    public Caption caption(byte[] image) {
+    public Caption caption(byte[] image, DecodingOptions options) {
         Objects.requireNonNull(image, "image");
-        return caption(loader.decode(image, "image bytes (" + image.length + " bytes)"), defaults);
+        return caption(loader.decode(image, "image bytes (" + image.length + " bytes)"), options);
     }
 
+    /**
+     * Captions an encoded image read from a stream, decoded by {@link #imageLoader()}; the stream
+     * is read to its end (at most {@link #MAX_STREAM_BYTES}), not closed.
+     *
+     * @param image the encoded image bytes
+     * @param options how to choose the words
+     * @return the caption
+     * @throws CaptionerException if the stream cannot be read, is over the limit, or does not hold
+     *     a supported image
+     */
     @Override
-    public Caption caption(InputStream image) {
+    public Caption caption(InputStream image, DecodingOptions options) {
         Objects.requireNonNull(image, "image");
         byte[] bytes;
         try {
@@ -142,25 +171,19 @@ public final class DjlCaptioner implements Captioner {
         if (bytes.length > MAX_STREAM_BYTES) {
             throw new CaptionerException("image stream: longer than the limit of " + MAX_STREAM_BYTES + " bytes");
         }
-        return caption(loader.decode(bytes, "image stream (" + bytes.length + " bytes)"), defaults);
+        return caption(loader.decode(bytes, "image stream (" + bytes.length + " bytes)"), options);
     }
 
-    @Override
-    public Caption caption(BufferedImage image) {
-        return caption(image, defaults);
-    }
-
-    @Override
-    public Caption caption(BufferedImage image, DecodingOptions options) {
-        Objects.requireNonNull(image, "image");
-        return captionAll(List.of(image), options).get(0);
-    }
-
-    @Override
-    public List<Caption> captionAll(List<BufferedImage> images) {
-        return captionAll(images, defaults);
-    }
-
+    /**
+     * Captions several decoded images as one batch: all images go through the encoder (in its
+     * batch size), then one batched search decodes them together.
+     *
+     * @param images the images; none may be null
+     * @param options how to choose the words
+     * @return one caption per image, in the same order
+     * @throws IllegalArgumentException if an image is null
+     * @throws IllegalStateException if the captioner is closed
+     */
     @Override
     public List<Caption> captionAll(List<BufferedImage> images, DecodingOptions options) {
         Objects.requireNonNull(images, "images");
@@ -188,19 +211,16 @@ public final class DjlCaptioner implements Captioner {
         }
     }
 
-    @Override
-    public List<Caption> captionFiles(List<Path> images) {
-        return captionFiles(images, defaults);
-    }
-
     /**
-     * Captions several image files as one batch with explicit decoding options.
+     * Captions several image files as one batch, decoded by {@link #imageLoader()}.
      *
      * @param images the image files
      * @param options how to choose the words
      * @return one caption per file, in the same order
      * @throws CaptionerException naming the first file that cannot be read
+     * @throws IllegalStateException if the captioner is closed
      */
+    @Override
     public List<Caption> captionFiles(List<Path> images, DecodingOptions options) {
         ensureOpen();
         List<BufferedImage> decoded = new ArrayList<>(images.size());

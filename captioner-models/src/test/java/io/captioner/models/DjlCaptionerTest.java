@@ -57,6 +57,21 @@ class DjlCaptionerTest {
     }
 
     @Test
+    void pathBytesStreamAndFileListsTakeExplicitOptions(@TempDir Path dir) throws IOException {
+        BufferedImage img = TinyCaptioner.images(4, 1).get(0);
+        byte[] png = png(img);
+        Path file = Files.write(dir.resolve("b.png"), png);
+        DecodingOptions nBest = DecodingOptions.builder().optBeamSize(3).optNBest(3).optMaxLength(12).build();
+        Caption expected = captioner.caption(img, nBest);
+        assertThat(expected.alternatives()).as("n-best alternatives prove the options arrived").hasSize(2);
+
+        SameCaption.assertSame(captioner.caption(file, nBest), expected, "path");
+        SameCaption.assertSame(captioner.caption(png, nBest), expected, "bytes");
+        SameCaption.assertSame(captioner.caption(new ByteArrayInputStream(png), nBest), expected, "stream");
+        SameCaption.assertSame(captioner.captionFiles(List.of(file), nBest).get(0), expected, "file list");
+    }
+
+    @Test
     void batchedCaptionsEqualOneByOneCaptions() {
         List<BufferedImage> images = TinyCaptioner.images(0, 12);
         List<Caption> batch = captioner.captionAll(images);
@@ -154,8 +169,8 @@ class DjlCaptionerTest {
     @Test
     void builderRejectsAVocabularyThatDoesNotFitTheDecoder() {
         try (DjlCaptioner c = TinyCaptioner.create(1)) {
-            io.captioner.text.Vocabulary small = io.captioner.text.Vocabulary.build(
-                    List.of(List.of("a", "dog")), 1, 100);
+            io.captioner.text.Vocabulary small = io.captioner.text.Vocabulary.builder()
+                    .build(List.of(List.of("a", "dog")));
             assertThatThrownBy(() -> DjlCaptioner.builder().setEncoder(c.encoder()).setDecoder(c.decoder())
                     .setVocabulary(small).build())
                     .isInstanceOf(IllegalArgumentException.class)

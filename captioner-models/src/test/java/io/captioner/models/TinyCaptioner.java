@@ -38,7 +38,7 @@ public final class TinyCaptioner {
                 captions.add(Tokenizer.standard().tokenize(c));
             }
         }
-        return Vocabulary.build(captions, 1, 1000);
+        return Vocabulary.builder().optMaxSize(1000).build(captions);
     }
 
     /**
@@ -64,7 +64,8 @@ public final class TinyCaptioner {
     public static DjlCaptioner create(int seed, DecodingOptions options, boolean imageMerge) {
         Vocabulary vocabulary = vocabulary();
         Engine.getInstance().setRandomSeed(seed);
-        BlockEncoder encoder = Encoders.smallCnn(32, 16, 4, new EncoderOptions(16, false));
+        BlockEncoder encoder = Encoders.smallCnn().optInputSize(32).optFeatureSize(16).optBaseChannels(4)
+                .optEncoderOptions(new EncoderOptions(16, false)).build();
         LstmCaptionDecoder decoder = LstmCaptionDecoder.create(DecoderConfig.builder()
                 .setVocabularySize(vocabulary.size()).setFeatureSize(16)
                 .optEmbeddingSize(16).optHiddenSize(16).optDropout(0).optImageMerge(imageMerge).build(), seed);

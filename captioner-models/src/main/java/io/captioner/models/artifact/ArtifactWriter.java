@@ -8,6 +8,7 @@ import io.captioner.models.decoder.DecoderConfig;
 import io.captioner.models.decoder.LstmCaptionDecoder;
 import io.captioner.models.internal.ParameterFile;
 import io.captioner.models.encoder.BlockEncoder;
+import io.captioner.models.encoder.EncoderKind;
 import io.captioner.text.Vocabulary;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -107,7 +108,7 @@ public final class ArtifactWriter {
         FileRef decoder = embedded(dir, DECODER_FILE);
 
         EncoderSpec spec = b.spec;
-        boolean small = spec.architecture().equals(EncoderSpec.SMALL_CNN);
+        boolean small = spec.kind() == EncoderKind.SMALL_CNN;
         FileRef encoderParams = null;
         if (b.encoderParametersFile != null) {
             Files.copy(b.encoderParametersFile, dir.resolve(ENCODER_FILE));
@@ -315,8 +316,8 @@ public final class ArtifactWriter {
             if (options == null || provenance == null) {
                 throw new IllegalArgumentException("decoding options and provenance must not be null");
             }
-            if (!spec.architecture().equals(encoder.name()) || spec.featureSize() != encoder.featureSize()) {
-                throw new IllegalArgumentException("encoder spec " + spec.architecture() + " (D=" + spec.featureSize()
+            if (encoder.kind().orElse(null) != spec.kind() || spec.featureSize() != encoder.featureSize()) {
+                throw new IllegalArgumentException("encoder spec " + spec.kind() + " (D=" + spec.featureSize()
                         + ") does not describe encoder " + encoder.name() + " (D=" + encoder.featureSize() + ")");
             }
             if (decoderConfig.featureSize() != encoder.featureSize()) {

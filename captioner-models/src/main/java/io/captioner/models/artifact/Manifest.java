@@ -12,6 +12,7 @@ import io.captioner.CaptionerException;
 import io.captioner.DecodingOptions;
 import io.captioner.models.decoder.DecoderConfig;
 import io.captioner.models.decoder.ImageInjection;
+import io.captioner.models.encoder.EncoderKind;
 import io.captioner.models.image.Preprocessing;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -120,9 +121,9 @@ public record Manifest(int formatVersion, String sdkVersion, String djlVersion, 
         root.addProperty("created", created);
 
         JsonObject enc = new JsonObject();
-        enc.addProperty("architecture", encoder.architecture());
+        enc.addProperty("architecture", encoder.kind().id());
         enc.addProperty("featureSize", encoder.featureSize());
-        if (encoder.architecture().equals(EncoderSpec.SMALL_CNN)) {
+        if (encoder.kind() == EncoderKind.SMALL_CNN) {
             enc.addProperty("inputSize", encoder.inputSize());
             enc.addProperty("baseChannels", encoder.baseChannels());
         }
@@ -222,8 +223,14 @@ public record Manifest(int formatVersion, String sdkVersion, String djlVersion, 
         try {
             JsonObject enc = f.object(root, "encoder");
             String arch = f.string(enc, "encoder.architecture");
+            EncoderKind kind;
+            try {
+                kind = EncoderKind.parse(arch);
+            } catch (IllegalArgumentException e) {
+                throw new CaptionerException(source + ": field encoder.architecture: " + e.getMessage(), e);
+            }
             int featureSize = f.integer(enc, "encoder.featureSize");
-            boolean small = arch.equals(EncoderSpec.SMALL_CNN);
+            boolean small = kind == EncoderKind.SMALL_CNN;
             JsonObject pre = f.object(enc, "encoder.preprocessing");
             Preprocessing preprocessing = new Preprocessing(f.integer(pre, "encoder.preprocessing.resize"),
                     f.integer(pre, "encoder.preprocessing.crop"), f.floats(pre, "encoder.preprocessing.mean"),
@@ -231,14 +238,14 @@ public record Manifest(int formatVersion, String sdkVersion, String djlVersion, 
             FileRef encParams = f.optFile(enc, "encoder.parameters");
             FileRef baseWeights = f.optFile(enc, "encoder.baseWeights");
             if (!small && baseWeights == null) {
-                throw new CaptionerException(source + ": field encoder.baseWeights is required for " + arch);
+                throw new CaptionerException(source + ": field encoder.baseWeights is required for " + kind);
             }
             if (small && encParams == null) {
-                throw new CaptionerException(source + ": field encoder.parameters is required for small-cnn");
+                throw new CaptionerException(source + ": field encoder.parameters is required for " + kind);
             }
             EncoderSpec spec;
             try {
-                spec = new EncoderSpec(arch, featureSize, small ? f.integer(enc, "encoder.inputSize") : 0,
+                spec = new EncoderSpec(kind, featureSize, small ? f.integer(enc, "encoder.inputSize") : 0,
                         small ? f.integer(enc, "encoder.baseChannels") : 0, preprocessing,
                         small ? null : java.nio.file.Path.of(baseWeights.path()));
             } catch (IllegalArgumentException e) {

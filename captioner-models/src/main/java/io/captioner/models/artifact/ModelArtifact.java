@@ -19,6 +19,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +55,7 @@ public final class ModelArtifact {
      *     incompatible
      */
     public static DjlCaptioner load(Path artifact) {
-        return load(artifact, EncoderOptions.DEFAULTS);
+        return load(artifact, EncoderOptions.defaults());
     }
 
     /**
@@ -158,7 +159,7 @@ public final class ModelArtifact {
                     + " (decoder.config.vocabularySize)");
         }
         if (m.encoder().featureSize() != m.decoderConfig().featureSize()) {
-            throw new CaptionerException(artifact + ": encoder " + m.encoder().architecture() + " gives "
+            throw new CaptionerException(artifact + ": encoder " + m.encoder().kind() + " gives "
                     + m.encoder().featureSize() + " features but the decoder expects "
                     + m.decoderConfig().featureSize() + " (decoder.config.featureSize)");
         }
@@ -217,16 +218,18 @@ public final class ModelArtifact {
 
     private static BlockEncoder buildEncoder(Manifest m, Path encoderFile, Path baseWeights, EncoderOptions options) {
         EncoderSpec spec = m.encoder();
-        EncoderOptions frozen = new EncoderOptions(options.batchSize(), false);
+        EncoderOptions frozen = options.withTrainable(false);
         BlockEncoder encoder;
-        if (spec.architecture().equals(EncoderSpec.SMALL_CNN)) {
-            encoder = Encoders.smallCnn(spec.inputSize(), spec.featureSize(), spec.baseChannels(), frozen);
+        Optional<TorchvisionArch> arch = spec.kind().torchvisionArch();
+        if (arch.isPresent()) {
+            encoder = Encoders.torchvision(arch.get(), baseWeights, frozen);
+        } else {
+            encoder = Encoders.smallCnn().optInputSize(spec.inputSize()).optFeatureSize(spec.featureSize())
+                    .optBaseChannels(spec.baseChannels()).optEncoderOptions(frozen).build();
             Preprocessing built = encoder.preprocessing();
             if (!built.equals(spec.preprocessing())) {
                 LOG.debug("manifest preprocessing {} differs from the small CNN default {}", spec.preprocessing(), built);
             }
-        } else {
-            encoder = Encoders.torchvision(TorchvisionArch.of(spec.architecture()), baseWeights, frozen);
         }
         try {
             if (encoderFile != null) {

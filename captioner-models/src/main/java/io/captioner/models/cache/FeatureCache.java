@@ -29,8 +29,8 @@ import java.util.function.Function;
  * leading rows are complete. Rows are written in order and {@code features.f32} is forced to disk
  * before {@code progress.txt} is atomically replaced, so after a crash or an error
  * {@link #build} resumes at the first incomplete row. A cache whose key or id list differs from
- * the requested one is refused with a {@link CaptionerException}, never reused. An open cache is
- * read-only and thread-safe; close it to release the mapping.
+ * the requested one is refused with a {@link StaleFeatureCacheException}, never reused. An open
+ * cache is read-only and thread-safe; close it to release the mapping.
  */
 public final class FeatureCache implements AutoCloseable {
 
@@ -68,7 +68,8 @@ public final class FeatureCache implements AutoCloseable {
      * @param batchSize images per {@code encode} call and per progress checkpoint
      * @param progress receives updates after every batch
      * @return the complete cache, open for reading
-     * @throws CaptionerException if an existing cache is stale (other key or ids) or I/O fails
+     * @throws StaleFeatureCacheException if an existing cache was built for another key or other ids
+     * @throws CaptionerException if I/O fails
      * @throws IllegalArgumentException on duplicate ids, a D mismatch or a non-positive batch size
      */
     public static FeatureCache build(Path dir, CacheKey key, List<String> ids, Function<String, BufferedImage> loader,
@@ -144,7 +145,8 @@ public final class FeatureCache implements AutoCloseable {
      * @param key the key the caller needs
      * @param ids the image ids the caller expects, in row order
      * @return the open cache
-     * @throws CaptionerException if the cache is missing, incomplete or stale
+     * @throws StaleFeatureCacheException if the cache was built for another key or other ids
+     * @throws CaptionerException if the cache is missing or incomplete
      */
     public static FeatureCache open(Path dir, CacheKey key, List<String> ids) {
         try {
@@ -201,13 +203,14 @@ public final class FeatureCache implements AutoCloseable {
         for (Map.Entry<String, String> e : key.fields().entrySet()) {
             String have = found.get(e.getKey());
             if (!e.getValue().equals(have)) {
-                throw new CaptionerException(dir + ": stale feature cache: it was built with " + e.getKey() + "="
-                        + have + ", but " + e.getValue() + " is requested; delete the directory or use another one");
+                throw new StaleFeatureCacheException(dir, dir + ": stale feature cache: it was built with "
+                        + e.getKey() + "=" + have + ", but " + e.getValue()
+                        + " is requested; delete the directory or use another one");
             }
         }
         List<String> cachedIds = lines.subList(i, lines.size());
         if (!cachedIds.equals(ids)) {
-            throw new CaptionerException(dir + ": stale feature cache: it holds " + cachedIds.size()
+            throw new StaleFeatureCacheException(dir, dir + ": stale feature cache: it holds " + cachedIds.size()
                     + " images in a different list or order than the " + ids.size() + " requested"
                     + "; delete the directory or use another one");
         }

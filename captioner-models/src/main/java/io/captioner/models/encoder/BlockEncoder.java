@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -38,6 +39,7 @@ public final class BlockEncoder implements ImageEncoder {
     public static final String PARAMETER_FILE_KIND = "encoder-parameters";
 
     private final String name;
+    private final EncoderKind kind;
     private final int featureSize;
     private final Block block;
     private final NDManager manager;
@@ -46,9 +48,10 @@ public final class BlockEncoder implements ImageEncoder {
     private final AutoCloseable owner;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    BlockEncoder(String name, int featureSize, Block block, NDManager manager, Preprocessing preprocessing,
-            EncoderOptions options, AutoCloseable owner) {
+    BlockEncoder(String name, EncoderKind kind, int featureSize, Block block, NDManager manager,
+            Preprocessing preprocessing, EncoderOptions options, AutoCloseable owner) {
         this.name = Objects.requireNonNull(name);
+        this.kind = kind;
         this.featureSize = featureSize;
         this.block = Objects.requireNonNull(block);
         this.manager = Objects.requireNonNull(manager);
@@ -60,6 +63,15 @@ public final class BlockEncoder implements ImageEncoder {
     @Override
     public String name() {
         return name;
+    }
+
+    /**
+     * Returns which of the library's encoders this is, so that an artifact can rebuild it.
+     *
+     * @return the kind; empty for encoders from other sources (TorchScript, DJL's model zoo)
+     */
+    public Optional<EncoderKind> kind() {
+        return Optional.ofNullable(kind);
     }
 
     @Override

@@ -1,7 +1,8 @@
 package io.captioner.models.encoder;
 
 /**
- * Options shared by all encoders.
+ * Options shared by all encoders. {@link #defaults()} gives batch size 8, frozen; change one field
+ * with {@link #withBatchSize(int)} or {@link #withTrainable(boolean)}.
  *
  * @param batchSize images per forward pass (memory grows linearly with it); positive
  * @param trainable whether weights, biases and batch-norm scales/shifts require gradients (for
@@ -10,8 +11,7 @@ package io.captioner.models.encoder;
  */
 public record EncoderOptions(int batchSize, boolean trainable) {
 
-    /** The defaults: batch size 8, frozen. */
-    public static final EncoderOptions DEFAULTS = new EncoderOptions(8, false);
+    private static final EncoderOptions DEFAULTS = new EncoderOptions(8, false);
 
     /**
      * Validates the options.
@@ -27,6 +27,15 @@ public record EncoderOptions(int batchSize, boolean trainable) {
     }
 
     /**
+     * Returns the default options: batch size 8, frozen.
+     *
+     * @return the defaults
+     */
+    public static EncoderOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /**
      * Returns a copy with another batch size.
      *
      * @param size images per forward pass
@@ -34,5 +43,15 @@ public record EncoderOptions(int batchSize, boolean trainable) {
      */
     public EncoderOptions withBatchSize(int size) {
         return new EncoderOptions(size, trainable);
+    }
+
+    /**
+     * Returns a copy with another trainability.
+     *
+     * @param value whether learnable parameters require gradients
+     * @return the new options
+     */
+    public EncoderOptions withTrainable(boolean value) {
+        return new EncoderOptions(batchSize, value);
     }
 }

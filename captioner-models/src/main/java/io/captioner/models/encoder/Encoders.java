@@ -27,7 +27,7 @@ import java.nio.file.Path;
  *   <li>{@link #torchScript}: any traced/scripted module that maps {@code [N, 3, S, S]} to
  *       {@code [N, D]}, e.g. {@code export_torchvision.py --torchscript}'s penultimate-feature
  *       extractor;
- *   <li>{@link #smallCnn}: the small trainable CNN, randomly initialised;
+ *   <li>{@link #smallCnn()}: the small trainable CNN, randomly initialised;
  *   <li>the library's own saved parameters: {@link BlockEncoder#saveParameters} after training or
  *       fine-tuning, {@link BlockEncoder#loadParameters} into an encoder of the same architecture.
  * </ul>
@@ -64,7 +64,7 @@ public final class Encoders {
             net.initialize(manager);
             WeightsLoader.load(weights, net.parameters());
             BlockEncoder.setTrainable(net.block(), options.trainable());
-            return new BlockEncoder(arch.id(), arch.featureSize(), net.block(), manager,
+            return new BlockEncoder(arch.id(), arch.kind(), arch.featureSize(), net.block(), manager,
                     Preprocessing.imagenet(), options, null);
         } catch (RuntimeException e) {
             manager.close();
@@ -73,31 +73,15 @@ public final class Encoders {
     }
 
     /**
-     * Creates the small trainable CNN with random weights (DJL's default initialisers; fix the
-     * engine's random seed first for reproducibility).
+     * Starts building the small trainable CNN with random weights (DJL's default initialisers; fix
+     * the engine's random seed first for reproducibility). Every setting is optional:
+     * {@code Encoders.smallCnn().build()} gives 64-pixel input, D = 128, 16 base channels and
+     * {@link EncoderOptions#defaults()}.
      *
-     * @param inputSize the square input side in pixels, 32 to 256 and a multiple of 8 (64 to 128 usual)
-     * @param featureSize D, the channels of the last convolution
-     * @param baseChannels channels of the first convolution (doubled twice)
-     * @param options batch size and trainability
-     * @return the encoder (name {@code small-cnn}, resize = crop = inputSize, ImageNet mean/std)
-     * @throws IllegalArgumentException on an invalid size
+     * @return a new builder
      */
-    public static BlockEncoder smallCnn(int inputSize, int featureSize, int baseChannels, EncoderOptions options) {
-        if (inputSize < 32 || inputSize > 256 || inputSize % 8 != 0) {
-            throw new IllegalArgumentException("inputSize must be a multiple of 8 in [32, 256], got " + inputSize);
-        }
-        if (featureSize <= 0 || baseChannels <= 0) {
-            throw new IllegalArgumentException("featureSize and baseChannels must be positive, got "
-                    + featureSize + ", " + baseChannels);
-        }
-        NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
-        Block block = new SmallCnnBlock(baseChannels, featureSize);
-        block.initialize(manager, DataType.FLOAT32, new Shape(1, 3, inputSize, inputSize));
-        BlockEncoder.setTrainable(block, options.trainable());
-        Preprocessing im = Preprocessing.imagenet();
-        return new BlockEncoder("small-cnn", featureSize, block, manager,
-                new Preprocessing(inputSize, inputSize, im.mean(), im.std()), options, null);
+    public static SmallCnnBuilder smallCnn() {
+        return new SmallCnnBuilder();
     }
 
     /**
@@ -134,7 +118,7 @@ public final class Encoders {
                 }
                 d = (int) s.get(1);
             }
-            return new BlockEncoder(name, d, block, manager, preprocessing, options, model);
+            return new BlockEncoder(name, null, d, block, manager, preprocessing, options, model);
         } catch (IOException | MalformedModelException e) {
             model.close();
             throw new CaptionerException(file + ": cannot load TorchScript module: " + e.getMessage(), e);
@@ -181,7 +165,101 @@ public final class Encoders {
                     + " could not be loaded: " + e.getMessage(), e);
         }
         NDManager manager = model.getNDManager().newSubManager();
-        return new BlockEncoder("resnet50-djl-zoo-logits", 1000, model.getBlock(), manager,
+        return new BlockEncoder("resnet50-djl-zoo-logits", null, 1000, model.getBlock(), manager,
                 Preprocessing.imagenet(), options, model);
+    }
+
+    /**
+     * Builds the small trainable CNN ({@link EncoderKind#SMALL_CNN}): four 3×3 convolution stages
+     * with {@code c, 2c, 4c, D} channels and a global average pool. Every setter is optional and
+     * order-independent; {@link #build()} validates. Not thread-safe; one builder per encoder.
+     */
+    public static final class SmallCnnBuilder {
+        private int inputSize = 64;
+        private int featureSize = 128;
+        private int baseChannels = 16;
+        private EncoderOptions options = EncoderOptions.defaults();
+
+        private SmallCnnBuilder() {}
+
+        /**
+         * Sets the square input side in pixels (images are resized to it, no crop).
+         *
+         * @param value a multiple of 8 in [32, 256] (default 64)
+         * @return this builder
+         */
+        public SmallCnnBuilder optInputSize(int value) {
+            this.inputSize = value;
+            return this;
+        }
+
+        /**
+         * Sets D, the channels of the last convolution and the length of the feature vector.
+         *
+         * @param value at least 1 (default 128)
+         * @return this builder
+         */
+        public SmallCnnBuilder optFeatureSize(int value) {
+            this.featureSize = value;
+            return this;
+        }
+
+        /**
+         * Sets the channels of the first convolution, doubled twice by the next stages.
+         *
+         * @param value at least 1 (default 16)
+         * @return this builder
+         */
+        public SmallCnnBuilder optBaseChannels(int value) {
+            this.baseChannels = value;
+            return this;
+        }
+
+        /**
+         * Sets the batch size and trainability.
+         *
+         * @param value the options (default {@link EncoderOptions#defaults()}: batch 8, frozen)
+         * @return this builder
+         */
+        public SmallCnnBuilder optEncoderOptions(EncoderOptions value) {
+            this.options = value;
+            return this;
+        }
+
+        /**
+         * Validates the settings and creates the encoder with random weights in its own native
+         * memory.
+         *
+         * @return the encoder (name {@code small-cnn}, resize = crop = input size, ImageNet
+         *     mean/std); the caller closes it
+         * @throws IllegalArgumentException naming the first invalid setting and its value
+         */
+        public BlockEncoder build() {
+            if (inputSize < 32 || inputSize > 256 || inputSize % 8 != 0) {
+                throw new IllegalArgumentException("inputSize must be a multiple of 8 in [32, 256], got "
+                        + inputSize);
+            }
+            if (featureSize <= 0) {
+                throw new IllegalArgumentException("featureSize must be positive, got " + featureSize);
+            }
+            if (baseChannels <= 0) {
+                throw new IllegalArgumentException("baseChannels must be positive, got " + baseChannels);
+            }
+            if (options == null) {
+                throw new IllegalArgumentException("encoder options must not be null");
+            }
+            NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
+            try {
+                Block block = new SmallCnnBlock(baseChannels, featureSize);
+                block.initialize(manager, DataType.FLOAT32, new Shape(1, 3, inputSize, inputSize));
+                BlockEncoder.setTrainable(block, options.trainable());
+                Preprocessing im = Preprocessing.imagenet();
+                return new BlockEncoder(EncoderKind.SMALL_CNN.id(), EncoderKind.SMALL_CNN, featureSize, block,
+                        manager, new Preprocessing(inputSize, inputSize, im.mean(), im.std()), options, null);
+            } catch (RuntimeException e) {
+                manager.close();
+                throw e;
+            }
+        }
     }
 }

@@ -15,6 +15,7 @@ import io.captioner.models.TinyCaptioner;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,6 +74,19 @@ class CompatibilityArtifactTest {
                 assertRecorded(b, beam.get(i).getAsJsonObject(), "beam " + i);
             }
         }
+    }
+
+    @Test
+    void checkedInVersionOneManifestIsWrittenBackUnchanged() throws IOException, URISyntaxException {
+        Path file = Path.of(CompatibilityArtifactTest.class.getResource(RESOURCE + "/manifest.json").toURI());
+        String json = Files.readString(file, StandardCharsets.UTF_8);
+        String written = Manifest.parse(json, file.toString()).toJson();
+        assertThat(written).contains("\"architecture\": \"small-cnn\"");
+        JsonObject tree = JsonParser.parseString(written).getAsJsonObject();
+        // The one field added since this artifact was written; absent reads as false.
+        JsonObject config = tree.getAsJsonObject("decoder").getAsJsonObject("config");
+        assertThat(config.remove("imageMerge").getAsBoolean()).isFalse();
+        assertThat(tree).isEqualTo(JsonParser.parseString(json));
     }
 
     private static void assertRecorded(Caption c, JsonObject rec, String what) {

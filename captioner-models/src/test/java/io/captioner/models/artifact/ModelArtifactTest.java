@@ -14,6 +14,7 @@ import io.captioner.models.DjlCaptioner;
 import io.captioner.models.SameCaption;
 import io.captioner.models.TinyCaptioner;
 import io.captioner.models.decoder.LstmCaptionDecoder;
+import io.captioner.models.encoder.EncoderKind;
 import io.captioner.models.internal.ParameterFile;
 import io.captioner.text.Vocabulary;
 import java.awt.image.BufferedImage;
@@ -146,13 +147,21 @@ class ModelArtifactTest {
     }
 
     @Test
+    void captionerLoadExposesTheSavedDecodingOptionsThroughTheInterface() {
+        try (Captioner loaded = Captioner.load(saved("model"))) {
+            assertThat(loaded.defaultOptions()).isEqualTo(original.defaultOptions())
+                    .isNotEqualTo(DecodingOptions.defaults());
+        }
+    }
+
+    @Test
     void manifestRecordsVersionsEncoderDecoderVocabularyAndProvenance() {
         Manifest m = ModelArtifact.readManifest(saved("model"));
         assertThat(m.formatVersion()).isEqualTo(Manifest.FORMAT_VERSION);
         assertThat(m.sdkVersion()).isNotEqualTo("unknown").doesNotContain("${");
         assertThat(m.djlVersion()).isEqualTo("0.36.0");
         assertThat(m.pytorchVersion()).isEqualTo("2.7.1");
-        assertThat(m.encoder().architecture()).isEqualTo("small-cnn");
+        assertThat(m.encoder().kind()).isEqualTo(EncoderKind.SMALL_CNN);
         assertThat(m.encoder().inputSize()).isEqualTo(32);
         assertThat(m.encoder().baseChannels()).isEqualTo(4);
         assertThat(m.encoder().featureSize()).isEqualTo(16);
@@ -267,7 +276,7 @@ class ModelArtifactTest {
     @Test
     void vocabularyWhoseSizeDoesNotMatchTheDecoderIsReported() throws IOException {
         Path target = saved("model");
-        Vocabulary other = Vocabulary.build(List.of(List.of("a", "red", "circle")), 1, 100);
+        Vocabulary other = Vocabulary.builder().optMaxSize(100).build(List.of(List.of("a", "red", "circle")));
         other.save(target.resolve("vocab.txt"));
         rehash(target, "vocabulary", "file", "vocab.txt");
         editManifest(target, m -> m.getAsJsonObject("vocabulary").addProperty("size", other.size()));

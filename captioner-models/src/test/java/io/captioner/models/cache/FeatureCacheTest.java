@@ -96,11 +96,12 @@ class FeatureCacheTest {
         FeatureCache.build(dir, KEY, IDS, FeatureCacheTest::imageOf, new FakeEncoder(), 4, Progress.none()).close();
         CacheKey other = new CacheKey("fake", 3, "def456", KEY.preprocessing());
         assertThatThrownBy(() -> FeatureCache.open(dir, other, IDS))
-                .isInstanceOf(CaptionerException.class)
+                .isInstanceOf(StaleFeatureCacheException.class)
                 .hasMessageContaining("stale feature cache: it was built with weights_sha256=abc123, but def456");
         assertThatThrownBy(() -> FeatureCache.build(dir, other, IDS, FeatureCacheTest::imageOf, new FakeEncoder(), 4,
                 Progress.none()))
-                .isInstanceOf(CaptionerException.class)
+                .isInstanceOfSatisfying(StaleFeatureCacheException.class,
+                        e -> assertThat(e.directory()).isEqualTo(dir))
                 .hasMessageContaining("stale");
     }
 
@@ -112,6 +113,7 @@ class FeatureCacheTest {
         List<String> reordered = new ArrayList<>(IDS);
         java.util.Collections.swap(reordered, 0, 1);
         assertThatThrownBy(() -> FeatureCache.open(dir, KEY, reordered))
+                .isInstanceOf(StaleFeatureCacheException.class)
                 .hasMessageContaining("different list or order");
     }
 

@@ -28,7 +28,8 @@ class BlockEncoderTest {
 
     @Test
     void smallCnnGivesOneRowOfDPerImageIndependentOfBatching() {
-        try (BlockEncoder batched = Encoders.smallCnn(64, 96, 8, EncoderOptions.DEFAULTS.withBatchSize(2))) {
+        try (BlockEncoder batched = Encoders.smallCnn().optFeatureSize(96).optBaseChannels(8)
+                .optEncoderOptions(EncoderOptions.defaults().withBatchSize(2)).build()) {
             List<BufferedImage> imgs = images(5);
             float[][] rows = batched.encode(imgs);
             assertThat(batched.name()).isEqualTo("small-cnn");
@@ -46,8 +47,39 @@ class BlockEncoderTest {
     }
 
     @Test
+    void smallCnnBuilderDefaultsToSixtyFourPixelsOneHundredTwentyEightFeaturesSixteenChannels() {
+        try (BlockEncoder encoder = Encoders.smallCnn().build()) {
+            assertThat(encoder.kind()).contains(EncoderKind.SMALL_CNN);
+            assertThat(encoder.featureSize()).isEqualTo(128);
+            assertThat(encoder.preprocessing().resize()).isEqualTo(64);
+            assertThat(encoder.preprocessing().crop()).isEqualTo(64);
+            assertThat(encoder.block().getParameters().get(0).getValue().getArray().getShape().get(0))
+                    .as("first convolution's channels").isEqualTo(16);
+            assertThat(encoder.options()).isEqualTo(EncoderOptions.defaults());
+        }
+    }
+
+    @Test
+    void smallCnnBuilderRefusesAnInputSizeThatIsNoMultipleOfEight() {
+        assertThatThrownBy(() -> Encoders.smallCnn().optInputSize(60).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("inputSize must be a multiple of 8 in [32, 256], got 60");
+    }
+
+    @Test
+    void torchvisionEncoderCarriesItsKind() throws IOException {
+        Path weights = dir.resolve("r50-kind.npz");
+        TestNpz.writeConstant(weights, TestNpz.torchvisionKeys(TorchvisionArch.RESNET50), 0.002f);
+        try (BlockEncoder encoder = Encoders.torchvision(TorchvisionArch.RESNET50, weights,
+                EncoderOptions.defaults())) {
+            assertThat(encoder.kind()).contains(EncoderKind.RESNET50);
+        }
+    }
+
+    @Test
     void nativeArrayCountStaysFlatOverManyEncodeCalls() {
-        try (BlockEncoder encoder = Encoders.smallCnn(64, 32, 8, EncoderOptions.DEFAULTS.withBatchSize(3))) {
+        try (BlockEncoder encoder = Encoders.smallCnn().optFeatureSize(32).optBaseChannels(8)
+                .optEncoderOptions(EncoderOptions.defaults().withBatchSize(3)).build()) {
             List<BufferedImage> imgs = images(4);
             encoder.encode(imgs);
             encoder.encodeSpatial(imgs);
@@ -62,8 +94,9 @@ class BlockEncoderTest {
 
     @Test
     void encodersAreFrozenByDefaultAndTrainableOnRequest() {
-        try (BlockEncoder frozen = Encoders.smallCnn(64, 16, 4, EncoderOptions.DEFAULTS);
-                BlockEncoder trainable = Encoders.smallCnn(64, 16, 4, new EncoderOptions(4, true))) {
+        try (BlockEncoder frozen = Encoders.smallCnn().optFeatureSize(16).optBaseChannels(4).build();
+                BlockEncoder trainable = Encoders.smallCnn().optFeatureSize(16).optBaseChannels(4)
+                        .optEncoderOptions(new EncoderOptions(4, true)).build()) {
             assertThat(frozen.block().getParameters().values()).noneMatch(p -> p.requiresGradient());
             assertThat(trainable.block().getParameters().values()).anyMatch(p -> p.requiresGradient());
         }
@@ -71,7 +104,7 @@ class BlockEncoderTest {
 
     @Test
     void spatialMapHasOneRegionPerLocation() {
-        try (BlockEncoder encoder = Encoders.smallCnn(64, 24, 4, EncoderOptions.DEFAULTS)) {
+        try (BlockEncoder encoder = Encoders.smallCnn().optFeatureSize(24).optBaseChannels(4).build()) {
             float[][][] maps = encoder.encodeSpatial(images(2));
             assertThat(maps).hasNumberOfRows(2);
             assertThat(maps[0]).hasNumberOfRows(8 * 8);
@@ -92,7 +125,8 @@ class BlockEncoderTest {
     void torchvisionEncoderEncodesImagesThroughImagenetPreprocessing() throws IOException {
         Path weights = dir.resolve("r50.npz");
         TestNpz.writeConstant(weights, TestNpz.torchvisionKeys(TorchvisionArch.RESNET50), 0.002f);
-        try (BlockEncoder encoder = Encoders.torchvision(TorchvisionArch.RESNET50, weights, EncoderOptions.DEFAULTS)) {
+        try (BlockEncoder encoder = Encoders.torchvision(TorchvisionArch.RESNET50, weights,
+                EncoderOptions.defaults())) {
             assertThat(encoder.featureSize()).isEqualTo(2048);
             assertThat(encoder.preprocessing()).isEqualTo(Preprocessing.imagenet());
             List<BufferedImage> imgs = images(2);
@@ -109,7 +143,7 @@ class BlockEncoderTest {
     @Test
     void missingWeightsFileIsReportedWithTheExportCommand() {
         assertThatThrownBy(() -> Encoders.torchvision(TorchvisionArch.VGG16, dir.resolve("none.npz"),
-                EncoderOptions.DEFAULTS))
+                EncoderOptions.defaults()))
                 .isInstanceOf(CaptionerException.class)
                 .hasMessageContaining("none.npz: weights file not found")
                 .hasMessageContaining("scripts/export_torchvision.py --arch vgg16");
@@ -117,7 +151,7 @@ class BlockEncoderTest {
 
     @Test
     void closedEncoderRefusesWorkAndClosesOnlyOnce() {
-        BlockEncoder encoder = Encoders.smallCnn(64, 8, 4, EncoderOptions.DEFAULTS);
+        BlockEncoder encoder = Encoders.smallCnn().optFeatureSize(8).optBaseChannels(4).build();
         encoder.close();
         encoder.close();
         assertThatThrownBy(() -> encoder.encode(images(1))).isInstanceOf(IllegalStateException.class);
@@ -145,8 +179,9 @@ class BlockEncoderTest {
                 "np.save(sys.argv[3], t(x).detach().numpy())"), pt, input, dir.resolve("y.npy"));
         float[] expected = Npy.read(dir.resolve("y.npy")).toFloatArray();
         Preprocessing pre = new Preprocessing(32, 32, new float[] {0, 0, 0}, new float[] {1, 1, 1});
-        try (BlockEncoder encoder = Encoders.torchScript(pt, "tiny", pre, EncoderOptions.DEFAULTS)) {
+        try (BlockEncoder encoder = Encoders.torchScript(pt, "tiny", pre, EncoderOptions.defaults())) {
             assertThat(encoder.featureSize()).isEqualTo(6);
+            assertThat(encoder.kind()).as("a TorchScript module is none of the library's kinds").isEmpty();
             float[][] rows = encoder.encodePreprocessed(x, 2);
             for (int i = 0; i < 12; i++) {
                 assertThat(rows[i / 6][i % 6]).isCloseTo(expected[i], within(1e-5f));
@@ -162,7 +197,7 @@ class BlockEncoderTest {
     @Test
     void torchScriptFileThatIsNotAModuleIsReported() throws IOException {
         Path bad = java.nio.file.Files.writeString(dir.resolve("bad.pt"), "nope");
-        assertThatThrownBy(() -> Encoders.torchScript(bad, "bad", Preprocessing.imagenet(), EncoderOptions.DEFAULTS))
+        assertThatThrownBy(() -> Encoders.torchScript(bad, "bad", Preprocessing.imagenet(), EncoderOptions.defaults()))
                 .isInstanceOf(CaptionerException.class)
                 .hasMessageContaining("bad.pt: cannot");
     }
@@ -172,11 +207,11 @@ class BlockEncoderTest {
         Path file = dir.resolve("small.params");
         List<BufferedImage> imgs = images(2);
         float[][] expected;
-        try (BlockEncoder a = Encoders.smallCnn(64, 16, 4, EncoderOptions.DEFAULTS)) {
+        try (BlockEncoder a = Encoders.smallCnn().optFeatureSize(16).optBaseChannels(4).build()) {
             expected = a.encode(imgs);
             a.saveParameters(file);
         }
-        try (BlockEncoder b = Encoders.smallCnn(64, 16, 4, EncoderOptions.DEFAULTS)) {
+        try (BlockEncoder b = Encoders.smallCnn().optFeatureSize(16).optBaseChannels(4).build()) {
             assertThat(b.encode(imgs)).isNotEqualTo(expected);
             b.loadParameters(file);
             assertThat(b.encode(imgs)).isDeepEqualTo(expected);
@@ -188,7 +223,7 @@ class BlockEncoderTest {
     void savedParametersUseTheLibrarysParameterFileAndRefuseAnotherEncoderOrKind() {
         Path file = dir.resolve("small.params");
         Path other = dir.resolve("other.params");
-        try (BlockEncoder a = Encoders.smallCnn(64, 16, 4, EncoderOptions.DEFAULTS)) {
+        try (BlockEncoder a = Encoders.smallCnn().optFeatureSize(16).optBaseChannels(4).build()) {
             a.saveParameters(file);
             io.captioner.models.internal.ParameterFile pf = io.captioner.models.internal.ParameterFile.read(file,
                     BlockEncoder.PARAMETER_FILE_KIND);
@@ -207,10 +242,10 @@ class BlockEncoderTest {
     @Test
     void savedParametersOfAnotherShapeAreRejectedNamingTheParameter() {
         Path file = dir.resolve("wide.params");
-        try (BlockEncoder a = Encoders.smallCnn(64, 16, 8, EncoderOptions.DEFAULTS)) {
+        try (BlockEncoder a = Encoders.smallCnn().optFeatureSize(16).optBaseChannels(8).build()) {
             a.saveParameters(file);
         }
-        try (BlockEncoder b = Encoders.smallCnn(64, 16, 4, EncoderOptions.DEFAULTS)) {
+        try (BlockEncoder b = Encoders.smallCnn().optFeatureSize(16).optBaseChannels(4).build()) {
             assertThatThrownBy(() -> b.loadParameters(file))
                     .isInstanceOf(CaptionerException.class)
                     .hasMessageContaining("wide.params: parameter ")
@@ -220,7 +255,8 @@ class BlockEncoderTest {
 
     @Test
     void trainableEncoderReceivesGradientsForFineTuning() {
-        try (BlockEncoder encoder = Encoders.smallCnn(64, 8, 4, new EncoderOptions(4, true));
+        try (BlockEncoder encoder = Encoders.smallCnn().optFeatureSize(8).optBaseChannels(4)
+                .optEncoderOptions(new EncoderOptions(4, true)).build();
                 ai.djl.ndarray.NDManager m = ai.djl.engine.Engine.getEngine("PyTorch").newBaseManager();
                 ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getEngine("PyTorch").newGradientCollector()) {
             ai.djl.ndarray.NDArray x = m.randomNormal(new ai.djl.ndarray.types.Shape(2, 3, 64, 64));

@@ -12,7 +12,7 @@ class DjlZooEncoderTest {
     void zooEncoderIsRefusedOfflineBeforeAnyDownload() {
         // Surefire runs with ai.djl.offline=true, as the CLI does by default.
         assertThat(System.getProperty("ai.djl.offline")).isEqualTo("true");
-        assertThatThrownBy(() -> Encoders.djlZooResNet50Classifier(EncoderOptions.DEFAULTS))
+        assertThatThrownBy(() -> Encoders.djlZooResNet50Classifier(EncoderOptions.defaults()))
                 .isInstanceOf(CaptionerException.class)
                 .hasMessageContaining("ai.djl.offline=true")
                 .hasMessageContaining("export_torchvision.py");

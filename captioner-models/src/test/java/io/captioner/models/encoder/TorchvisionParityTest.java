@@ -76,8 +76,8 @@ class TorchvisionParityTest {
             assertThat(spatialRatio).isLessThanOrEqualTo(RELATIVE_TOLERANCE);
 
             // end to end: the same PNG files, decoded and preprocessed by each side
-            BlockEncoder encoder = new BlockEncoder(arch.id(), arch.featureSize(), net.block(),
-                    manager.newSubManager(), Preprocessing.imagenet(), EncoderOptions.DEFAULTS, null);
+            BlockEncoder encoder = new BlockEncoder(arch.id(), arch.kind(), arch.featureSize(), net.block(),
+                    manager.newSubManager(), Preprocessing.imagenet(), EncoderOptions.defaults(), null);
             ImageLoader loader = ImageLoader.standard();
             float[][] rows = encoder.encode(List.of(loader.load(a), loader.load(b)));
             float[] ours = new float[2 * arch.featureSize()];
@@ -105,11 +105,11 @@ class TorchvisionParityTest {
         float[][] traced;
         float[][] rebuilt;
         try (BlockEncoder ts = Encoders.torchScript(pt, "resnet50-torchscript", Preprocessing.imagenet(),
-                EncoderOptions.DEFAULTS)) {
+                EncoderOptions.defaults())) {
             assertThat(ts.featureSize()).isEqualTo(2048);
             traced = ts.encode(images);
         }
-        try (BlockEncoder rb = Encoders.torchvision(TorchvisionArch.RESNET50, npz, EncoderOptions.DEFAULTS)) {
+        try (BlockEncoder rb = Encoders.torchvision(TorchvisionArch.RESNET50, npz, EncoderOptions.defaults())) {
             rebuilt = rb.encode(images);
         }
         float[] a = new float[2 * 2048];

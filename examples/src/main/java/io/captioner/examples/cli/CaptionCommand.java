@@ -4,10 +4,10 @@ import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.captioner.Caption;
+import io.captioner.Captioner;
 import io.captioner.CaptionerException;
 import io.captioner.DecodingOptions;
-import io.captioner.models.DjlCaptioner;
-import io.captioner.models.artifact.ModelArtifact;
+import io.captioner.models.image.ImageLoader;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -77,7 +77,8 @@ public final class CaptionCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (DjlCaptioner captioner = ModelArtifact.load(model)) {
+        ImageLoader loader = ImageLoader.standard();
+        try (Captioner captioner = Captioner.load(model)) {
             DecodingOptions options = options(captioner.defaultOptions());
             int failed = 0;
             List<Path> names = new ArrayList<>();
@@ -85,7 +86,8 @@ public final class CaptionCommand implements Callable<Integer> {
             for (int i = 0; i < images.size(); i++) {
                 Path file = images.get(i);
                 try {
-                    batch.add(captioner.imageLoader().load(file));
+                    // Decoded here, not by captionFiles, so that one bad file fails alone.
+                    batch.add(loader.load(file));
                     names.add(file);
                 } catch (CaptionerException e) {
                     err.println("error: " + e.getMessage());

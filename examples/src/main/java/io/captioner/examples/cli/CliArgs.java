@@ -1,8 +1,12 @@
 package io.captioner.examples.cli;
 
 import io.captioner.data.Split;
+import io.captioner.models.encoder.EncoderKind;
+import io.captioner.models.encoder.TorchvisionArch;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.TypeConversionException;
 
 /** Argument checks shared by the commands; failures are usage errors (exit code 2). */
 final class CliArgs {
@@ -35,6 +39,30 @@ final class CliArgs {
             return Split.parse(value);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
+        }
+    }
+
+    /** Reads {@code --encoder} as an {@link EncoderKind} by its id: small-cnn, vgg16 or resnet50. */
+    static final class EncoderKindConverter implements ITypeConverter<EncoderKind> {
+        @Override
+        public EncoderKind convert(String value) {
+            try {
+                return EncoderKind.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** Reads {@code --encoder} as a {@link TorchvisionArch} ({@code vgg16}, {@code resnet50}). */
+    static final class TorchvisionArchConverter implements ITypeConverter<TorchvisionArch> {
+        @Override
+        public TorchvisionArch convert(String value) {
+            try {
+                return TorchvisionArch.of(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
         }
     }
 }

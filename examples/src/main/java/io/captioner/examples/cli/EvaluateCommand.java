@@ -1,6 +1,7 @@
 package io.captioner.examples.cli;
 
 import io.captioner.Caption;
+import io.captioner.Captioner;
 import io.captioner.CaptionerException;
 import io.captioner.DecodingOptions;
 import io.captioner.data.CaptionDataset;
@@ -8,10 +9,7 @@ import io.captioner.data.Flickr8kReader;
 import io.captioner.data.ImageCaptions;
 import io.captioner.data.Split;
 import io.captioner.eval.CocoResults;
-import io.captioner.models.DjlCaptioner;
-import io.captioner.models.artifact.ModelArtifact;
 import io.captioner.models.internal.ConsoleProgress;
-import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -84,7 +82,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         Map<String, List<String>> references = new LinkedHashMap<>();
         Map<String, String> hypotheses = new LinkedHashMap<>();
-        try (DjlCaptioner captioner = ModelArtifact.load(model)) {
+        try (Captioner captioner = Captioner.load(model)) {
             DecodingOptions options = captioner.defaultOptions();
             if (beam != null) {
                 options = options.toBuilder().optStrategy(DecodingOptions.Strategy.BEAM).optBeamSize(beam)
@@ -94,11 +92,11 @@ public final class EvaluateCommand implements Callable<Integer> {
                     images.size())) {
                 for (int from = 0; from < images.size(); from += batchSize) {
                     List<ImageCaptions> chunk = images.subList(from, Math.min(images.size(), from + batchSize));
-                    List<BufferedImage> decoded = new ArrayList<>();
+                    List<Path> files = new ArrayList<>();
                     for (ImageCaptions ic : chunk) {
-                        decoded.add(captioner.imageLoader().load(data.imagePath(ic.imageId())));
+                        files.add(data.imagePath(ic.imageId()));
                     }
-                    List<Caption> captions = captioner.captionAll(decoded, options);
+                    List<Caption> captions = captioner.captionFiles(files, options);
                     for (int i = 0; i < chunk.size(); i++) {
                         references.put(chunk.get(i).imageId(), chunk.get(i).captions());
                         hypotheses.put(chunk.get(i).imageId(), captions.get(i).text());

@@ -35,8 +35,9 @@ final class FeaturesCommand implements Callable<Integer> {
     @Spec private CommandSpec spec;
 
     @Option(names = "--encoder", required = true, paramLabel = "ARCH",
+            converter = CliArgs.TorchvisionArchConverter.class,
             description = "vgg16 (fc7, D=4096) or resnet50 (average pool, D=2048).")
-    private String encoder;
+    private TorchvisionArch arch;
 
     @Option(names = "--weights", required = true, paramLabel = "FILE",
             description = "Weights .npz written by scripts/export_torchvision.py.")
@@ -58,19 +59,13 @@ final class FeaturesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        TorchvisionArch arch;
-        try {
-            arch = TorchvisionArch.of(encoder);
-        } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--encoder: " + e.getMessage());
-        }
         CliArgs.require(spec, batchSize >= 1, "--batch-size must be at least 1, found " + batchSize);
         CliArgs.require(spec, maxPixels >= 1, "--max-pixels must be at least 1, found " + maxPixels);
         ImageLoader loader = ImageLoader.withMaxPixels(maxPixels);
         PrintWriter err = spec.commandLine().getErr();
         long startNanos = System.nanoTime();
         float[][] rows = new float[images.size()][];
-        try (BlockEncoder enc = Encoders.torchvision(arch, weights, EncoderOptions.DEFAULTS.withBatchSize(batchSize));
+        try (BlockEncoder enc = Encoders.torchvision(arch, weights, EncoderOptions.defaults().withBatchSize(batchSize));
                 ConsoleProgress bar = ConsoleProgress.start(ProgressOutput.of(err), "features", images.size())) {
             for (int start = 0; start < images.size(); start += batchSize) {
                 List<BufferedImage> batch = new ArrayList<>();

@@ -1,6 +1,7 @@
 package io.captioner.examples.cli;
 
 import io.captioner.examples.train.Flickr8kRecipe;
+import io.captioner.models.encoder.EncoderKind;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -33,9 +34,9 @@ final class TrainCommand implements Callable<Integer> {
             description = "Dataset directory: Flickr8k annotations and the image folder (e.g. Flicker8k_Dataset/).")
     private Path dataset;
 
-    @Option(names = "--encoder", required = true, paramLabel = "ARCH",
+    @Option(names = "--encoder", required = true, paramLabel = "ARCH", converter = CliArgs.EncoderKindConverter.class,
             description = "vgg16 (D=4096), resnet50 (D=2048), both frozen, or small-cnn (random frozen, no weights).")
-    private String encoder;
+    private EncoderKind encoder;
 
     @Option(names = "--weights", paramLabel = "FILE",
             description = "ImageNet weights .npz from scripts/export_torchvision.py (vgg16, resnet50).")

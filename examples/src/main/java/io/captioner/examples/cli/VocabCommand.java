@@ -64,7 +64,11 @@ final class VocabCommand implements Callable<Integer> {
         CaptionDataset data = Flickr8kReader.load(dataset);
         Tokenizer tokenizer = Tokenizer.standard();
         List<List<String>> tokenized = data.captions(source).stream().map(tokenizer::tokenize).toList();
-        Vocabulary vocabulary = Vocabulary.build(tokenized, minCount, maxSize);
+        Vocabulary.Builder builder = Vocabulary.builder().optMinCount(minCount);
+        if (maxSize > 0) {
+            builder.optMaxSize(maxSize);
+        }
+        Vocabulary vocabulary = builder.build(tokenized);
         if (out != null) {
             vocabulary.save(out);
         }

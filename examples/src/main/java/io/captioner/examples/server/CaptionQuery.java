@@ -3,7 +3,6 @@ package io.captioner.examples.server;
 import io.captioner.DecodingOptions;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The decoding options of a {@code POST /caption} request, read from its query parameters
@@ -12,8 +11,8 @@ import java.util.Optional;
  * <p>Rules: {@code beam} is an integer in [1, {@value #MAX_BEAM}], {@code nbest} in [1, beam] (when
  * {@code nbest} is given without {@code beam}, the beam is widened to {@code nbest}),
  * {@code max_length} in [1, {@value #MAX_LENGTH}]; each parameter at most once; any other
- * parameter is refused so that a misspelt option is not silently ignored. With no parameter the
- * captioner's own defaults apply ({@link #options()} is empty).
+ * parameter is refused so that a misspelt option is not silently ignored. Parameters that are not
+ * given keep the captioner's own defaults ({@link #options(DecodingOptions)}).
  *
  * @param beam the beam width, or 0 when not given
  * @param nbest the number of captions to return, or 0 when not given
@@ -85,22 +84,34 @@ record CaptionQuery(int beam, int nbest, int maxLength) {
     }
 
     /**
-     * Returns the decoding options to use, or empty when the request gave none and the
-     * captioner's defaults apply.
+     * Returns the decoding options of this request: the captioner's defaults with the request's
+     * parameters applied. {@code beam} sets beam search of that width ({@code beam=1} is greedy);
+     * {@code nbest} without {@code beam} widens the default beam to at least {@code nbest};
+     * {@code max_length} sets the length limit. With no parameter the defaults are returned as
+     * they are.
      *
+     * @param defaults the captioner's {@link io.captioner.Captioner#defaultOptions()}
      * @return the options
+     * @throws IllegalArgumentException if the combination with the defaults is invalid
      */
-    Optional<DecodingOptions> options() {
+    DecodingOptions options(DecodingOptions defaults) {
         if (beam == 0 && nbest == 0 && maxLength == 0) {
-            return Optional.empty();
+            return defaults;
         }
-        DecodingOptions.Builder b = DecodingOptions.builder();
-        int k = beam > 0 ? beam : Math.max(1, nbest);
-        b.optBeamSize(k);
-        b.optNBest(nbest > 0 ? nbest : 1);
+        DecodingOptions.Builder b = defaults.toBuilder();
+        if (beam > 0 || nbest > 0) {
+            int defaultBeam = defaults.strategy() == DecodingOptions.Strategy.BEAM ? defaults.beamSize() : 1;
+            int k = beam > 0 ? beam : Math.max(defaultBeam, nbest);
+            b.optStrategy(k > 1 ? DecodingOptions.Strategy.BEAM : DecodingOptions.Strategy.GREEDY)
+                    .optBeamSize(k)
+                    .optNBest(nbest > 0 ? nbest : 1);
+        }
         if (maxLength > 0) {
             b.optMaxLength(maxLength);
+            if (defaults.minLength() > maxLength) {
+                b.optMinLength(maxLength);
+            }
         }
-        return Optional.of(b.build());
+        return b.build();
     }
 }

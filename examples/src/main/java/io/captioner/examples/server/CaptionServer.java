@@ -413,9 +413,11 @@ public final class CaptionServer implements AutoCloseable {
         try {
             parts = ctx.req().getParts();
         } catch (IllegalStateException e) {
-            throw uploadFailure(e);
+            // The Servlet API's contract for getParts(): a body over maxRequestSize, a part over
+            // maxFileSize (Jetty 11 also: too many parts or form fields) is an IllegalStateException.
+            throw tooLarge("more (" + e.getMessage() + ")");
         } catch (IOException | ServletException e) {
-            throw uploadFailure(e);
+            throw new ApiException(400, "malformed multipart/form-data body: " + e.getMessage());
         }
         Part image = null;
         List<String> names = new ArrayList<>();
@@ -440,17 +442,6 @@ public final class CaptionServer implements AutoCloseable {
         }
     }
 
-    private ApiException uploadFailure(Exception e) {
-        String message = String.valueOf(e.getMessage());
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
-            if (m.contains("exceeds max") || m.contains("maxrequestsize") || m.contains("max filesize")) {
-                return tooLarge("more (" + t.getMessage() + ")");
-            }
-        }
-        return new ApiException(400, "malformed multipart/form-data body: " + message);
-    }
-
     private Caption captionOnWorker(Upload upload, CaptionQuery query, long startNanos) {
         FutureTask<Caption> task = new FutureTask<>(() -> {
             BufferedImage image;
@@ -459,9 +450,7 @@ public final class CaptionServer implements AutoCloseable {
             } catch (CaptionerException e) {
                 throw new ApiException(400, e.getMessage());
             }
-            return query.options()
-                    .map(options -> captioner.caption(image, options))
-                    .orElseGet(() -> captioner.caption(image));
+            return captioner.caption(image, query.options(captioner.defaultOptions()));
         });
         try {
             executor.execute(task);

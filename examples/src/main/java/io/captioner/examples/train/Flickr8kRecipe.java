@@ -15,9 +15,11 @@ import io.captioner.models.artifact.EncoderSpec;
 import io.captioner.models.cache.CacheKey;
 import io.captioner.models.cache.FeatureCache;
 import io.captioner.models.cache.Progress;
+import io.captioner.models.cache.StaleFeatureCacheException;
 import io.captioner.models.decoder.DecoderConfig;
 import io.captioner.models.decoder.DecoderSpec;
 import io.captioner.models.encoder.BlockEncoder;
+import io.captioner.models.encoder.EncoderKind;
 import io.captioner.models.encoder.EncoderOptions;
 import io.captioner.models.encoder.Encoders;
 import io.captioner.models.encoder.TorchvisionArch;
@@ -38,6 +40,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The Show-and-Tell recipe on a dataset in Flickr8k layout: reads the annotations, keeps the images
@@ -74,7 +77,7 @@ public final class Flickr8kRecipe {
      *
      * @param dataset the dataset directory (annotations in any layout {@link Flickr8kReader} reads,
      *     images in {@code Flicker8k_Dataset/} or another of its candidate directories)
-     * @param encoder {@code vgg16}, {@code resnet50} or {@code small-cnn}
+     * @param encoder {@link EncoderKind#VGG16}, {@link EncoderKind#RESNET50} or {@link EncoderKind#SMALL_CNN}
      * @param weights the torchvision {@code .npz} (required for vgg16/resnet50, must be null for small-cnn)
      * @param outDir the output directory (created if absent)
      * @param epochs the most training epochs, at least 1
@@ -89,7 +92,7 @@ public final class Flickr8kRecipe {
      * @param imageMerge whether the decoder also adds the projected image to its LSTM output at
      *     every step ({@link DecoderConfig#imageMerge()}); false runs Show and Tell as published
      */
-    public record Options(Path dataset, String encoder, Path weights, Path outDir, int epochs, int batchSize,
+    public record Options(Path dataset, EncoderKind encoder, Path weights, Path outDir, int epochs, int batchSize,
             int minCount, int beam, int hiddenSize, int embeddingSize, int patience, long seed, int encodeBatchSize,
             boolean imageMerge) {
 
@@ -116,15 +119,13 @@ public final class Flickr8kRecipe {
             if (dataset == null || outDir == null || encoder == null) {
                 throw new IllegalArgumentException("dataset, encoder and outDir are required");
             }
-            boolean small = EncoderSpec.SMALL_CNN.equals(encoder);
-            if (!small) {
-                TorchvisionArch.of(encoder);
+            if (encoder != EncoderKind.SMALL_CNN) {
                 if (weights == null) {
                     throw new IllegalArgumentException("--weights is required for encoder " + encoder
                             + " (export a .npz with scripts/export_torchvision.py --arch " + encoder + ")");
                 }
             } else if (weights != null) {
-                throw new IllegalArgumentException("--weights is not used by encoder small-cnn"
+                throw new IllegalArgumentException("--weights is not used by encoder " + encoder
                         + " (its frozen random weights are kept in the feature cache), found " + weights);
             }
             positive("epochs", epochs);
@@ -157,7 +158,7 @@ public final class Flickr8kRecipe {
         /** Collects the options by name; setters may be called in any order. */
         public static final class Builder {
             private Path dataset;
-            private String encoder;
+            private EncoderKind encoder;
             private Path weights;
             private Path outDir;
             private int epochs = 20;
@@ -185,12 +186,12 @@ public final class Flickr8kRecipe {
             }
 
             /**
-             * Sets the encoder, {@code vgg16}, {@code resnet50} or {@code small-cnn} (required).
+             * Sets the encoder (required).
              *
              * @param value see {@link Options#encoder()}
              * @return this builder
              */
-            public Builder setEncoder(String value) {
+            public Builder setEncoder(EncoderKind value) {
                 encoder = value;
                 return this;
             }
@@ -431,9 +432,9 @@ public final class Flickr8kRecipe {
                     .build();
             DecodingOptions decoding = options.beam() > 1 ? DecodingOptions.beam(options.beam())
                     : DecodingOptions.defaults();
-            EncoderSpec spec = EncoderSpec.SMALL_CNN.equals(encoder.name()) ? EncoderSpec.smallCnn(encoder)
-                    : EncoderSpec.torchvision(TorchvisionArch.of(encoder.name()),
-                            options.weights().toAbsolutePath().normalize());
+            EncoderSpec spec = options.encoder().torchvisionArch()
+                    .map(arch -> EncoderSpec.torchvision(arch, options.weights().toAbsolutePath().normalize()))
+                    .orElseGet(() -> EncoderSpec.smallCnn(encoder));
             TrainingPipeline.Result result = TrainingPipeline.builder()
                     .setSplits(train, dev, test)
                     .optVocabulary(Vocabulary.builder().optMinCount(options.minCount()))
@@ -479,12 +480,9 @@ public final class Flickr8kRecipe {
         FeatureCache cache;
         try {
             cache = FeatureCache.build(dir, key, ids, loader, encoder, batchSize, progress);
-        } catch (CaptionerException e) {
-            if (e.getMessage() != null && e.getMessage().contains("stale feature cache")) {
-                throw new CaptionerException(e.getMessage() + "; the usable images changed since it was built:"
-                        + " delete " + dir + " to encode them again", e);
-            }
-            throw e;
+        } catch (StaleFeatureCacheException e) {
+            throw new StaleFeatureCacheException(e.directory(), e.getMessage()
+                    + "; the usable images changed since it was built: delete " + dir + " to encode them again", e);
         }
         try (cache) {
             float[][] rows = new float[cache.size()][];
@@ -514,12 +512,14 @@ public final class Flickr8kRecipe {
     }
 
     private static BlockEncoder openEncoder(Options options, Path featuresDir) {
-        if (!EncoderSpec.SMALL_CNN.equals(options.encoder())) {
-            return Encoders.torchvision(TorchvisionArch.of(options.encoder()), options.weights(),
-                    EncoderOptions.DEFAULTS.withBatchSize(options.encodeBatchSize()));
+        Optional<TorchvisionArch> arch = options.encoder().torchvisionArch();
+        if (arch.isPresent()) {
+            return Encoders.torchvision(arch.get(), options.weights(),
+                    EncoderOptions.defaults().withBatchSize(options.encodeBatchSize()));
         }
-        BlockEncoder encoder = Encoders.smallCnn(SMALL_CNN_INPUT, SMALL_CNN_FEATURES, SMALL_CNN_CHANNELS,
-                new EncoderOptions(options.encodeBatchSize(), false));
+        BlockEncoder encoder = Encoders.smallCnn().optInputSize(SMALL_CNN_INPUT).optFeatureSize(SMALL_CNN_FEATURES)
+                .optBaseChannels(SMALL_CNN_CHANNELS)
+                .optEncoderOptions(EncoderOptions.defaults().withBatchSize(options.encodeBatchSize())).build();
         try {
             // The cached features are only valid for these exact random weights: keep them beside the cache.
             Path params = featuresDir.resolve(SMALL_CNN_PARAMS);
@@ -540,7 +540,7 @@ public final class Flickr8kRecipe {
     }
 
     private static String weightsDigest(Options options, Path featuresDir) {
-        return Digests.sha256(EncoderSpec.SMALL_CNN.equals(options.encoder())
+        return Digests.sha256(options.encoder() == EncoderKind.SMALL_CNN
                 ? featuresDir.resolve(SMALL_CNN_PARAMS) : options.weights());
     }
 

@@ -155,8 +155,9 @@ public final class Quickstart {
             dataset.generate(out.resolve("dataset"));
         }
         EngineRandom.seed(options.seed());
-        try (BlockEncoder encoder = Encoders.smallCnn(options.inputSize(), options.featureSize(),
-                options.baseChannels(), new EncoderOptions(32, true))) {
+        try (BlockEncoder encoder = Encoders.smallCnn().optInputSize(options.inputSize())
+                .optFeatureSize(options.featureSize()).optBaseChannels(options.baseChannels())
+                .optEncoderOptions(new EncoderOptions(32, true)).build()) {
             Map<Split, List<ImageCaptions>> images = new EnumMap<>(Split.class);
             Map<Split, List<float[]>> tensors = new EnumMap<>(Split.class);
             for (Split s : List.of(Split.TRAIN, Split.DEV, Split.TEST)) {
@@ -190,7 +191,7 @@ public final class Quickstart {
             tensors.forEach((split, list) -> preprocessed.put(split, list.toArray(new float[0][])));
             TrainingPipeline pipeline = TrainingPipeline.builder()
                     .setSplits(train, dev, test)
-                    .optVocabulary(Vocabulary.builder().optMinCount(1).optMaxSize(100_000))
+                    .optVocabulary(Vocabulary.builder().optMaxSize(100_000))
                     .setDecoder((vocabularySize, featureShape) -> decoder(options, vocabularySize))
                     .setTrainingConfig(trainingConfig)
                     .optMetric(BleuMetric.of(4, search, Integer::toString))

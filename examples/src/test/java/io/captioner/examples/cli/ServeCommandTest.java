@@ -12,7 +12,6 @@ import io.captioner.examples.server.CaptionServer;
 import io.captioner.examples.server.TestClient;
 import io.captioner.examples.server.TestImages;
 import java.awt.image.BufferedImage;
-import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -187,33 +186,8 @@ class ServeCommandTest {
         }
 
         @Override
-        public Caption caption(Path image) {
-            return fixed();
-        }
-
-        @Override
-        public Caption caption(InputStream image) {
-            return fixed();
-        }
-
-        @Override
-        public Caption caption(BufferedImage image) {
-            return fixed();
-        }
-
-        @Override
-        public Caption caption(BufferedImage image, DecodingOptions options) {
-            return fixed();
-        }
-
-        @Override
-        public List<Caption> captionAll(List<BufferedImage> images) {
-            return images.stream().map(this::caption).toList();
-        }
-
-        @Override
-        public List<Caption> captionFiles(List<Path> images) {
-            return images.stream().map(this::caption).toList();
+        public List<Caption> captionAll(List<BufferedImage> images, DecodingOptions options) {
+            return images.stream().map(image -> fixed()).toList();
         }
 
         @Override

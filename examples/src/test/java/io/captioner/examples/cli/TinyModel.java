@@ -28,9 +28,9 @@ final class TinyModel {
                 captions.add(Tokenizer.standard().tokenize(c));
             }
         }
-        Vocabulary vocabulary = Vocabulary.build(captions, 1, 1000);
+        Vocabulary vocabulary = Vocabulary.builder().optMaxSize(1000).build(captions);
         Engine.getInstance().setRandomSeed(5);
-        try (BlockEncoder encoder = Encoders.smallCnn(32, 16, 4, EncoderOptions.DEFAULTS);
+        try (BlockEncoder encoder = Encoders.smallCnn().optInputSize(32).optFeatureSize(16).optBaseChannels(4).build();
                 LstmCaptionDecoder decoder = LstmCaptionDecoder.create(DecoderConfig.builder()
                         .setVocabularySize(vocabulary.size()).setFeatureSize(16)
                         .optEmbeddingSize(16).optHiddenSize(16).optDropout(0).build(), 5)) {

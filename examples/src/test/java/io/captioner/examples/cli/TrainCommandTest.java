@@ -197,7 +197,7 @@ class TrainCommandTest {
         CliRun run = train(args(dir, dir.resolve("run"), "--encoder", "alexnet"));
 
         assertThat(run.exitCode()).isEqualTo(CaptionerCli.EXIT_USAGE);
-        assertThat(run.err()).contains("alexnet");
+        assertThat(run.err()).contains("unknown encoder 'alexnet', expected one of small-cnn, vgg16, resnet50");
     }
 
     /** Writes seeded random ResNet-50 weights with the export script, or skips when torch is missing. */

@@ -33,15 +33,9 @@ final class BlockingCaptioner extends SizeCaptioner {
     }
 
     @Override
-    public Caption caption(BufferedImage image) {
+    Caption captionOne(BufferedImage image, DecodingOptions options) {
         block();
-        return super.caption(image);
-    }
-
-    @Override
-    public Caption caption(BufferedImage image, DecodingOptions options) {
-        block();
-        return super.caption(image, options);
+        return super.captionOne(image, options);
     }
 
     private void block() {

@@ -303,7 +303,7 @@ class CaptionServerTest {
     void captionerFailureIs500WithItsMessage() {
         SizeCaptioner failing = new SizeCaptioner(Duration.ZERO) {
             @Override
-            public Caption caption(BufferedImage image) {
+            public List<Caption> captionAll(List<BufferedImage> images, DecodingOptions options) {
                 throw new CaptionerException("decoder weights are NaN");
             }
         };

@@ -5,10 +5,6 @@ import io.captioner.Captioner;
 import io.captioner.CaptionerException;
 import io.captioner.DecodingOptions;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -42,7 +38,7 @@ public class SizeCaptioner implements Captioner {
     }
 
     /**
-     * Returns the options of the last call with explicit options, or null if there was none.
+     * Returns the options of the last caption call, or null if there was none.
      *
      * @return the options
      */
@@ -66,22 +62,20 @@ public class SizeCaptioner implements Captioner {
     }
 
     @Override
-    public Caption caption(BufferedImage image) {
-        return caption(image, DecodingOptions.defaults(), false);
+    public List<Caption> captionAll(List<BufferedImage> images, DecodingOptions options) {
+        List<Caption> out = new ArrayList<>(images.size());
+        for (BufferedImage image : images) {
+            out.add(captionOne(image, options));
+        }
+        return out;
     }
 
-    @Override
-    public Caption caption(BufferedImage image, DecodingOptions options) {
-        return caption(image, options, true);
-    }
-
-    private Caption caption(BufferedImage image, DecodingOptions options, boolean explicit) {
+    /** Captions one image; {@link BlockingCaptioner} blocks here. */
+    Caption captionOne(BufferedImage image, DecodingOptions options) {
         if (closed) {
             throw new IllegalStateException("SizeCaptioner is closed");
         }
-        if (explicit) {
-            lastOptions = options;
-        }
+        lastOptions = options;
         if (!delay.isZero()) {
             try {
                 Thread.sleep(delay.toMillis());
@@ -101,34 +95,6 @@ public class SizeCaptioner implements Captioner {
             others.add(Caption.of(tokens, Collections.nCopies(tokens.size() + 1, STEP_LOG_PROB * (1 + i))));
         }
         return best.withAlternatives(others);
-    }
-
-    @Override
-    public Caption caption(InputStream image) {
-        try {
-            return caption(ImageDecoder.standard().decode(image.readAllBytes(), "stream"));
-        } catch (IOException e) {
-            throw new CaptionerException("stream: cannot read image: " + e.getMessage(), e);
-        }
-    }
-
-    @Override
-    public Caption caption(Path image) {
-        try {
-            return caption(ImageDecoder.standard().decode(Files.readAllBytes(image), image.toString()));
-        } catch (IOException e) {
-            throw new CaptionerException(image + ": cannot read image: " + e.getMessage(), e);
-        }
-    }
-
-    @Override
-    public List<Caption> captionAll(List<BufferedImage> images) {
-        return images.stream().map(this::caption).toList();
-    }
-
-    @Override
-    public List<Caption> captionFiles(List<Path> images) {
-        return images.stream().map(this::caption).toList();
     }
 
     @Override

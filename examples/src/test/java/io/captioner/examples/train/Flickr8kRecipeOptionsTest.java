@@ -3,6 +3,7 @@ package io.captioner.examples.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.captioner.models.encoder.EncoderKind;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -13,14 +14,14 @@ class Flickr8kRecipeOptionsTest {
     private static final Path OUT = Path.of("out");
 
     private static Flickr8kRecipe.Options.Builder smallCnn() {
-        return Flickr8kRecipe.Options.builder().setDataset(DATASET).setEncoder("small-cnn").setOutDir(OUT);
+        return Flickr8kRecipe.Options.builder().setDataset(DATASET).setEncoder(EncoderKind.SMALL_CNN).setOutDir(OUT);
     }
 
     @Test
     void builderDefaultsAreThoseOfTheTrainCommand() {
         Flickr8kRecipe.Options o = smallCnn().build();
         assertThat(o.dataset()).isEqualTo(DATASET);
-        assertThat(o.encoder()).isEqualTo("small-cnn");
+        assertThat(o.encoder()).isEqualTo(EncoderKind.SMALL_CNN);
         assertThat(o.outDir()).isEqualTo(OUT);
         assertThat(o.weights()).isNull();
         assertThat(o.epochs()).isEqualTo(20);
@@ -38,17 +39,18 @@ class Flickr8kRecipeOptionsTest {
     @Test
     void everySetterReachesItsField() {
         Path weights = Path.of("resnet50.npz");
-        Flickr8kRecipe.Options o = Flickr8kRecipe.Options.builder().setDataset(DATASET).setEncoder("resnet50")
+        Flickr8kRecipe.Options o = Flickr8kRecipe.Options.builder().setDataset(DATASET).setEncoder(EncoderKind.RESNET50)
                 .optWeights(weights).setOutDir(OUT).optEpochs(7).optBatchSize(32).optMinCount(2).optBeam(5)
                 .optHiddenSize(256).optEmbeddingSize(128).optPatience(4).optSeed(9).optEncodeBatchSize(8)
                 .optImageMerge(true).build();
-        assertThat(o).isEqualTo(new Flickr8kRecipe.Options(DATASET, "resnet50", weights, OUT, 7, 32, 2, 5, 256, 128,
-                4, 9, 8, true));
+        assertThat(o).isEqualTo(new Flickr8kRecipe.Options(DATASET, EncoderKind.RESNET50, weights, OUT, 7, 32, 2, 5,
+                256, 128, 4, 9, 8, true));
     }
 
     @Test
     void refusesMissingRequiredOptions() {
-        assertThatThrownBy(() -> Flickr8kRecipe.Options.builder().setEncoder("small-cnn").setOutDir(OUT).build())
+        assertThatThrownBy(() -> Flickr8kRecipe.Options.builder().setEncoder(EncoderKind.SMALL_CNN).setOutDir(OUT)
+                .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("dataset, encoder and outDir are required");
     }
@@ -63,7 +65,7 @@ class Flickr8kRecipeOptionsTest {
 
     @Test
     void weightsAreRequiredForTorchvisionEncodersAndRefusedForTheSmallCnn() {
-        assertThatThrownBy(() -> Flickr8kRecipe.Options.builder().setDataset(DATASET).setEncoder("vgg16")
+        assertThatThrownBy(() -> Flickr8kRecipe.Options.builder().setDataset(DATASET).setEncoder(EncoderKind.VGG16)
                 .setOutDir(OUT).build())
                 .hasMessageContaining("--weights is required for encoder vgg16");
         assertThatThrownBy(() -> smallCnn().optWeights(Path.of("x.npz")).build())
