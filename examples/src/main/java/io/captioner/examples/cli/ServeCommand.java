@@ -3,6 +3,7 @@ package io.captioner.examples.cli;
 import io.captioner.Captioner;
 import io.captioner.CaptionerException;
 import io.captioner.examples.server.CaptionServer;
+import io.captioner.examples.server.ClientLimits;
 import io.captioner.examples.train.Quickstart;
 import io.captioner.examples.train.QuickstartOptions;
 import io.captioner.examples.server.ServerConfig;
@@ -97,6 +98,37 @@ final class ServeCommand implements Callable<Integer> {
             description = "Longest a stop waits for requests in flight (default: ${DEFAULT-VALUE}).")
     private long graceMs;
 
+    @Option(names = "--request-deadline-ms", defaultValue = "30000", paramLabel = "MS",
+            description = "Longest a whole request (headers and body) may take to arrive; then 408, or the "
+                    + "connection is closed while still in its headers (default: ${DEFAULT-VALUE}).")
+    private long requestDeadlineMs;
+
+    @Option(names = "--min-upload-rate", defaultValue = "" + ClientLimits.DEFAULT_MIN_UPLOAD_BYTES_PER_SECOND,
+            paramLabel = "B/S", description = "Slowest accepted upload in bytes/s, averaged over the body; "
+                    + "slower gets 408. 0 for no minimum (default: ${DEFAULT-VALUE}).")
+    private long minUploadRate;
+
+    @Option(names = "--idle-timeout-ms", defaultValue = "30000", paramLabel = "MS",
+            description = "Longest a connection may send nothing while a request is awaited or arriving; then "
+                    + "it is closed (408 while in a body) (default: ${DEFAULT-VALUE}).")
+    private long idleTimeoutMs;
+
+    @Option(names = "--max-connections", defaultValue = "" + ClientLimits.DEFAULT_MAX_CONNECTIONS, paramLabel = "N",
+            description = "Most connections open at once; more wait to be accepted, and idle ones are closed "
+                    + "after 1 s while it is reached (default: ${DEFAULT-VALUE}).")
+    private int maxConnections;
+
+    @Option(names = "--max-connections-per-address", defaultValue = ""
+            + ClientLimits.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, paramLabel = "N",
+            description = "Most connections open at once from one client IP address; more are closed when "
+                    + "accepted (default: ${DEFAULT-VALUE}).")
+    private int maxConnectionsPerAddress;
+
+    @Option(names = "--max-header-bytes", defaultValue = "" + ClientLimits.DEFAULT_MAX_HEADER_BYTES,
+            paramLabel = "N", description = "Largest request line plus headers; larger gets 431 "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private int maxHeaderBytes;
+
     @Override
     public Integer call() throws InterruptedException {
         CliArgs.require(spec, port >= 0 && port <= 65535, "--port must be from 0 to 65535, found " + port);
@@ -106,6 +138,17 @@ final class ServeCommand implements Callable<Integer> {
         CliArgs.require(spec, queue >= 0, "--queue must be 0 or more, found " + queue);
         CliArgs.require(spec, timeoutMs >= 1, "--timeout-ms must be at least 1, found " + timeoutMs);
         CliArgs.require(spec, graceMs >= 0, "--grace-ms must be 0 or more, found " + graceMs);
+        CliArgs.require(spec, requestDeadlineMs >= 1,
+                "--request-deadline-ms must be at least 1, found " + requestDeadlineMs);
+        CliArgs.require(spec, minUploadRate >= 0, "--min-upload-rate must be 0 or more, found " + minUploadRate);
+        CliArgs.require(spec, idleTimeoutMs >= 1, "--idle-timeout-ms must be at least 1, found " + idleTimeoutMs);
+        CliArgs.require(spec, maxConnections >= 1 && maxConnections <= 10_000,
+                "--max-connections must be from 1 to 10000, found " + maxConnections);
+        CliArgs.require(spec, maxConnectionsPerAddress >= 1 && maxConnectionsPerAddress <= maxConnections,
+                "--max-connections-per-address must be from 1 to --max-connections (" + maxConnections
+                        + "), found " + maxConnectionsPerAddress);
+        CliArgs.require(spec, maxHeaderBytes >= 1024 && maxHeaderBytes <= 65536,
+                "--max-header-bytes must be from 1024 to 65536, found " + maxHeaderBytes);
         String bearer = token == null || token.isBlank() ? null : token;
         PrintWriter err = spec.commandLine().getErr();
 
@@ -129,6 +172,12 @@ final class ServeCommand implements Callable<Integer> {
                     .optQueueCapacity(queue)
                     .optTimeout(Duration.ofMillis(timeoutMs))
                     .optShutdownGrace(Duration.ofMillis(graceMs))
+                    .optRequestDeadline(Duration.ofMillis(requestDeadlineMs))
+                    .optMinUploadRate(minUploadRate)
+                    .optIdleTimeout(Duration.ofMillis(idleTimeoutMs))
+                    .optMaxConnections(maxConnections)
+                    .optMaxConnectionsPerAddress(maxConnectionsPerAddress)
+                    .optMaxHeaderBytes(maxHeaderBytes)
                     .build()
                     .start();
         } catch (RuntimeException e) {

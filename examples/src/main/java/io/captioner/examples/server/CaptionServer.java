@@ -62,6 +62,14 @@ import org.slf4j.LoggerFactory;
  * 415 a body that is not multipart/form-data, 503 work queue full or server stopping (with
  * {@code Retry-After}), 504 request not captioned within the timeout, 500 captioner failure.
  *
+ * <p>Slow or abusive clients are held to the {@link ClientLimits} in {@link ServerConfig#clientLimits()}:
+ * a request not received within the deadline, an upload slower than the minimum rate and a body
+ * that stops arriving for the idle timeout are answered 408 (JSON) and their connection is
+ * closed; headers still arriving at the deadline or idle timeout, and connections over the
+ * per-address cap, are closed without an answer; headers over the size limit get Jetty's 431.
+ * The body is read on the Jetty thread handling the request, never on a captioning worker, so a
+ * slow upload holds a connection, not a worker. {@link #rejections()} counts each kind.
+ *
  * <p>Captioning runs on a bounded pool of {@link ServerConfig#workers()} threads with a queue of
  * {@link ServerConfig#queueCapacity()}; the captioner is called from those threads only, so it
  * must be thread-safe when there is more than one worker. A request that times out is answered
@@ -89,6 +97,8 @@ public final class CaptionServer implements AutoCloseable {
     private final ImageDecoder decoder;
     private final MultipartConfigElement multipartConfig;
     private final ThreadPoolExecutor executor;
+    private final RejectionCounts rejections = new RejectionCounts();
+    private final ConnectionGuard guard;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Object lifecycle = new Object();
 
@@ -104,7 +114,9 @@ public final class CaptionServer implements AutoCloseable {
         this.token = b.token == null ? null : b.token.getBytes(StandardCharsets.UTF_8);
         this.decoder = b.decoder;
         this.config = new ServerConfig(b.host, b.port, b.maxUploadBytes, b.workers, b.queueCapacity, b.timeout,
-                b.shutdownGrace, b.token != null);
+                b.shutdownGrace, b.token != null, new ClientLimits(b.requestDeadline, b.minUploadBytesPerSecond,
+                        b.idleTimeout, b.maxConnections, b.maxConnectionsPerAddress, b.maxHeaderBytes));
+        this.guard = new ConnectionGuard(config.clientLimits(), rejections);
         this.multipartConfig = new MultipartConfigElement(System.getProperty("java.io.tmpdir"),
                 config.maxUploadBytes(), config.maxUploadBytes(),
                 (int) Math.min(IN_MEMORY_UPLOAD_BYTES, config.maxUploadBytes()));
@@ -138,7 +150,7 @@ public final class CaptionServer implements AutoCloseable {
             app = createApp();
             startNanos = System.nanoTime();
             try {
-                app.start(config.host(), config.port());
+                app.start(); // the connector made by ConnectionGuard binds host and port
                 // Graceful stop (close the listener, wait for requests in flight) is set only once
                 // started: on a failed bind, Jetty's graceful stop would hide the bind error.
                 app.jettyServer().server().setStopTimeout(config.shutdownGrace().toMillis());
@@ -188,6 +200,16 @@ public final class CaptionServer implements AutoCloseable {
      */
     public ServerConfig config() {
         return config;
+    }
+
+    /**
+     * Returns how many connections each {@link ClientLimits} limit has ended since the server was
+     * built; live counts, for the metrics work to publish (there is no metrics endpoint yet).
+     *
+     * @return the counts, thread-safe
+     */
+    public RejectionCounts rejections() {
+        return rejections;
     }
 
     /**
@@ -256,6 +278,7 @@ public final class CaptionServer implements AutoCloseable {
             cfg.showJavalinBanner = false;
             cfg.startupWatcherEnabled = false;
             cfg.http.prefer405over404 = true;
+            guard.install(cfg, config.host(), config.port());
             cfg.jsonMapper(new JavalinGson(gson, false));
             cfg.registerPlugin(new OpenApiPlugin(openApi -> openApi
                     .withDocumentationPath("/openapi.json")
@@ -327,6 +350,9 @@ public final class CaptionServer implements AutoCloseable {
                         + "corrupt image, or a bad query parameter",
                         content = @OpenApiContent(from = ErrorResponse.class)),
                 @OpenApiResponse(status = "401", description = "Missing or wrong bearer token",
+                        content = @OpenApiContent(from = ErrorResponse.class)),
+                @OpenApiResponse(status = "408", description = "Request not received in time: past the server's "
+                        + "deadline, upload slower than its minimum rate, or no data for its idle timeout",
                         content = @OpenApiContent(from = ErrorResponse.class)),
                 @OpenApiResponse(status = "413", description = "Upload larger than the server's limit",
                         content = @OpenApiContent(from = ErrorResponse.class)),
@@ -412,11 +438,16 @@ public final class CaptionServer implements AutoCloseable {
         Collection<Part> parts;
         try {
             parts = ctx.req().getParts();
-        } catch (IllegalStateException e) {
-            // The Servlet API's contract for getParts(): a body over maxRequestSize, a part over
-            // maxFileSize (Jetty 11 also: too many parts or form fields) is an IllegalStateException.
-            throw tooLarge("more (" + e.getMessage() + ")");
-        } catch (IOException | ServletException e) {
+        } catch (IllegalStateException | IOException | ServletException e) {
+            ApiException refusal = guard.uploadRefusal(ctx.req(), e);
+            if (refusal != null) {
+                throw refusal;
+            }
+            if (e instanceof IllegalStateException) {
+                // The Servlet API's contract for getParts(): a body over maxRequestSize, a part over
+                // maxFileSize (Jetty 11 also: too many parts or form fields) is an IllegalStateException.
+                throw tooLarge("more (" + e.getMessage() + ")");
+            }
             throw new ApiException(400, "malformed multipart/form-data body: " + e.getMessage());
         }
         Part image = null;
@@ -518,6 +549,12 @@ public final class CaptionServer implements AutoCloseable {
         private int queueCapacity = ServerConfig.DEFAULT_QUEUE;
         private Duration timeout = ServerConfig.DEFAULT_TIMEOUT;
         private Duration shutdownGrace = ServerConfig.DEFAULT_SHUTDOWN_GRACE;
+        private Duration requestDeadline = ClientLimits.DEFAULT_REQUEST_DEADLINE;
+        private long minUploadBytesPerSecond = ClientLimits.DEFAULT_MIN_UPLOAD_BYTES_PER_SECOND;
+        private Duration idleTimeout = ClientLimits.DEFAULT_IDLE_TIMEOUT;
+        private int maxConnections = ClientLimits.DEFAULT_MAX_CONNECTIONS;
+        private int maxConnectionsPerAddress = ClientLimits.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+        private int maxHeaderBytes = ClientLimits.DEFAULT_MAX_HEADER_BYTES;
         private ImageDecoder decoder = ImageDecoder.standard();
 
         private Builder() {}
@@ -629,6 +666,79 @@ public final class CaptionServer implements AutoCloseable {
          */
         public Builder optShutdownGrace(Duration value) {
             this.shutdownGrace = value;
+            return this;
+        }
+
+        /**
+         * Sets the longest the server waits for a whole request (line, headers and body) from its
+         * first byte; a request still arriving then is answered 408, or closed while in its headers.
+         *
+         * @param value at least 1 ms; default {@link ClientLimits#DEFAULT_REQUEST_DEADLINE}
+         * @return this builder
+         */
+        public Builder optRequestDeadline(Duration value) {
+            this.requestDeadline = value;
+            return this;
+        }
+
+        /**
+         * Sets the slowest accepted upload, averaged from the body's first byte; slower ones are
+         * answered 408 and closed.
+         *
+         * @param bytesPerSecond 0 for no minimum; default
+         *     {@link ClientLimits#DEFAULT_MIN_UPLOAD_BYTES_PER_SECOND}
+         * @return this builder
+         */
+        public Builder optMinUploadRate(long bytesPerSecond) {
+            this.minUploadBytesPerSecond = bytesPerSecond;
+            return this;
+        }
+
+        /**
+         * Sets how long a connection may receive nothing while the server waits for a request or
+         * for more of one, and how long an idle kept-alive connection stays open.
+         *
+         * @param value at least 1 ms; default {@link ClientLimits#DEFAULT_IDLE_TIMEOUT}
+         * @return this builder
+         */
+        public Builder optIdleTimeout(Duration value) {
+            this.idleTimeout = value;
+            return this;
+        }
+
+        /**
+         * Sets the most connections open at once; beyond it new connections wait to be accepted.
+         * Jetty's thread pool is sized to it, since each connection may hold one thread.
+         *
+         * @param value 1 to 10000; default {@link ClientLimits#DEFAULT_MAX_CONNECTIONS}
+         * @return this builder
+         */
+        public Builder optMaxConnections(int value) {
+            this.maxConnections = value;
+            return this;
+        }
+
+        /**
+         * Sets the most connections open at once from one client IP address; further ones are
+         * closed as soon as they are accepted. Clients behind one proxy or NAT share it.
+         *
+         * @param value 1 to the connection cap; default
+         *     {@link ClientLimits#DEFAULT_MAX_CONNECTIONS_PER_ADDRESS}
+         * @return this builder
+         */
+        public Builder optMaxConnectionsPerAddress(int value) {
+            this.maxConnectionsPerAddress = value;
+            return this;
+        }
+
+        /**
+         * Sets the largest request line plus headers; larger requests get 431 (414 for a long URI).
+         *
+         * @param value bytes, 1024 to 65536; default {@link ClientLimits#DEFAULT_MAX_HEADER_BYTES}
+         * @return this builder
+         */
+        public Builder optMaxHeaderBytes(int value) {
+            this.maxHeaderBytes = value;
             return this;
         }
 

@@ -35,13 +35,21 @@ import picocli.CommandLine.Option;
 
 /**
  * Measures a caption server's throughput (requests/s) and latency (p50, p99, max) at one or more
- * concurrency levels, sending the same multipart upload as the documented curl call.
+ * concurrency levels, sending the same multipart upload as the documented curl call, optionally
+ * while slow clients attack it.
  *
  * <p>Run: {@code java -cp examples/target/captioner.jar io.captioner.examples.server.LoadTest
  * --url http://127.0.0.1:8080 --image photo.jpg --concurrency 1,8 --requests 200}. Each level
  * first sends {@code --warmup} requests one by one (not measured), then {@code --requests}
  * requests from {@code c} threads, stopping early after {@code --max-seconds}. Only loopback
  * servers are accepted. Exit codes: 0 done, 1 a request failed to connect, 2 bad arguments.
+ *
+ * <p>Under attack: {@code --slow-clients 0,100,400} repeats every concurrency level with that many
+ * {@link SlowClients} held open ({@code --slow-mode body}: the headers of a 100 kB upload, then a
+ * byte per second; reopened a second after the server closes one), coming from the
+ * {@code --slow-from} loopback addresses so that the server's per-address cap sees them as other
+ * clients than the measured requests. Measuring starts {@value #SLOW_SETTLE_SECONDS} s after the
+ * slow clients, once the server has refused or closed the first of them.
  */
 @Command(name = "LoadTest", mixinStandardHelpOptions = true,
         description = "Load-tests POST /caption on a loopback caption server; prints requests/s and latency.")
@@ -78,7 +86,26 @@ public final class LoadTest implements Callable<Integer> {
     @Option(names = "--token", paramLabel = "T", description = "Bearer token, if the server requires one.")
     private String token;
 
+    @Option(names = "--slow-clients", defaultValue = "0", split = ",", paramLabel = "N",
+            description = "Slow connections held open while measuring, one run of every concurrency level per "
+                    + "value, comma-separated, 0-4096 (default: ${DEFAULT-VALUE}).")
+    private int[] slowClients;
+
+    @Option(names = "--slow-mode", defaultValue = "body", paramLabel = "MODE",
+            converter = SlowModeConverter.class,
+            description = "What each slow connection sends: body (headers of a 100 kB upload, then 1 byte/s), "
+                    + "headers (1 header byte/s) or silent (nothing) (default: ${DEFAULT-VALUE}).")
+    private SlowClients.Mode slowMode;
+
+    @Option(names = "--slow-from", defaultValue = "127.0.0.2,127.0.0.3,127.0.0.4,127.0.0.5", split = ",",
+            paramLabel = "ADDR", description = "Loopback addresses the slow connections come from, in turn "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private InetAddress[] slowFrom;
+
     @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
+
+    /** Seconds between starting the slow clients and measuring. */
+    static final int SLOW_SETTLE_SECONDS = 3;
 
     /**
      * Runs the load test and exits with its exit code.
@@ -126,6 +153,23 @@ public final class LoadTest implements Callable<Integer> {
                         "--concurrency levels must be from 1 to 256, found " + c);
             }
         }
+        for (int n : slowClients) {
+            if (n < 0 || n > 4096) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--slow-clients values must be from 0 to 4096, found " + n);
+            }
+        }
+        if (Arrays.stream(slowClients).anyMatch(n -> n > 0)) {
+            for (InetAddress source : slowFrom) {
+                if (!source.isLoopbackAddress() || !SlowClients.canBind(source)) {
+                    throw new CommandLine.ParameterException(spec.commandLine(),
+                            "--slow-from: cannot open connections from " + source.getHostAddress()
+                                    + " on this machine; use loopback addresses this system has (Linux has all of "
+                                    + "127.0.0.0/8; elsewhere add an alias, or pass 127.0.0.1 and mind the "
+                                    + "server's per-address cap)");
+                }
+            }
+        }
         byte[] bytes = image != null ? Files.readAllBytes(image) : generatedJpeg();
         String fileName = image != null ? image.getFileName().toString() : "generated-320x240.jpg";
         String type = fileName.toLowerCase(Locale.ROOT).endsWith(".png") ? "image/png" : "image/jpeg";
@@ -136,16 +180,42 @@ public final class LoadTest implements Callable<Integer> {
         String model = modelName(http);
         out.printf(Locale.ROOT, "POST %s/caption%s, image %s (%d bytes), model: %s%n", url,
                 query.isEmpty() ? "" : "?" + query, fileName, bytes.length, model);
-        out.printf(Locale.ROOT, "%-11s %8s %6s %6s %8s %8s %8s %8s %8s%n", "concurrency", "requests", "ok",
-                "errors", "seconds", "req/s", "p50 ms", "p99 ms", "max ms");
-        for (int c : concurrency) {
-            Level level = run(http, bytes, fileName, type, c);
-            out.printf(Locale.ROOT, "%-11d %8d %6d %6d %8.2f %8.1f %8.2f %8.2f %8.2f%n", c, level.sent(),
-                    level.ok(), level.errors(), level.seconds(), level.requestsPerSecond(),
-                    level.percentile(50), level.percentile(99), level.percentile(100));
-            out.flush();
+        out.printf(Locale.ROOT, "%-5s %-11s %8s %6s %6s %8s %8s %8s %8s %8s%n", "slow", "concurrency", "requests",
+                "ok", "errors", "seconds", "req/s", "p50 ms", "p99 ms", "max ms");
+        for (int slow : slowClients) {
+            SlowClients attackers = slow == 0 ? null : SlowClients.builder().setTarget(url).setCount(slow)
+                    .optMode(slowMode).optSources(List.of(slowFrom)).optReopen(true).optToken(token).build().start();
+            try {
+                if (attackers != null) {
+                    Thread.sleep(SLOW_SETTLE_SECONDS * 1000L);
+                }
+                for (int c : concurrency) {
+                    Level level = run(http, bytes, fileName, type, c);
+                    out.printf(Locale.ROOT, "%-5d %-11d %8d %6d %6d %8.2f %8.1f %8.2f %8.2f %8.2f%n", slow, c,
+                            level.sent(), level.ok(), level.errors(), level.seconds(), level.requestsPerSecond(),
+                            level.percentile(50), level.percentile(99), level.percentile(100));
+                    out.flush();
+                }
+            } finally {
+                if (attackers != null) {
+                    attackers.close();
+                    out.printf(Locale.ROOT, "      slow clients (%s): %d connections opened, %d closed by the "
+                                    + "server, answers %s, %d connects failed%n", slowMode.name().toLowerCase(Locale.ROOT),
+                            attackers.opened(), attackers.closedByServer(), attackers.statuses(),
+                            attackers.connectFailures());
+                    out.flush();
+                }
+            }
         }
         return 0;
+    }
+
+    /** Reads {@code --slow-mode} case-insensitively. */
+    static final class SlowModeConverter implements CommandLine.ITypeConverter<SlowClients.Mode> {
+        @Override
+        public SlowClients.Mode convert(String value) {
+            return SlowClients.Mode.valueOf(value.toUpperCase(Locale.ROOT));
+        }
     }
 
     private Level run(HttpClient http, byte[] bytes, String fileName, String type, int threads)

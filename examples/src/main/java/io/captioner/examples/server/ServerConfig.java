@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param shutdownGrace longest {@link CaptionServer#stop()} waits for requests in flight
  * @param tokenRequired whether {@code POST /caption} needs a bearer token (the token itself is
  *     never part of this record)
+ * @param clientLimits the deadlines, rates and connection caps that keep slow or abusive clients
+ *     from holding the server
  */
 public record ServerConfig(
         String host,
@@ -25,7 +27,8 @@ public record ServerConfig(
         int queueCapacity,
         Duration timeout,
         Duration shutdownGrace,
-        boolean tokenRequired) {
+        boolean tokenRequired,
+        ClientLimits clientLimits) {
 
     /** Default interface: loopback only. */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -53,6 +56,7 @@ public record ServerConfig(
      * @param timeout longest a request may wait and be captioned
      * @param shutdownGrace longest a stop waits for requests in flight
      * @param tokenRequired whether a bearer token is required
+     * @param clientLimits the limits on slow or abusive clients
      * @throws IllegalArgumentException naming the field, the rule and the value found
      */
     public ServerConfig {
@@ -67,6 +71,7 @@ public record ServerConfig(
                 "timeout must be positive, found " + timeout);
         require(shutdownGrace != null && !shutdownGrace.isNegative(),
                 "shutdownGrace must be 0 or positive, found " + shutdownGrace);
+        require(clientLimits != null, "clientLimits must not be null");
     }
 
     private static void require(boolean ok, String message) {
@@ -79,6 +84,7 @@ public record ServerConfig(
     public String toString() {
         return "ServerConfig[" + host + ":" + port + ", maxUpload=" + maxUploadBytes + " B, workers=" + workers
                 + ", queue=" + queueCapacity + ", timeout=" + timeout.toMillis() + " ms, grace="
-                + shutdownGrace.toMillis() + " ms, token=" + (tokenRequired ? "required" : "none") + "]";
+                + shutdownGrace.toMillis() + " ms, token=" + (tokenRequired ? "required" : "none") + ", "
+                + clientLimits + "]";
     }
 }

@@ -5,7 +5,9 @@
  * <p>{@link io.captioner.examples.server.CaptionServer} wraps any {@link io.captioner.Captioner}
  * behind a Javalin (Jetty) server with an upload size limit, a bounded work queue, a per-request
  * timeout, an optional bearer token, an OpenAPI document and a Swagger UI page, and a graceful
- * stop. {@link io.captioner.examples.server.LoadTest} measures its throughput and latency over
- * loopback.
+ * stop; {@link io.captioner.examples.server.ClientLimits} keep slow or abusive clients (slowloris)
+ * from holding it, and {@link io.captioner.examples.server.RejectionCounts} counts what they end.
+ * {@link io.captioner.examples.server.LoadTest} measures its throughput and latency over loopback,
+ * also under attack by {@link io.captioner.examples.server.SlowClients}.
  */
 package io.captioner.examples.server;

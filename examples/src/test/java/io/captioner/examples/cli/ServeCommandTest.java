@@ -9,6 +9,7 @@ import io.captioner.Captioner;
 import io.captioner.DecodingOptions;
 import io.captioner.data.synthetic.SyntheticDataset;
 import io.captioner.examples.server.CaptionServer;
+import io.captioner.examples.server.ClientLimits;
 import io.captioner.examples.server.TestClient;
 import io.captioner.examples.server.TestImages;
 import java.awt.image.BufferedImage;
@@ -17,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -119,7 +121,10 @@ class ServeCommandTest {
         Path file = Files.writeString(dir.resolve("m.captioner"), "x");
         for (String[] args : List.of(
                 new String[] {"--port", "70000"}, new String[] {"--workers", "0"}, new String[] {"--queue", "-1"},
-                new String[] {"--timeout-ms", "0"}, new String[] {"--max-upload-bytes", "0"})) {
+                new String[] {"--timeout-ms", "0"}, new String[] {"--max-upload-bytes", "0"},
+                new String[] {"--request-deadline-ms", "0"}, new String[] {"--min-upload-rate", "-1"},
+                new String[] {"--idle-timeout-ms", "0"}, new String[] {"--max-connections", "0"},
+                new String[] {"--max-connections-per-address", "300"}, new String[] {"--max-header-bytes", "100"})) {
             CliRun run = CliRun.of("serve", "--model", file.toString(), args[0], args[1]);
             assertThat(run.exitCode()).as(String.join(" ", args)).isEqualTo(CaptionerCli.EXIT_USAGE);
             assertThat(run.err()).contains(args[0]).contains(args[1]);
@@ -157,6 +162,37 @@ class ServeCommandTest {
         assertThat(result.err()).contains("Serving").contains("/swagger");
         assertThat(loaded.get()).isEqualTo(file);
         assertThat(closed).as("captioner closed after stop").isTrue();
+    }
+
+    @Test
+    void helpListsEveryClientLimitWithItsDefault() {
+        CliRun run = CliRun.of("serve", "--help");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("--request-deadline-ms", "--min-upload-rate", "--idle-timeout-ms",
+                "--max-connections", "--max-connections-per-address", "--max-header-bytes");
+        assertThat(run.out()).contains("default: 30000", "default: 1024", "default: 256", "default: 32",
+                "default: 8192");
+    }
+
+    @Test
+    void clientLimitFlagsReachTheServer(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("tiny.captioner"), "x");
+        ServeCommand.loader = path -> new FixedCaptioner(new AtomicBoolean());
+        AtomicReference<CaptionServer> started = new AtomicReference<>();
+        ServeCommand.onStarted = started::set;
+
+        CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(() -> CliRun.of(
+                "serve", "--model", file.toString(), "--port", "0", "--request-deadline-ms", "5000",
+                "--min-upload-rate", "0", "--idle-timeout-ms", "7000", "--max-connections", "64",
+                "--max-connections-per-address", "8", "--max-header-bytes", "4096"));
+        CaptionServer server = awaitStarted(started, run);
+        ClientLimits limits = server.config().clientLimits();
+        server.stop();
+
+        assertThat(limits).isEqualTo(new ClientLimits(Duration.ofMillis(5000), 0, Duration.ofMillis(7000), 64, 8,
+                4096));
+        assertThat(run.get(20, TimeUnit.SECONDS).exitCode()).isZero();
     }
 
     private static CaptionServer awaitStarted(AtomicReference<CaptionServer> started, CompletableFuture<CliRun> run)

@@ -21,6 +21,35 @@ class CaptionServerBuilderTest {
         assertThat(config.maxUploadBytes()).isEqualTo(10L * 1024 * 1024);
         assertThat(config.workers()).isEqualTo(1);
         assertThat(config.tokenRequired()).isFalse();
+        assertThat(config.clientLimits()).isEqualTo(new ClientLimits(Duration.ofSeconds(30), 1024,
+                Duration.ofSeconds(30), 256, 32, 8192));
+    }
+
+    @Test
+    void clientLimitsAreSetByTheBuilder() {
+        ClientLimits limits = valid().optRequestDeadline(Duration.ofSeconds(5)).optMinUploadRate(0)
+                .optIdleTimeout(Duration.ofSeconds(7)).optMaxConnections(64).optMaxConnectionsPerAddress(4)
+                .optMaxHeaderBytes(2048).build().config().clientLimits();
+
+        assertThat(limits).isEqualTo(new ClientLimits(Duration.ofSeconds(5), 0, Duration.ofSeconds(7), 64, 4, 2048));
+        assertThat(limits.toString()).contains("deadline=5000 ms", "minUpload=none", "perAddress=4");
+    }
+
+    @Test
+    void invalidClientLimitsNameTheFieldAndValue() {
+        assertThatThrownBy(() -> valid().optRequestDeadline(Duration.ZERO).build())
+                .hasMessageContaining("requestDeadline").hasMessageContaining("PT0S");
+        assertThatThrownBy(() -> valid().optMinUploadRate(-5).build())
+                .hasMessageContaining("minUploadBytesPerSecond").hasMessageContaining("-5");
+        assertThatThrownBy(() -> valid().optIdleTimeout(Duration.ofMillis(-1)).build())
+                .hasMessageContaining("idleTimeout");
+        assertThatThrownBy(() -> valid().optMaxConnections(0).build())
+                .hasMessageContaining("maxConnections").hasMessageContaining("found 0");
+        assertThatThrownBy(() -> valid().optMaxConnections(10).optMaxConnectionsPerAddress(11).build())
+                .hasMessageContaining("maxConnectionsPerAddress").hasMessageContaining("(10)")
+                .hasMessageContaining("11");
+        assertThatThrownBy(() -> valid().optMaxHeaderBytes(512).build())
+                .hasMessageContaining("maxHeaderBytes").hasMessageContaining("512");
     }
 
     @Test

@@ -1,9 +1,11 @@
 package io.captioner.examples.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -39,8 +41,43 @@ class LoadTestTest {
         assertThat(io[0]).contains("model: size-only test captioner");
         String[] lines = io[0].strip().split("\n");
         assertThat(lines).hasSize(4);
-        assertThat(lines[2].trim().split("\\s+")).startsWith("1", "12", "12", "0");
-        assertThat(lines[3].trim().split("\\s+")).startsWith("3", "12", "12", "0");
+        assertThat(lines[2].trim().split("\\s+")).startsWith("0", "1", "12", "12", "0");
+        assertThat(lines[3].trim().split("\\s+")).startsWith("0", "3", "12", "12", "0");
+    }
+
+    @Test
+    void measuresAgainWhileSlowClientsHoldConnections() throws Exception {
+        InetAddress attacker = InetAddress.getByName("127.0.0.2");
+        assumeTrue(SlowClients.canBind(attacker), "cannot connect from 127.0.0.2 on this system: skipped");
+        int[] exit = new int[1];
+        String[] io;
+        try (SizeCaptioner captioner = new SizeCaptioner(Duration.ZERO)) {
+            CaptionServer server = CaptionServer.builder().setCaptioner(captioner).setModelName("m").optPort(0)
+                    .optMaxConnectionsPerAddress(4).build().start();
+            try {
+                io = run(exit, "--url", server.uri().toString(), "--concurrency", "2", "--requests", "10",
+                        "--warmup", "1", "--slow-clients", "0,6", "--slow-mode", "silent",
+                        "--slow-from", "127.0.0.2");
+            } finally {
+                server.stop();
+            }
+        }
+
+        assertThat(exit[0]).as(io[1]).isZero();
+        String[] lines = io[0].strip().split("\n");
+        assertThat(lines).hasSize(5);
+        assertThat(lines[2].trim().split("\\s+")).startsWith("0", "2", "10", "10", "0");
+        assertThat(lines[3].trim().split("\\s+")).startsWith("6", "2", "10", "10", "0");
+        assertThat(lines[4]).contains("slow clients (silent)").contains("closed by the server");
+    }
+
+    @Test
+    void slowClientsMustComeFromLoopbackAddresses() {
+        int[] exit = new int[1];
+        String[] io = run(exit, "--url", "http://127.0.0.1:9", "--slow-clients", "5", "--slow-from", "192.0.2.7");
+
+        assertThat(exit[0]).isEqualTo(2);
+        assertThat(io[1]).contains("--slow-from").contains("192.0.2.7");
     }
 
     @Test
