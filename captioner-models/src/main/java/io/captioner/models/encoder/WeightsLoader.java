@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * {@link CaptionerException} names the file, the key(s), and the expected and found shape. Key
  * sets are checked before any data is copied.
  */
-public final class WeightsLoader {
+final class WeightsLoader {
 
     private static final Logger LOG = LoggerFactory.getLogger(WeightsLoader.class);
 

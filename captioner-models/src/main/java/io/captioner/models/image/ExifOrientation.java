@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * 6 rotate 90° clockwise, 7 transverse, 8 rotate 90° counter-clockwise. A missing or malformed tag
  * means 1. Stateless and thread-safe.
  */
-public final class ExifOrientation {
+final class ExifOrientation {
 
     private ExifOrientation() {}
 

@@ -16,7 +16,7 @@ import java.awt.image.Raster;
  * look as they do in a browser (PIL's {@code convert("RGB")} would drop alpha instead). Stateless
  * and thread-safe.
  */
-public final class RgbConverter {
+final class RgbConverter {
 
     private RgbConverter() {}
 

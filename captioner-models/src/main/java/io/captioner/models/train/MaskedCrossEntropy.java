@@ -9,7 +9,7 @@ import io.captioner.text.Vocabulary;
  * {@code loss = -sum_{b,t} mask[b,t] * log_softmax(logits)[b,t,target[b,t]] / sum mask}, with
  * {@code mask = (target != <pad>)}. Stateless.
  */
-public final class MaskedCrossEntropy {
+final class MaskedCrossEntropy {
 
     private MaskedCrossEntropy() {}
 
