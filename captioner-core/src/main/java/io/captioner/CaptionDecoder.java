@@ -22,16 +22,30 @@ public interface CaptionDecoder extends AutoCloseable {
     int vocabularySize();
 
     /**
-     * Returns D, the length of the image feature vector the decoder expects.
+     * Returns the length of the image feature row the decoder expects: D for a vector, H·W·D for
+     * a spatial map.
      *
-     * @return the feature size
+     * @return the feature size, the product of {@link #featureShape()}
      */
     int featureSize();
 
     /**
+     * Returns the shape of the feature rows the decoder expects: {@code {D}} for a vector (the
+     * default), {@code {H, W, D}} for a spatial map flattened location-major, channels last (the
+     * layout of {@link ImageEncoder}: location (y, x) has its D channels at {@code row[(y * W + x)
+     * * D + c]}). An encoder feeds this decoder only if its {@link ImageEncoder#featureShape()} is
+     * equal.
+     *
+     * @return a fresh array whose product is {@link #featureSize()}
+     */
+    default int[] featureShape() {
+        return new int[] {featureSize()};
+    }
+
+    /**
      * Creates the initial state from image features.
      *
-     * @param features B rows of D floats
+     * @param features B rows of {@link #featureSize()} floats, laid out as {@link #featureShape()}
      * @return a state with B rows
      * @throws IllegalArgumentException if a row does not have {@link #featureSize()} values
      */

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
 import io.captioner.CaptionerException;
 import io.captioner.models.image.Preprocessing;
 import io.captioner.models.image.TestImages;
@@ -47,16 +51,20 @@ class BlockEncoderTest {
 
     @Test
     void nativeArrayCountStaysFlatOverManyEncodeCalls() {
-        try (BlockEncoder encoder = Encoders.smallCnn(64, 32, 8, EncoderOptions.DEFAULTS.withBatchSize(3))) {
+        try (BlockEncoder encoder = Encoders.smallCnn(64, 32, 8, EncoderOptions.DEFAULTS.withBatchSize(3));
+                BlockEncoder spatial = Encoders.smallCnn(64, 32, 8,
+                        EncoderOptions.DEFAULTS.withBatchSize(3).withSpatialOutput(4))) {
             List<BufferedImage> imgs = images(4);
             encoder.encode(imgs);
-            encoder.encodeSpatial(imgs);
+            spatial.encode(imgs);
             int before = encoder.managedArrayCount();
+            int spatialBefore = spatial.managedArrayCount();
             for (int i = 0; i < 40; i++) {
                 encoder.encode(imgs);
-                encoder.encodeSpatial(imgs.subList(0, 1));
+                spatial.encode(imgs.subList(0, 1));
             }
             assertThat(encoder.managedArrayCount()).isEqualTo(before);
+            assertThat(spatial.managedArrayCount()).isEqualTo(spatialBefore);
         }
     }
 
@@ -70,20 +78,150 @@ class BlockEncoderTest {
     }
 
     @Test
-    void spatialMapHasOneRegionPerLocation() {
-        try (BlockEncoder encoder = Encoders.smallCnn(64, 24, 4, EncoderOptions.DEFAULTS)) {
-            float[][][] maps = encoder.encodeSpatial(images(2));
-            assertThat(maps).hasNumberOfRows(2);
-            assertThat(maps[0]).hasNumberOfRows(8 * 8);
-            assertThat(maps[0][0]).hasSize(24);
-            // the vector is the mean of the regions (global average pool)
-            float[] vector = encoder.encode(images(2)).clone()[1];
-            for (int c = 0; c < 24; c++) {
-                double mean = 0;
-                for (float[] region : maps[1]) {
-                    mean += region[c] / 64.0;
+    void smallCnnSpatialRowsAreItsLastMapLocationMajorChannelsLast() {
+        try (BlockEncoder encoder = Encoders.smallCnn(64, 24, 4, EncoderOptions.DEFAULTS.withSpatialOutput())) {
+            assertThat(encoder.featureShape()).containsExactly(8, 8, 24);
+            assertThat(encoder.featureSize()).isEqualTo(8 * 8 * 24);
+            List<BufferedImage> imgs = images(2);
+            float[][] rows = encoder.encode(imgs);
+            assertThat(rows).hasNumberOfRows(2);
+            assertThat(rows[1]).hasSize(8 * 8 * 24);
+            float[] batch = new float[3 * 64 * 64];
+            encoder.preprocessing().toTensor(imgs.get(1), batch, 0);
+            try (NDManager m = NDManager.newBaseManager()) {
+                float[] map = encoder.block().forward(new ParameterStore(m, false),
+                        new NDList(m.create(batch, new Shape(1, 3, 64, 64))), false).get(1).toFloatArray();
+                for (int c = 0; c < 24; c++) {
+                    for (int y = 0; y < 8; y++) {
+                        for (int x = 0; x < 8; x++) {
+                            float expected = map[(c * 8 + y) * 8 + x];
+                            assertThat(rows[1][(y * 8 + x) * 24 + c]).as("c %d y %d x %d", c, y, x)
+                                    .isCloseTo(expected, within(1e-5f * Math.max(1f, Math.abs(expected))));
+                        }
+                    }
                 }
-                assertThat(vector[c]).isCloseTo((float) mean, within(1e-4f));
+            }
+        }
+    }
+
+    @Test
+    void smallCnnVectorIsTheMeanOverLocationsOfItsSpatialMap() {
+        Path file = dir.resolve("cnn.params");
+        List<BufferedImage> imgs = images(2);
+        float[][] maps;
+        try (BlockEncoder spatial = Encoders.smallCnn(64, 24, 4, EncoderOptions.DEFAULTS.withSpatialOutput())) {
+            maps = spatial.encode(imgs);
+            spatial.saveParameters(file);
+        }
+        try (BlockEncoder vector = Encoders.smallCnn(64, 24, 4, EncoderOptions.DEFAULTS)) {
+            vector.loadParameters(file); // the parameter file is the same for both layouts
+            assertMeanOverLocations(vector.encode(imgs), maps, 64, 24, 1e-4f);
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Tag("slow")
+    void resNet50SpatialRowsAreLayer4AndTheVectorIsTheirMean() {
+        TorchvisionNetwork net = TorchvisionNetwork.create(TorchvisionArch.RESNET50);
+        NDManager manager = NDManager.newBaseManager();
+        try {
+            net.initialize(manager);
+            List<BufferedImage> imgs = images(1);
+            BlockEncoder vector = new BlockEncoder("resnet50", 2048, net.block(), manager.newSubManager(),
+                    Preprocessing.imagenet(), EncoderOptions.DEFAULTS, null);
+            BlockEncoder spatial = new BlockEncoder("resnet50", 2048, net.block(), manager.newSubManager(),
+                    Preprocessing.imagenet(), EncoderOptions.DEFAULTS.withSpatialOutput(), null);
+            BlockEncoder pooled = new BlockEncoder("resnet50", 2048, net.block(), manager.newSubManager(),
+                    Preprocessing.imagenet(), EncoderOptions.DEFAULTS.withSpatialOutput(14), null);
+            assertThat(spatial.featureShape()).containsExactly(7, 7, 2048);
+            assertThat(pooled.featureShape()).containsExactly(14, 14, 2048);
+            assertThat(vector.featureShape()).containsExactly(2048);
+            float[][] vectors = vector.encode(imgs);
+            float[][] maps = spatial.encode(imgs);
+            float[][] pooledMaps = pooled.encode(imgs);
+            assertMeanOverLocations(vectors, maps, 49, 2048, 1e-4f);
+            // 7 -> 14 adaptive average pooling copies each location into a 2 x 2 block
+            for (int i = 0; i < imgs.size(); i++) {
+                for (int y = 0; y < 14; y++) {
+                    for (int x = 0; x < 14; x++) {
+                        for (int c = 0; c < 2048; c += 97) {
+                            assertThat(pooledMaps[i][(y * 14 + x) * 2048 + c])
+                                    .isEqualTo(maps[i][((y / 2) * 7 + x / 2) * 2048 + c]);
+                        }
+                    }
+                }
+            }
+        } finally {
+            manager.close();
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Tag("slow")
+    void vgg16SpatialRowsAreConv53AfterReluAt14By14() {
+        TorchvisionNetwork net = TorchvisionNetwork.create(TorchvisionArch.VGG16);
+        NDManager manager = NDManager.newBaseManager();
+        try {
+            net.initialize(manager);
+            BlockEncoder spatial = new BlockEncoder("vgg16", 4096, net.block(), manager.newSubManager(),
+                    Preprocessing.imagenet(), EncoderOptions.DEFAULTS.withSpatialOutput(), null);
+            assertThat(spatial.featureShape()).containsExactly(14, 14, 512);
+            BufferedImage image = images(1).get(0);
+            float[] row = spatial.encode(image);
+            assertThat(row).hasSize(14 * 14 * 512);
+            float[] batch = new float[3 * 224 * 224];
+            Preprocessing.imagenet().toTensor(image, batch, 0);
+            try (NDManager m = NDManager.newBaseManager()) {
+                float[] map = net.block().forward(new ParameterStore(m, false),
+                        new NDList(m.create(batch, new Shape(1, 3, 224, 224))), false).get(1).toFloatArray();
+                for (int c = 0; c < 512; c += 7) {
+                    for (int y = 0; y < 14; y++) {
+                        for (int x = 0; x < 14; x++) {
+                            float expected = map[(c * 14 + y) * 14 + x];
+                            assertThat(row[(y * 14 + x) * 512 + c]).as("c %d y %d x %d", c, y, x)
+                                    .isCloseTo(expected, within(1e-5f * Math.max(1f, Math.abs(expected))));
+                        }
+                    }
+                }
+            }
+            float min = Float.POSITIVE_INFINITY;
+            for (float v : row) {
+                min = Math.min(min, v);
+            }
+            assertThat(min).as("smallest value after ReLU").isGreaterThanOrEqualTo(0f);
+        } finally {
+            manager.close();
+        }
+    }
+
+    @Test
+    void spatialOutputOfATorchScriptModuleIsRefusedBeforeLoading() {
+        assertThatThrownBy(() -> Encoders.torchScript(dir.resolve("any.pt"), "traced", Preprocessing.imagenet(),
+                EncoderOptions.DEFAULTS.withSpatialOutput()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("TorchScript encoder traced gives feature vectors only")
+                .hasMessageContaining("spatial=true");
+    }
+
+    @Test
+    void pooledSideWithoutSpatialOutputIsRefused() {
+        assertThatThrownBy(() -> new EncoderOptions(8, false, false, 14))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("spatialSize 14 needs spatial output");
+    }
+
+    /** Asserts every vector equals the mean over the locations of the matching spatial row. */
+    private static void assertMeanOverLocations(float[][] vectors, float[][] maps, int locations, int channels,
+            float tolerance) {
+        for (int i = 0; i < vectors.length; i++) {
+            for (int c = 0; c < channels; c++) {
+                double mean = 0;
+                for (int l = 0; l < locations; l++) {
+                    mean += maps[i][l * channels + c];
+                }
+                mean /= locations;
+                assertThat(vectors[i][c]).as("image %d channel %d", i, c)
+                        .isCloseTo((float) mean, within(tolerance * Math.max(1f, Math.abs((float) mean))));
             }
         }
     }
