@@ -52,6 +52,44 @@ public interface CaptionDecoder extends AutoCloseable {
     DecoderState start(float[][] features);
 
     /**
+     * Returns whether {@link #step} can report the attention weights of each row over the feature
+     * map's locations ({@link Step#attention()}). A decoder with attention has a spatial {@link
+     * #featureShape()} {@code {H, W, D}}; its weights have one value per location, index {@code y * W
+     * + x}.
+     *
+     * @return false unless the decoder attends over a spatial map (the default)
+     */
+    default boolean hasAttention() {
+        return false;
+    }
+
+    /**
+     * Creates the initial state, optionally asking every later step to report attention weights.
+     * Steps from a state started without them (and from states derived from it by {@link #step} or
+     * {@link #select}) return {@code null} weights and need not copy anything for them.
+     *
+     * @param features B rows of {@link #featureSize()} floats, laid out as {@link #featureShape()}
+     * @param withAttention whether steps should report {@link Step#attention()}
+     * @return a state with B rows
+     * @throws IllegalArgumentException if a row does not have {@link #featureSize()} values, or
+     *     attention is asked of a decoder without it (naming the decoder)
+     */
+    default DecoderState start(float[][] features, boolean withAttention) {
+        if (withAttention && !hasAttention()) {
+            throw new IllegalArgumentException(noAttention(this));
+        }
+        return start(features);
+    }
+
+    /** The message for attention asked of a decoder that has none, naming the decoder. */
+    private static String noAttention(CaptionDecoder decoder) {
+        return "attention weights were requested, but decoder " + decoder.getClass().getSimpleName()
+                + " (feature shape " + java.util.Arrays.toString(decoder.featureShape())
+                + ") has no attention (hasAttention() is false); only an attention decoder over a spatial"
+                + " feature map reports them";
+    }
+
+    /**
      * Advances every row by one token.
      *
      * @param state the current state, B rows; not closed by this call
@@ -77,12 +115,26 @@ public interface CaptionDecoder extends AutoCloseable {
     /**
      * The result of one decoding step.
      *
-     * <p>Both belong to the caller: the decoder must return fresh arrays (one per row, not shared
+     * <p>All belong to the caller: the decoder must return fresh arrays (one per row, not shared
      * with other rows or later steps), because searches overwrite forbidden tokens with negative
-     * infinity in place.
+     * infinity in place and keep attention rows in the captions they build.
      *
      * @param logProbs natural-log probabilities of the next token, shape [B][V]
      * @param state the state after the step, owned (and closed) by the caller
+     * @param attention the weights each row attended with at this step, shape [B][L] with L = H·W
+     *     locations (index {@code y * W + x}), each row summing to 1; null when the decoder has no
+     *     attention or the state was started without asking for it
      */
-    record Step(float[][] logProbs, DecoderState state) {}
+    record Step(float[][] logProbs, DecoderState state, float[][] attention) {
+
+        /**
+         * Creates a step without attention weights.
+         *
+         * @param logProbs natural-log probabilities of the next token, shape [B][V]
+         * @param state the state after the step
+         */
+        public Step(float[][] logProbs, DecoderState state) {
+            this(logProbs, state, null);
+        }
+    }
 }
