@@ -7,7 +7,7 @@ import java.util.Locale;
  * {@link #builder()}.
  *
  * <p>Defaults: greedy search, maximum length 20 tokens, minimum length 1, one caption, no length
- * penalty, {@code <unk>} suppressed. Fields that do not apply to the chosen strategy are ignored
+ * penalty, {@code <unk>} suppressed, no attention weights. Fields that do not apply to the chosen strategy are ignored
  * (a beam width with greedy search, for example) but still validated.
  *
  * @param strategy greedy, beam search or sampling
@@ -24,6 +24,8 @@ import java.util.Locale;
  * @param noRepeatNgramSize forbid repeating any n-gram of this size; 0 disables
  * @param noImmediateRepeat forbid a token equal to the one before it
  * @param suppressUnk never emit {@code <unk>}
+ * @param attention return each caption's attention weights ({@link Caption#attention()}); only
+ *     decoders with attention accept it, and nothing is copied for them when it is off
  */
 public record DecodingOptions(
         Strategy strategy,
@@ -39,7 +41,8 @@ public record DecodingOptions(
         long seed,
         int noRepeatNgramSize,
         boolean noImmediateRepeat,
-        boolean suppressUnk) {
+        boolean suppressUnk,
+        boolean attention) {
 
     /** The search strategy. */
     public enum Strategy {
@@ -145,6 +148,7 @@ public record DecodingOptions(
         b.noRepeatNgramSize = noRepeatNgramSize;
         b.noImmediateRepeat = noImmediateRepeat;
         b.suppressUnk = suppressUnk;
+        b.attention = attention;
         return b;
     }
 
@@ -171,6 +175,9 @@ public record DecodingOptions(
         if (!suppressUnk) {
             sb.append(" allowUnk");
         }
+        if (attention) {
+            sb.append(" attention");
+        }
         return "DecodingOptions[" + sb + "]";
     }
 
@@ -193,6 +200,7 @@ public record DecodingOptions(
         private int noRepeatNgramSize;
         private boolean noImmediateRepeat;
         private boolean suppressUnk = true;
+        private boolean attention;
 
         private Builder() {}
 
@@ -343,6 +351,18 @@ public record DecodingOptions(
         }
 
         /**
+         * Sets whether captions carry their attention weights ({@link Caption#attention()}); asking
+         * a decoder without attention for them is an error naming the decoder.
+         *
+         * @param value true to return attention weights (default false)
+         * @return this builder
+         */
+        public Builder optAttention(boolean value) {
+            this.attention = value;
+            return this;
+        }
+
+        /**
          * Validates and builds the options.
          *
          * @return the options
@@ -352,7 +372,7 @@ public record DecodingOptions(
             Strategy s = strategy != null ? strategy : beamSize > 1 ? Strategy.BEAM : Strategy.GREEDY;
             return new DecodingOptions(s, beamSize, nBest, maxLength, minLength, lengthPenalty,
                     lengthPenaltyAlpha, temperature, topK, topP, seed, noRepeatNgramSize,
-                    noImmediateRepeat, suppressUnk);
+                    noImmediateRepeat, suppressUnk, attention);
         }
     }
 }

@@ -55,4 +55,13 @@ class DecodingOptionsTest {
         assertThatThrownBy(() -> Caption.of(List.of("a", "dog"), List.of(-1.0)))
                 .hasMessageContaining("found 1 for 2 tokens");
     }
+
+    @Test
+    void attentionIsOffByDefaultAndSurvivesTheBuilderRoundTrip() {
+        assertThat(DecodingOptions.defaults().attention()).isFalse();
+        DecodingOptions o = DecodingOptions.builder().optBeamSize(3).optAttention(true).build();
+        assertThat(o.attention()).isTrue();
+        assertThat(o.toBuilder().build()).isEqualTo(o);
+        assertThat(o.toString()).contains(" attention");
+    }
 }

@@ -64,11 +64,11 @@ public final class BeamSearch extends BatchedSearch {
     }
 
     @Override
-    Track[] tracks(int images, int vocabularySize) {
+    Track[] tracks(int images, int vocabularySize, int[] grid) {
         Scratch scratch = new Scratch(options(), vocabularySize);
         Track[] tracks = new Track[images];
         for (int i = 0; i < images; i++) {
-            tracks[i] = new BeamTrack(options(), vocabularySize, scratch, earlyStop);
+            tracks[i] = new BeamTrack(options(), vocabularySize, scratch, earlyStop, grid);
         }
         return tracks;
     }
@@ -105,6 +105,10 @@ public final class BeamSearch extends BatchedSearch {
         private int[][] nextTokens;
         private float[][] nextLogProbs;
         private double[] nextTotals;
+        /** Per live beam, the attention rows of its words; null when attention is not recorded. */
+        private float[][][] attention;
+        private float[][][] nextAttention;
+        private final int[] grid;
         private int live = 1;
         private int length;
         private boolean done;
@@ -114,7 +118,8 @@ public final class BeamSearch extends BatchedSearch {
         private int finishedCount;
         private List<Hypothesis> partial;
 
-        BeamTrack(DecodingOptions options, int vocabularySize, Scratch scratch, boolean earlyStop) {
+        BeamTrack(DecodingOptions options, int vocabularySize, Scratch scratch, boolean earlyStop,
+                int[] grid) {
             this.options = options;
             this.earlyStop = earlyStop;
             this.mask = new TokenMask(options);
@@ -129,6 +134,11 @@ public final class BeamSearch extends BatchedSearch {
             nextTokens = new int[k][width];
             nextLogProbs = new float[k][width];
             nextTotals = new double[k];
+            this.grid = grid;
+            if (grid != null) {
+                attention = new float[k][width][];
+                nextAttention = new float[k][width][];
+            }
             finished = new Hypothesis[nBest];
         }
 
@@ -143,7 +153,8 @@ public final class BeamSearch extends BatchedSearch {
         }
 
         @Override
-        public int advance(float[][] rows, int rowOffset, int[] select, int[] previous, int out) {
+        public int advance(float[][] rows, float[][] weights, int rowOffset, int[] select, int[] previous,
+                int out) {
             CandidateHeap heap = scratch.heap;
             heap.reset(2 * k);
             int v = vocabularySize;
@@ -182,6 +193,11 @@ public final class BeamSearch extends BatchedSearch {
                 System.arraycopy(logProbs[parent], 0, nextLogProbs[newLive], 0, length);
                 nextTokens[newLive][length] = token;
                 nextLogProbs[newLive][length] = lp;
+                if (attention != null) {
+                    // the beam's words keep their weights as the beams are reordered
+                    System.arraycopy(attention[parent], 0, nextAttention[newLive], 0, length);
+                    nextAttention[newLive][length] = weights[rowOffset + parent];
+                }
                 nextTotals[newLive] = scratch.candidateScores[r];
                 select[out] = rowOffset + parent;
                 previous[out] = token;
@@ -202,6 +218,9 @@ public final class BeamSearch extends BatchedSearch {
             double[] swapTotals = totals;
             totals = nextTotals;
             nextTotals = swapTotals;
+            float[][][] swapAttention = attention;
+            attention = nextAttention;
+            nextAttention = swapAttention;
             live = newLive;
             length++;
             if (earlyStop && finishedCount == nBest
@@ -222,7 +241,8 @@ public final class BeamSearch extends BatchedSearch {
             float[] steps = scratch.endLogProbs;
             System.arraycopy(logProbs[parent], 0, steps, 0, length);
             steps[length] = endLogProb;
-            Hypothesis h = Hypothesis.of(tokens[parent], steps, length, true, divisor);
+            Hypothesis h = Hypothesis.of(tokens[parent], steps, length, true, divisor,
+                    attention == null ? null : attention[parent], grid);
             int i = Math.min(finishedCount, nBest - 1);
             while (i > 0 && h.score() > finished[i - 1].score()) {
                 finished[i] = finished[i - 1];
@@ -242,7 +262,8 @@ public final class BeamSearch extends BatchedSearch {
                         options.lengthPenaltyAlpha(), length);
                 List<Hypothesis> beams = new ArrayList<>(Math.min(live, nBest));
                 for (int j = 0; j < live && j < nBest; j++) {
-                    beams.add(Hypothesis.of(tokens[j], logProbs[j], length, false, divisor));
+                    beams.add(Hypothesis.of(tokens[j], logProbs[j], length, false, divisor,
+                            attention == null ? null : attention[j], grid));
                 }
                 partial = beams;
             }

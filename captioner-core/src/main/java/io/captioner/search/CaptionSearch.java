@@ -17,6 +17,13 @@ import java.util.List;
  * log-probability is treated like a forbidden token. Log-probabilities are assumed to be at most 0
  * (a normalised distribution); beam search's early stop relies on it.
  *
+ * <p><b>Attention.</b> With {@link DecodingOptions#attention()} the search starts the decoder with
+ * attention ({@link CaptionDecoder#start(float[][], boolean)}) and gives every hypothesis the
+ * weights of the steps that emitted its words ({@link Hypothesis#attention()}, carried along as
+ * beams are reordered), shaped by the decoder's {@link CaptionDecoder#featureShape()} {@code {H, W,
+ * D}}. A decoder without attention is refused before any state is created. Without the option no
+ * weight is asked for, copied or kept.
+ *
  * <p>Implementations are immutable and keep no state between calls: one instance may be used from
  * several threads at once if the decoder allows it.
  */
@@ -35,9 +42,10 @@ public interface CaptionSearch {
      * @param decoder the model; not closed by this call
      * @param features B rows of the decoder's feature size; B may be 0
      * @return one result per image, in order
-     * @throws IllegalArgumentException if {@code features} is null or contains a null row
-     * @throws io.captioner.CaptionerException if the decoder returns log-probabilities of the wrong
-     *     shape
+     * @throws IllegalArgumentException if {@code features} is null or contains a null row, or
+     *     attention is requested from a decoder without it (naming the decoder)
+     * @throws io.captioner.CaptionerException if the decoder returns log-probabilities (or requested
+     *     attention weights) of the wrong shape
      */
     List<SearchResult> decode(CaptionDecoder decoder, float[][] features);
 

@@ -33,11 +33,11 @@ abstract class PathSearch extends BatchedSearch {
     }
 
     @Override
-    final Track[] tracks(int images, int vocabularySize) {
+    final Track[] tracks(int images, int vocabularySize, int[] grid) {
         Chooser chooser = chooser(images, vocabularySize);
         Track[] tracks = new Track[images];
         for (int i = 0; i < images; i++) {
-            tracks[i] = new PathTrack(options(), chooser, i);
+            tracks[i] = new PathTrack(options(), chooser, i, grid);
         }
         return tracks;
     }
@@ -49,17 +49,22 @@ abstract class PathSearch extends BatchedSearch {
         private final int image;
         private final int[] tokens;
         private final float[] logProbs;
+        /** The weights of each word's step, or null when attention is not recorded. */
+        private final float[][] attention;
+        private final int[] grid;
         private int length;
         private boolean done;
         private boolean finished;
 
-        PathTrack(DecodingOptions options, Chooser chooser, int image) {
+        PathTrack(DecodingOptions options, Chooser chooser, int image, int[] grid) {
             this.options = options;
             this.mask = new TokenMask(options);
             this.chooser = chooser;
             this.image = image;
             this.tokens = new int[options.maxLength() + 1];
             this.logProbs = new float[options.maxLength() + 1];
+            this.grid = grid;
+            this.attention = grid == null ? null : new float[options.maxLength() + 1][];
         }
 
         @Override
@@ -73,7 +78,8 @@ abstract class PathSearch extends BatchedSearch {
         }
 
         @Override
-        public int advance(float[][] rows, int rowOffset, int[] select, int[] previous, int out) {
+        public int advance(float[][] rows, float[][] weights, int rowOffset, int[] select, int[] previous,
+                int out) {
             float[] row = rows[rowOffset];
             mask.apply(row, tokens, length);
             int token = chooser.choose(row, image);
@@ -87,6 +93,9 @@ abstract class PathSearch extends BatchedSearch {
                 done = true;
                 return out;
             }
+            if (attention != null) {
+                attention[length] = weights[rowOffset];
+            }
             tokens[length++] = token;
             select[out] = rowOffset;
             previous[out] = token;
@@ -99,7 +108,7 @@ abstract class PathSearch extends BatchedSearch {
             double divisor = Scoring.divisor(options.lengthPenalty(), options.lengthPenaltyAlpha(),
                     steps);
             return new SearchResult(List.of(
-                    Hypothesis.of(tokens, logProbs, length, finished, divisor)));
+                    Hypothesis.of(tokens, logProbs, length, finished, divisor, attention, grid)));
         }
     }
 }

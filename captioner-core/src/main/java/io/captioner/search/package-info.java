@@ -10,7 +10,9 @@
  * ({@code <pad>}/{@code <start>} never emitted, optional {@code <unk>} suppression, no immediate
  * repeat, no repeated n-grams), and report per image a {@link io.captioner.search.SearchResult} of
  * {@link io.captioner.search.Hypothesis} token ids with the model's per-step log-probabilities.
- * Callers map ids to words with a vocabulary ({@code result.toCaption(vocabulary::token)}).
+ * Callers map ids to words with a vocabulary ({@code result.toCaption(vocabulary::token)}). On
+ * request ({@link io.captioner.DecodingOptions#attention()}) every hypothesis also carries the
+ * decoder's attention weights of each word's step.
  * {@link io.captioner.search.TeacherForcing} re-scores a caption to check reported scores.
  *
  * <p>Token ids follow {@link io.captioner.search.TokenIds}. Nothing here depends on DJL.

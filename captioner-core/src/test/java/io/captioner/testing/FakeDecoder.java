@@ -22,7 +22,10 @@ import java.util.Set;
  * <p>The fake records what the search did: every state it handed out and whether it was closed
  * ({@link #openStates()}), the number of rows of each step call ({@link #stepBatchSizes()}), and it
  * fails loudly (IllegalStateException) when a closed state is used. {@link #failOnStep(int)} makes a
- * step throw, to test cleanup on errors. Not thread-safe.
+ * step throw, to test cleanup on errors. {@link #withAttention(int, int)} gives it attention over an
+ * H × W map: each step's weights are a deterministic distribution over the locations given by the
+ * row's feature and history ({@link #attention(float[], int[])}), reported only for states started
+ * with attention, and counted ({@link #attentionRowsComputed()}). Not thread-safe.
  */
 public final class FakeDecoder implements CaptionDecoder {
 
@@ -48,6 +51,9 @@ public final class FakeDecoder implements CaptionDecoder {
     private int selectCalls;
     private int failOnStep = -1;
     private boolean closed;
+    /** {height, width} of the attention map, or null for a decoder without attention. */
+    private int[] grid;
+    private int attentionRowsComputed;
 
     private FakeDecoder(int vocabularySize, int featureSize, LogitModel model) {
         if (vocabularySize < 4) {
@@ -146,6 +152,61 @@ public final class FakeDecoder implements CaptionDecoder {
     }
 
     /**
+     * Gives this decoder attention over an H × W map; the feature size must be a multiple of H·W
+     * (D = featureSize / (H·W) channels per location).
+     *
+     * @param height H
+     * @param width W
+     * @return this decoder
+     */
+    public FakeDecoder withAttention(int height, int width) {
+        if (height < 1 || width < 1 || featureSize % (height * width) != 0) {
+            throw new IllegalArgumentException("featureSize " + featureSize + " must be a multiple of "
+                    + height + " x " + width);
+        }
+        this.grid = new int[] {height, width};
+        return this;
+    }
+
+    /**
+     * Returns the attention weights the decoder reports for one history: a softmax over the H·W
+     * locations of values hashed from the feature and the whole history.
+     *
+     * @param feature the image feature
+     * @param history tokens fed so far, starting with {@code <start>}
+     * @return H·W weights summing to 1
+     * @throws IllegalStateException if the decoder has no attention
+     */
+    public float[] attention(float[] feature, int[] history) {
+        if (grid == null) {
+            throw new IllegalStateException("FakeDecoder has no attention: call withAttention first");
+        }
+        int locations = grid[0] * grid[1];
+        long key = mix(0x5EEDL ^ Arrays.hashCode(feature) ^ mix(Arrays.hashCode(history)));
+        double[] e = new double[locations];
+        double sum = 0;
+        for (int l = 0; l < locations; l++) {
+            long h = mix(key + 0x9E3779B97F4A7C15L * (l + 1));
+            e[l] = Math.exp(4 * ((h >>> 11) * 0x1.0p-53));
+            sum += e[l];
+        }
+        float[] out = new float[locations];
+        for (int l = 0; l < locations; l++) {
+            out[l] = (float) (e[l] / sum);
+        }
+        return out;
+    }
+
+    /**
+     * Returns how many attention rows steps have computed so far.
+     *
+     * @return the count
+     */
+    public int attentionRowsComputed() {
+        return attentionRowsComputed;
+    }
+
+    /**
      * Returns the next-token log-probabilities for one history, without creating states.
      *
      * @param feature the image feature
@@ -186,8 +247,27 @@ public final class FakeDecoder implements CaptionDecoder {
     }
 
     @Override
+    public int[] featureShape() {
+        return grid == null ? new int[] {featureSize}
+                : new int[] {grid[0], grid[1], featureSize / (grid[0] * grid[1])};
+    }
+
+    @Override
+    public boolean hasAttention() {
+        return grid != null;
+    }
+
+    @Override
     public DecoderState start(float[][] features) {
+        return start(features, false);
+    }
+
+    @Override
+    public DecoderState start(float[][] features, boolean withAttention) {
         checkOpen();
+        if (withAttention && grid == null) {
+            throw new IllegalArgumentException("FakeDecoder has no attention, but it was requested");
+        }
         int[][] histories = new int[features.length][];
         float[][] copies = new float[features.length][];
         for (int i = 0; i < features.length; i++) {
@@ -198,7 +278,7 @@ public final class FakeDecoder implements CaptionDecoder {
             copies[i] = features[i].clone();
             histories[i] = new int[0];
         }
-        return newState(copies, histories);
+        return newState(copies, histories, withAttention);
     }
 
     @Override
@@ -227,7 +307,15 @@ public final class FakeDecoder implements CaptionDecoder {
             histories[r] = h;
             logProbs[r] = logProbs(s.features[r], h);
         }
-        return new Step(logProbs, newState(s.features, histories));
+        float[][] attention = null;
+        if (s.withAttention) {
+            attention = new float[rows][];
+            for (int r = 0; r < rows; r++) {
+                attention[r] = attention(s.features[r], histories[r]);
+                attentionRowsComputed++;
+            }
+        }
+        return new Step(logProbs, newState(s.features, histories, s.withAttention), attention);
     }
 
     @Override
@@ -244,7 +332,7 @@ public final class FakeDecoder implements CaptionDecoder {
             features[i] = s.features[rows[i]];
             histories[i] = s.histories[rows[i]];
         }
-        return newState(features, histories);
+        return newState(features, histories, s.withAttention);
     }
 
     @Override
@@ -311,8 +399,8 @@ public final class FakeDecoder implements CaptionDecoder {
         return s;
     }
 
-    private FakeState newState(float[][] features, int[][] histories) {
-        FakeState s = new FakeState(this, statesCreated++, features, histories);
+    private FakeState newState(float[][] features, int[][] histories, boolean withAttention) {
+        FakeState s = new FakeState(this, statesCreated++, features, histories, withAttention);
         open.add(s);
         return s;
     }
@@ -322,13 +410,15 @@ public final class FakeDecoder implements CaptionDecoder {
         final int id;
         final float[][] features;
         final int[][] histories;
+        final boolean withAttention;
         boolean closed;
 
-        FakeState(FakeDecoder owner, int id, float[][] features, int[][] histories) {
+        FakeState(FakeDecoder owner, int id, float[][] features, int[][] histories, boolean withAttention) {
             this.owner = owner;
             this.id = id;
             this.features = features;
             this.histories = histories;
+            this.withAttention = withAttention;
         }
 
         @Override

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -280,7 +281,7 @@ public final class DjlCaptioner implements Captioner {
         /**
          * Sets the image encoder (required).
          *
-         * @param encoder an encoder whose feature size equals the decoder's
+         * @param encoder an encoder whose feature shape equals the decoder's
          * @return this builder
          */
         public Builder setEncoder(ImageEncoder encoder) {
@@ -347,8 +348,8 @@ public final class DjlCaptioner implements Captioner {
          * Validates the parts and builds the captioner.
          *
          * @return the captioner
-         * @throws IllegalArgumentException if a required part is missing, or the sizes of encoder,
-         *     decoder and vocabulary disagree
+         * @throws IllegalArgumentException if a required part is missing, the feature shapes of
+         *     encoder and decoder differ (naming both), or the vocabulary does not fit the decoder
          */
         public DjlCaptioner build() {
             if (encoder == null) {
@@ -362,9 +363,13 @@ public final class DjlCaptioner implements Captioner {
             }
             Objects.requireNonNull(options, "options");
             Objects.requireNonNull(loader, "loader");
-            if (encoder.featureSize() != decoder.featureSize()) {
-                throw new IllegalArgumentException("encoder " + encoder.name() + " gives " + encoder.featureSize()
-                        + " features but the decoder expects " + decoder.featureSize());
+            int[] given = encoder.featureShape();
+            int[] expected = decoder.featureShape();
+            if (!Arrays.equals(given, expected) || encoder.featureSize() != decoder.featureSize()) {
+                throw new IllegalArgumentException("encoder " + encoder.name() + " gives features of shape "
+                        + Arrays.toString(given) + " (" + encoder.featureSize() + " floats per image) but the decoder"
+                        + " expects shape " + Arrays.toString(expected) + " (" + decoder.featureSize() + ")"
+                        + " ({D} is a vector, {H, W, D} a spatial map)");
             }
             if (vocabulary.size() != decoder.vocabularySize()) {
                 throw new IllegalArgumentException("vocabulary has " + vocabulary.size()

@@ -177,4 +177,16 @@ class DjlCaptionerTest {
                     .hasMessageContaining("vocabulary has 6 tokens but the decoder scores " + c.vocabulary().size());
         }
     }
+
+    @Test
+    void builderRejectsAnEncoderWhoseFeatureShapeDiffersFromTheDecodersNamingBoth() {
+        try (DjlCaptioner c = TinyCaptioner.create(1);
+                io.captioner.models.encoder.BlockEncoder spatial = io.captioner.models.encoder.Encoders.smallCnn().optInputSize(32).optFeatureSize(16).optBaseChannels(4).optEncoderOptions(io.captioner.models.encoder.EncoderOptions.defaults().withSpatialOutput()).build()) {
+            assertThatThrownBy(() -> DjlCaptioner.builder().setEncoder(spatial).setDecoder(c.decoder())
+                    .setVocabulary(c.vocabulary()).optOwnsModels(false).build())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("encoder small-cnn gives features of shape [4, 4, 16] (256 floats per image)")
+                    .hasMessageContaining("the decoder expects shape [16] (16)");
+        }
+    }
 }

@@ -4,8 +4,9 @@ import io.captioner.CaptionerException;
 import io.captioner.DecodingOptions;
 import io.captioner.io.AtomicFiles;
 import io.captioner.io.Digests;
-import io.captioner.models.decoder.DecoderConfig;
-import io.captioner.models.decoder.LstmCaptionDecoder;
+import io.captioner.models.decoder.DecoderSpec;
+import io.captioner.models.decoder.DecoderType;
+import io.captioner.models.decoder.SavableDecoder;
 import io.captioner.models.internal.ParameterFile;
 import io.captioner.models.encoder.BlockEncoder;
 import io.captioner.models.encoder.EncoderKind;
@@ -22,7 +23,7 @@ import java.time.temporal.ChronoUnit;
  * ends with {@code .zip}. See {@link Manifest} for the layout. Build with {@link #builder()}.
  *
  * <p>Files inside: {@code manifest.json}; {@code vocab.txt} (the core {@link Vocabulary} format);
- * {@code decoder.params} ({@link LstmCaptionDecoder#save}'s format); {@code encoder.params} (the
+ * {@code decoder.params} ({@link SavableDecoder#save}'s format, of the decoder's type); {@code encoder.params} (the
  * encoder's parameters as a captioner array file of kind {@value BlockEncoder#PARAMETER_FILE_KIND}, always
  * for the small CNN, for torchvision networks only with {@link Builder#optSaveEncoderParameters});
  * {@code encoder-base.npz} when torchvision weights are embedded; {@code serving.properties} so
@@ -166,9 +167,9 @@ public final class ArtifactWriter {
     public static final class Builder {
         private BlockEncoder encoder;
         private EncoderSpec spec;
-        private LstmCaptionDecoder decoder;
+        private SavableDecoder decoder;
         private Path decoderFile;
-        private DecoderConfig decoderConfig;
+        private DecoderSpec decoderConfig;
         private Path encoderParametersFile;
         private Vocabulary vocabulary;
         private DecodingOptions options = DecodingOptions.defaults();
@@ -195,19 +196,20 @@ public final class ArtifactWriter {
         /**
          * Sets the decoder (required); its current parameters are saved.
          *
-         * @param decoder the decoder, e.g. {@code LstmCaptionDecoder.load(result.bestDecoder())}
+         * @param decoder the decoder, of any {@link DecoderType}, e.g. {@code
+         *     LstmCaptionDecoder.load(file)}
          * @return this builder
          */
-        public Builder setDecoder(LstmCaptionDecoder decoder) {
+        public Builder setDecoder(SavableDecoder decoder) {
             this.decoder = decoder;
             this.decoderFile = null;
             return this;
         }
 
         /**
-         * Sets the decoder from a file saved by {@link LstmCaptionDecoder#save} (for example the
-         * trainer's {@code TrainingResult.bestDecoder()}); the file is validated and copied, no
-         * model is created. Replaces {@link #setDecoder(LstmCaptionDecoder)}.
+         * Sets the decoder from a file saved by {@link SavableDecoder#save} (for example the
+         * trainer's {@code TrainingResult.bestDecoder()}), of any {@link DecoderType}; the file is
+         * validated and copied, no model is created. Replaces {@link #setDecoder(SavableDecoder)}.
          *
          * @param file the decoder file
          * @return this builder
@@ -302,8 +304,7 @@ public final class ArtifactWriter {
                 throw new IllegalArgumentException("decoder is required: call setDecoder");
             }
             if (decoderFile != null) {
-                ParameterFile pf = ParameterFile.read(decoderFile, LstmCaptionDecoder.FILE_KIND);
-                decoderConfig = LstmCaptionDecoder.configFromMetadata(pf.metadata(), decoderFile);
+                decoderConfig = DecoderType.ofFile(decoderFile).readSpec(decoderFile);
             } else {
                 decoderConfig = decoder.config();
             }
@@ -316,13 +317,17 @@ public final class ArtifactWriter {
             if (options == null || provenance == null) {
                 throw new IllegalArgumentException("decoding options and provenance must not be null");
             }
-            if (encoder.kind().orElse(null) != spec.kind() || spec.featureSize() != encoder.featureSize()) {
+            if (encoder.kind().orElse(null) != spec.kind() || spec.featureSize() != encoder.vectorSize()
+                    || spec.spatial() != encoder.options().spatial()
+                    || spec.spatialSize() != encoder.options().spatialSize()) {
                 throw new IllegalArgumentException("encoder spec " + spec.kind() + " (D=" + spec.featureSize()
-                        + ") does not describe encoder " + encoder.name() + " (D=" + encoder.featureSize() + ")");
+                        + (spec.spatial() ? ", spatial" : "") + ") does not describe encoder " + encoder.name()
+                        + " (D=" + encoder.vectorSize() + (encoder.options().spatial() ? ", spatial" : "") + ")");
             }
-            if (decoderConfig.featureSize() != encoder.featureSize()) {
-                throw new IllegalArgumentException("decoder expects " + decoderConfig.featureSize()
-                        + " features but the encoder gives " + encoder.featureSize());
+            if (!java.util.Arrays.equals(decoderConfig.featureShape(), encoder.featureShape())) {
+                throw new IllegalArgumentException("decoder expects features of shape "
+                        + java.util.Arrays.toString(decoderConfig.featureShape()) + " but the encoder gives "
+                        + java.util.Arrays.toString(encoder.featureShape()));
             }
             if (decoderConfig.vocabularySize() != vocabulary.size()) {
                 throw new IllegalArgumentException("decoder scores " + decoderConfig.vocabularySize()

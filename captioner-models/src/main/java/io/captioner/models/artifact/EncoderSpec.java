@@ -16,14 +16,17 @@ import java.util.Optional;
  *
  * @param kind which encoder; its {@link EncoderKind#id()} is {@code encoder.architecture} in
  *     {@code manifest.json}
- * @param featureSize D, the length of the feature vector
+ * @param featureSize D, the length of the network's feature vector (its channels)
  * @param inputSize the small CNN's square input side in pixels (0 for torchvision networks)
  * @param baseChannels the small CNN's first convolution width (0 for torchvision networks)
  * @param preprocessing the image transform (resize, crop, mean, std)
  * @param baseWeights the torchvision {@code .npz} weights, or null for the small CNN
+ * @param spatial whether the encoder gives its spatial map instead of the vector (see {@link
+ *     io.captioner.models.encoder.EncoderOptions#withSpatialOutput()})
+ * @param spatialSize the side the map is adaptive-average-pooled to, or 0 for the network's own
  */
 public record EncoderSpec(EncoderKind kind, int featureSize, int inputSize, int baseChannels,
-        Preprocessing preprocessing, Path baseWeights) {
+        Preprocessing preprocessing, Path baseWeights, boolean spatial, int spatialSize) {
 
     /**
      * Checks the fields.
@@ -34,6 +37,8 @@ public record EncoderSpec(EncoderKind kind, int featureSize, int inputSize, int 
      * @param baseChannels see the record description
      * @param preprocessing see the record description
      * @param baseWeights see the record description
+     * @param spatial see the record description
+     * @param spatialSize see the record description
      * @throws IllegalArgumentException if a size does not fit the kind or torchvision weights are
      *     missing
      */
@@ -42,6 +47,10 @@ public record EncoderSpec(EncoderKind kind, int featureSize, int inputSize, int 
         Objects.requireNonNull(preprocessing, "preprocessing");
         if (featureSize <= 0) {
             throw new IllegalArgumentException("featureSize must be positive, found " + featureSize);
+        }
+        if (spatialSize < 0 || (!spatial && spatialSize != 0)) {
+            throw new IllegalArgumentException("spatialSize must be 0, or positive for a spatial encoder, found "
+                    + spatialSize + (spatial ? "" : " (not spatial)"));
         }
         Optional<TorchvisionArch> arch = kind.torchvisionArch();
         if (arch.isEmpty()) {
@@ -61,6 +70,35 @@ public record EncoderSpec(EncoderKind kind, int featureSize, int inputSize, int 
     }
 
     /**
+     * Creates the spec of a vector encoder (format version 1 artifacts hold only these).
+     *
+     * @param kind see the record description
+     * @param featureSize see the record description
+     * @param inputSize see the record description
+     * @param baseChannels see the record description
+     * @param preprocessing see the record description
+     * @param baseWeights see the record description
+     */
+    public EncoderSpec(EncoderKind kind, int featureSize, int inputSize, int baseChannels,
+            Preprocessing preprocessing, Path baseWeights) {
+        this(kind, featureSize, inputSize, baseChannels, preprocessing, baseWeights, false, 0);
+    }
+
+    /**
+     * Returns the options a loader builds this encoder with: spatial output as recorded, frozen.
+     *
+     * @param base the caller's batch size and other settings
+     * @return the options
+     */
+    public io.captioner.models.encoder.EncoderOptions options(io.captioner.models.encoder.EncoderOptions base) {
+        io.captioner.models.encoder.EncoderOptions frozen = base.withTrainable(false);
+        if (!spatial) {
+            return frozen;
+        }
+        return spatialSize > 0 ? frozen.withSpatialOutput(spatialSize) : frozen.withSpatialOutput();
+    }
+
+    /**
      * Describes a small CNN made by {@link io.captioner.models.encoder.Encoders#smallCnn()}; its
      * input size, feature size and base width are read from the encoder.
      *
@@ -74,8 +112,8 @@ public record EncoderSpec(EncoderKind kind, int featureSize, int inputSize, int 
         }
         Pair<String, Parameter> first = encoder.block().getParameters().get(0);
         int base = (int) first.getValue().getArray().getShape().get(0);
-        return new EncoderSpec(EncoderKind.SMALL_CNN, encoder.featureSize(), encoder.preprocessing().crop(), base,
-                encoder.preprocessing(), null);
+        return new EncoderSpec(EncoderKind.SMALL_CNN, encoder.vectorSize(), encoder.preprocessing().crop(), base,
+                encoder.preprocessing(), null, encoder.options().spatial(), encoder.options().spatialSize());
     }
 
     /**
@@ -88,5 +126,21 @@ public record EncoderSpec(EncoderKind kind, int featureSize, int inputSize, int 
      */
     public static EncoderSpec torchvision(TorchvisionArch arch, Path weights) {
         return new EncoderSpec(arch.kind(), arch.featureSize(), 0, 0, Preprocessing.imagenet(), weights);
+    }
+
+    /**
+     * Describes a torchvision network loaded with {@link io.captioner.models.encoder.Encoders#torchvision},
+     * with the output it was built with.
+     *
+     * @param encoder the encoder
+     * @param weights the {@code .npz} it was loaded from
+     * @return the spec, with ImageNet preprocessing
+     * @throws IllegalArgumentException if the encoder is not a torchvision network
+     */
+    public static EncoderSpec torchvision(BlockEncoder encoder, Path weights) {
+        TorchvisionArch arch = encoder.kind().flatMap(EncoderKind::torchvisionArch).orElseThrow(
+                () -> new IllegalArgumentException("not a torchvision encoder: " + encoder.name()));
+        return new EncoderSpec(arch.kind(), arch.featureSize(), 0, 0, Preprocessing.imagenet(), weights,
+                encoder.options().spatial(), encoder.options().spatialSize());
     }
 }

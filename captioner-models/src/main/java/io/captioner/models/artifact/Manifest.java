@@ -11,6 +11,8 @@ import com.google.gson.JsonPrimitive;
 import io.captioner.CaptionerException;
 import io.captioner.DecodingOptions;
 import io.captioner.models.decoder.DecoderConfig;
+import io.captioner.models.decoder.DecoderSpec;
+import io.captioner.models.decoder.DecoderType;
 import io.captioner.models.decoder.ImageInjection;
 import io.captioner.models.encoder.EncoderKind;
 import io.captioner.models.image.Preprocessing;
@@ -32,9 +34,11 @@ import java.util.Objects;
  *                "inputSize": S, "baseChannels": C,                    (small-cnn only)
  *                "preprocessing": { "resize": R, "crop": S, "mean": [r,g,b], "std": [r,g,b] },
  *                "parameters": FILE | null,    (captioner array file of kind encoder-parameters)
- *                "baseWeights": FILE | null }, (torchvision .npz, embedded or referenced)
- *   "decoder": { "type": "show-and-tell-lstm", "config": { vocabularySize, featureSize,
- *                embeddingSize, hiddenSize, numLayers, dropout, imageInjection, imageMerge },
+ *                "baseWeights": FILE | null,   (torchvision .npz, embedded or referenced)
+ *                "output": { "spatial": true, "side": S } },   (absent: the feature vector)
+ *   "decoder": { "type": "show-and-tell-lstm" | "show-attend-tell", "config": { the fields of the
+ *                decoder's spec record, e.g. vocabularySize, featureSize, embeddingSize, hiddenSize,
+ *                numLayers, dropout, imageInjection, imageMerge },
  *                "parameters": FILE },                  (imageMerge absent: false)
  *   "vocabulary": { "size": V, "file": FILE },      (core Vocabulary text format)
  *   "decoding": { the fields of DecodingOptions },
@@ -64,7 +68,7 @@ import java.util.Objects;
  */
 public record Manifest(int formatVersion, String sdkVersion, String djlVersion, String pytorchVersion,
         String created, EncoderSpec encoder, FileRef encoderParameters, FileRef encoderBaseWeights,
-        DecoderConfig decoderConfig, FileRef decoderParameters, int vocabularySize, FileRef vocabulary,
+        DecoderSpec decoderConfig, FileRef decoderParameters, int vocabularySize, FileRef vocabulary,
         DecodingOptions decoding, Provenance training) {
 
     /** The manifest's file name inside an artifact. */
@@ -73,8 +77,6 @@ public record Manifest(int formatVersion, String sdkVersion, String djlVersion, 
     public static final String FORMAT = "captioner-model";
     /** The newest format version this build reads and the one it writes. */
     public static final int FORMAT_VERSION = 1;
-    /** The value of {@code decoder.type}. */
-    public static final String DECODER_TYPE = "show-and-tell-lstm";
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
             .serializeNulls().create();
@@ -134,12 +136,18 @@ public record Manifest(int formatVersion, String sdkVersion, String djlVersion, 
         pre.add("mean", floats(p.mean()));
         pre.add("std", floats(p.std()));
         enc.add("preprocessing", pre);
+        if (encoder.spatial()) {
+            JsonObject out = new JsonObject();
+            out.addProperty("spatial", true);
+            out.addProperty("side", encoder.spatialSize());
+            enc.add("output", out);
+        }
         enc.add("parameters", file(encoderParameters));
         enc.add("baseWeights", file(encoderBaseWeights));
         root.add("encoder", enc);
 
         JsonObject dec = new JsonObject();
-        dec.addProperty("type", DECODER_TYPE);
+        dec.addProperty("type", decoderConfig.type().id());
         dec.add("config", GSON.toJsonTree(decoderConfig));
         dec.add("parameters", file(decoderParameters));
         root.add("decoder", dec);
@@ -243,23 +251,32 @@ public record Manifest(int formatVersion, String sdkVersion, String djlVersion, 
             if (small && encParams == null) {
                 throw new CaptionerException(source + ": field encoder.parameters is required for " + kind);
             }
+            boolean spatial = false;
+            int side = 0;
+            if (enc.has("output")) {
+                JsonObject out = f.object(enc, "encoder.output");
+                spatial = f.optBoolean(out, "encoder.output.spatial", false);
+                side = spatial ? f.integer(out, "encoder.output.side") : 0;
+            }
             EncoderSpec spec;
             try {
                 spec = new EncoderSpec(kind, featureSize, small ? f.integer(enc, "encoder.inputSize") : 0,
                         small ? f.integer(enc, "encoder.baseChannels") : 0, preprocessing,
-                        small ? null : java.nio.file.Path.of(baseWeights.path()));
+                        small ? null : java.nio.file.Path.of(baseWeights.path()), spatial, side);
             } catch (IllegalArgumentException e) {
                 throw new CaptionerException(source + ": invalid encoder: " + e.getMessage(), e);
             }
 
             JsonObject dec = f.object(root, "decoder");
             String type = f.string(dec, "decoder.type");
-            if (!DECODER_TYPE.equals(type)) {
-                throw new CaptionerException(source + ": field decoder.type must be \"" + DECODER_TYPE
-                        + "\", found \"" + type + "\"");
+            DecoderType decoderType;
+            try {
+                decoderType = DecoderType.of(type);
+            } catch (IllegalArgumentException e) {
+                throw new CaptionerException(source + ": field decoder.type: " + e.getMessage(), e);
             }
             JsonObject cfg = f.object(dec, "decoder.config");
-            DecoderConfig config = DecoderConfig.builder()
+            DecoderSpec config = decoderType == DecoderType.SHOW_AND_TELL ? DecoderConfig.builder()
                     .setVocabularySize(f.integer(cfg, "decoder.config.vocabularySize"))
                     .setFeatureSize(f.integer(cfg, "decoder.config.featureSize"))
                     .optEmbeddingSize(f.integer(cfg, "decoder.config.embeddingSize"))
@@ -268,7 +285,11 @@ public record Manifest(int formatVersion, String sdkVersion, String djlVersion, 
                     .optDropout(f.number(cfg, "decoder.config.dropout"))
                     .optImageInjection(f.enumValue(cfg, "decoder.config.imageInjection", ImageInjection.class))
                     .optImageMerge(f.optBoolean(cfg, "decoder.config.imageMerge", false))
-                    .build();
+                    .build()
+                    : GSON.fromJson(cfg, decoderType.specType());
+            if (config == null) {
+                throw new CaptionerException(source + ": field decoder.config is empty");
+            }
             FileRef decParams = f.file(dec, "decoder.parameters");
 
             JsonObject voc = f.object(root, "vocabulary");

@@ -3,8 +3,9 @@ package io.captioner.models.artifact;
 import io.captioner.CaptionerException;
 import io.captioner.io.Digests;
 import io.captioner.models.DjlCaptioner;
-import io.captioner.models.decoder.DecoderConfig;
-import io.captioner.models.decoder.LstmCaptionDecoder;
+import io.captioner.CaptionDecoder;
+import io.captioner.models.decoder.DecoderSpec;
+import io.captioner.models.decoder.DecoderType;
 import io.captioner.models.internal.ParameterFile;
 import io.captioner.models.encoder.BlockEncoder;
 import io.captioner.models.encoder.EncoderOptions;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -158,19 +160,21 @@ public final class ModelArtifact {
                     + vocabulary.size() + " tokens but the decoder scores " + m.decoderConfig().vocabularySize()
                     + " (decoder.config.vocabularySize)");
         }
-        if (m.encoder().featureSize() != m.decoderConfig().featureSize()) {
+        int[] decoderShape = m.decoderConfig().featureShape();
+        if (!m.encoder().spatial() && (decoderShape.length != 1 || decoderShape[0] != m.encoder().featureSize())) {
             throw new CaptionerException(artifact + ": encoder " + m.encoder().kind() + " gives "
                     + m.encoder().featureSize() + " features but the decoder expects "
-                    + m.decoderConfig().featureSize() + " (decoder.config.featureSize)");
+                    + Arrays.toString(decoderShape) + " (decoder.config)");
         }
         BlockEncoder encoder = null;
-        LstmCaptionDecoder decoder = null;
+        CaptionDecoder decoder = null;
         try {
             decoder = loadDecoder(decoderFile, m.decoderConfig());
             encoder = buildEncoder(m, encoderFile, baseWeights, encoderOptions);
-            if (encoder.featureSize() != decoder.featureSize()) {
-                throw new CaptionerException(artifact + ": encoder gives " + encoder.featureSize()
-                        + " features but the decoder expects " + decoder.featureSize());
+            if (!Arrays.equals(encoder.featureShape(), decoder.featureShape())) {
+                throw new CaptionerException(artifact + ": encoder " + encoder.name() + " gives features of shape "
+                        + Arrays.toString(encoder.featureShape()) + " but the decoder expects "
+                        + Arrays.toString(decoder.featureShape()));
             }
             return DjlCaptioner.builder()
                     .setEncoder(encoder)
@@ -192,33 +196,18 @@ public final class ModelArtifact {
         }
     }
 
-    private static LstmCaptionDecoder loadDecoder(Path file, DecoderConfig expected) {
-        ParameterFile pf = ParameterFile.read(file, LstmCaptionDecoder.FILE_KIND);
-        DecoderConfig found = LstmCaptionDecoder.configFromMetadata(pf.metadata(), file);
-        Map<String, String> e = LstmCaptionDecoder.configToMetadata(expected);
-        Map<String, String> f = LstmCaptionDecoder.configToMetadata(found);
-        for (Map.Entry<String, String> entry : e.entrySet()) {
-            if (!entry.getKey().equals("dropout") && !entry.getValue().equals(f.get(entry.getKey()))) {
-                throw new CaptionerException(file + ": decoder " + entry.getKey() + " is " + f.get(entry.getKey())
-                        + " but manifest.json decoder.config says " + entry.getValue());
-            }
+    private static CaptionDecoder loadDecoder(Path file, DecoderSpec expected) {
+        DecoderType found = DecoderType.ofFile(file);
+        if (found != expected.type()) {
+            throw new CaptionerException(file + ": holds a decoder of type " + found.id()
+                    + " but manifest.json decoder.type says " + expected.type().id());
         }
-        // create() initialises the parameters (and reseeds the engine's generator); the saved
-        // values then overwrite them in place.
-        LstmCaptionDecoder decoder = LstmCaptionDecoder.create(found, 0);
-        try {
-            pf.restoreAll(decoder.block().getParameters(), file, false);
-            decoder.block().parametersChanged();
-            return decoder;
-        } catch (RuntimeException ex) {
-            decoder.close();
-            throw ex;
-        }
+        return found.load(file, expected);
     }
 
     private static BlockEncoder buildEncoder(Manifest m, Path encoderFile, Path baseWeights, EncoderOptions options) {
         EncoderSpec spec = m.encoder();
-        EncoderOptions frozen = options.withTrainable(false);
+        EncoderOptions frozen = spec.options(options);
         BlockEncoder encoder;
         Optional<TorchvisionArch> arch = spec.kind().torchvisionArch();
         if (arch.isPresent()) {

@@ -24,8 +24,9 @@ public interface DecoderSpec {
     int vocabularySize();
 
     /**
-     * Returns the shape of one image's features: {@code [D]} for a pooled vector, {@code [H*W, D]}
-     * for a spatial map, location-major.
+     * Returns the shape of one image's features: {@code {D}} for a pooled vector, {@code {H, W, D}}
+     * for a spatial map (location-major, channels last, as {@link io.captioner.ImageEncoder} lays it
+     * out).
      *
      * @return a fresh array
      */

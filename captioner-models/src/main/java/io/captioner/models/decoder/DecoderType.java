@@ -24,6 +24,33 @@ public enum DecoderType {
         public DecoderSpec readSpec(Path file) {
             return LstmCaptionDecoder.readConfig(file);
         }
+
+        @Override
+        public String fileKind() {
+            return LstmCaptionDecoder.FILE_KIND;
+        }
+    },
+
+    /**
+     * Show, Attend and Tell: an LSTM that attends over a spatial feature map at every word, {@link
+     * AttentionDecoderConfig}.
+     */
+    SHOW_ATTEND_TELL("show-attend-tell", AttentionDecoderConfig.class) {
+        @Override
+        public CaptionDecoder load(Path file, DecoderSpec expected) {
+            return expected == null ? AttentionCaptionDecoder.load(file)
+                    : AttentionCaptionDecoder.load(file, (AttentionDecoderConfig) expected);
+        }
+
+        @Override
+        public DecoderSpec readSpec(Path file) {
+            return AttentionCaptionDecoder.readConfig(file);
+        }
+
+        @Override
+        public String fileKind() {
+            return AttentionCaptionDecoder.FILE_KIND;
+        }
     };
 
     private final String id;
@@ -73,6 +100,31 @@ public enum DecoderType {
      * @throws CaptionerException naming the file if it is not a decoder of this type
      */
     public abstract DecoderSpec readSpec(Path file);
+
+    /**
+     * Returns the parameter-file kind of this type's saved decoders.
+     *
+     * @return the kind, such as {@code "show-and-tell-decoder"}
+     */
+    public abstract String fileKind();
+
+    /**
+     * Finds the type of a saved decoder file from its parameter-file kind.
+     *
+     * @param file a file saved from a {@link TrainableDecoder#toParameterFile()} snapshot
+     * @return the type
+     * @throws CaptionerException naming the file and the kind found if no type saves that kind
+     */
+    public static DecoderType ofFile(Path file) {
+        String kind = io.captioner.models.internal.ParameterFile.readKind(file);
+        for (DecoderType t : values()) {
+            if (t.fileKind().equals(kind)) {
+                return t;
+            }
+        }
+        throw new CaptionerException(file + ": holds a " + kind + ", not a saved decoder (expected one of "
+                + Arrays.stream(values()).map(DecoderType::fileKind).toList() + ")");
+    }
 
     /**
      * Finds a type by its id.

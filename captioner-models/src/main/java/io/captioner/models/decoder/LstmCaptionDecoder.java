@@ -49,7 +49,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * threads at once on different states, as long as nobody updates the parameters meanwhile; a
  * single state must not be used concurrently. {@code close()} must not race with other calls.
  */
-public final class LstmCaptionDecoder implements CaptionDecoder {
+public final class LstmCaptionDecoder implements SavableDecoder {
 
     /** The {@link ParameterFile} kind of a saved decoder. */
     public static final String FILE_KIND = "show-and-tell-decoder";

@@ -14,7 +14,7 @@ import io.captioner.models.internal.ParameterFile;
  * the same loop, listeners, checkpoints and pipeline.
  *
  * <p>Shapes: B batch rows, T time steps, V vocabulary; the feature shape F is the spec's {@link
- * DecoderSpec#featureShape()} ({@code [D]} for a pooled vector, {@code [H*W, D]} for a spatial
+ * DecoderSpec#featureShape()} ({@code [D]} for a pooled vector, {@code [H, W, D]} for a spatial
  * map). Parameters belong to the manager passed to {@link DecoderSpec#newTrainable}; every array a
  * method returns belongs to the manager of its first array argument. Not thread-safe while
  * training.

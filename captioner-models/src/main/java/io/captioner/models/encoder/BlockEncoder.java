@@ -7,14 +7,16 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.captioner.CaptionerException;
 import io.captioner.ImageEncoder;
 import io.captioner.models.image.Preprocessing;
 import io.captioner.models.internal.ParameterFile;
-import java.nio.file.Path;
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +28,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * An {@link ImageEncoder} running any DJL {@link Block} whose forward returns the feature vectors
  * {@code [N, D]} first and, optionally, a spatial map {@code [N, C, H, W]} second. Create one with
  * {@link Encoders}.
+ *
+ * <p>Output: by default one vector of D floats per image. With {@link
+ * EncoderOptions#withSpatialOutput()} the rows are the spatial map instead, {@link #featureShape()}
+ * {@code {H, W, C}}, flattened location-major, channels last ({@code row[(y * W + x) * C + c]}),
+ * optionally adaptive-average-pooled to a square side ({@link
+ * EncoderOptions#withSpatialOutput(int)}); H and W are those of the network's map at the
+ * preprocessing's crop size, or the pooled side.
  *
  * <p>Images are preprocessed with {@link #preprocessing()} and run in batches of
  * {@link EncoderOptions#batchSize()} with {@code training=false}; each batch lives in a
@@ -40,7 +49,10 @@ public final class BlockEncoder implements ImageEncoder {
 
     private final String name;
     private final EncoderKind kind;
-    private final int featureSize;
+    /** D, the length of the network's vector output (also the D of its parameter files). */
+    private final int vectorSize;
+    /** {H, W, C} of the rows when they are spatial maps, else null. */
+    private final int[] mapShape;
     private final Block block;
     private final NDManager manager;
     private final Preprocessing preprocessing;
@@ -48,16 +60,45 @@ public final class BlockEncoder implements ImageEncoder {
     private final AutoCloseable owner;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    BlockEncoder(String name, EncoderKind kind, int featureSize, Block block, NDManager manager,
+    /**
+     * Wraps a network.
+     *
+     * @param kind which of the library's encoders this is, or null for other sources
+     * @param vectorSize D of the network's vector output {@code [N, D]}
+     * @throws IllegalArgumentException if spatial output is asked of a network that gives no
+     *     spatial map, or whose map shape cannot be inferred
+     */
+    BlockEncoder(String name, EncoderKind kind, int vectorSize, Block block, NDManager manager,
             Preprocessing preprocessing, EncoderOptions options, AutoCloseable owner) {
         this.name = Objects.requireNonNull(name);
         this.kind = kind;
-        this.featureSize = featureSize;
+        this.vectorSize = vectorSize;
         this.block = Objects.requireNonNull(block);
         this.manager = Objects.requireNonNull(manager);
         this.preprocessing = Objects.requireNonNull(preprocessing);
         this.options = Objects.requireNonNull(options);
         this.owner = owner;
+        this.mapShape = options.spatial() ? spatialShape(name, block, preprocessing.crop(), options) : null;
+    }
+
+    /** {H, W, C} of the block's map at the crop size, or of the pooled map. */
+    private static int[] spatialShape(String name, Block block, int crop, EncoderOptions options) {
+        Shape[] outputs;
+        try {
+            outputs = block.getOutputShapes(new Shape[] {new Shape(1, 3, crop, crop)});
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("encoder " + name + " cannot give spatial output: the shape of its"
+                    + " map cannot be inferred (" + e + ")", e);
+        }
+        if (outputs.length < 2 || outputs[1].dimension() != 4) {
+            throw new IllegalArgumentException("encoder " + name + " gives no spatial map (its outputs are "
+                    + java.util.Arrays.toString(outputs) + "), so it cannot give spatial output");
+        }
+        Shape map = outputs[1];
+        int side = options.spatialSize();
+        return new int[] {
+            side > 0 ? side : (int) map.get(2), side > 0 ? side : (int) map.get(3), (int) map.get(1)
+        };
     }
 
     @Override
@@ -74,9 +115,34 @@ public final class BlockEncoder implements ImageEncoder {
         return Optional.ofNullable(kind);
     }
 
+    /**
+     * Returns D, the length of the network's pooled vector output, whatever the rows are.
+     *
+     * @return the vector size
+     */
+    public int vectorSize() {
+        return vectorSize;
+    }
+
+    /**
+     * Returns the length of each row: D for vectors, H·W·C for spatial maps.
+     *
+     * @return the feature size
+     */
     @Override
     public int featureSize() {
-        return featureSize;
+        return mapShape == null ? vectorSize : mapShape[0] * mapShape[1] * mapShape[2];
+    }
+
+    /**
+     * Returns {@code {D}} for vectors, {@code {H, W, C}} for spatial maps (rows location-major,
+     * channels last).
+     *
+     * @return a fresh array
+     */
+    @Override
+    public int[] featureShape() {
+        return mapShape == null ? new int[] {vectorSize} : mapShape.clone();
     }
 
     /**
@@ -109,27 +175,32 @@ public final class BlockEncoder implements ImageEncoder {
 
     @Override
     public float[][] encode(List<BufferedImage> images) {
-        return run(images, false).vectors;
+        checkOpen();
+        int side = preprocessing.crop();
+        int plane = 3 * side * side;
+        float[][] rows = new float[images.size()][];
+        for (int start = 0; start < images.size(); start += options.batchSize()) {
+            int n = Math.min(options.batchSize(), images.size() - start);
+            float[] batch = new float[n * plane];
+            for (int i = 0; i < n; i++) {
+                BufferedImage image = images.get(start + i);
+                if (image == null) {
+                    throw new IllegalArgumentException("image " + (start + i) + " is null");
+                }
+                preprocessing.toTensor(image, batch, i * plane);
+            }
+            System.arraycopy(encodePreprocessed(batch, n), 0, rows, start, n);
+        }
+        return rows;
     }
 
     /**
-     * Encodes images to their last spatial maps, one region vector per location, for attention
-     * decoders: for VGG-16 conv5_3 gives 196 regions × 512, for ResNet-50 layer4 49 × 2048.
-     *
-     * @param images decoded images
-     * @return {@code [B][H*W][C]}, locations in row-major order
-     * @throws IllegalStateException if the network gives no spatial map
-     */
-    public float[][][] encodeSpatial(List<BufferedImage> images) {
-        return run(images, true).maps;
-    }
-
-    /**
-     * Encodes an already preprocessed batch (for parity checks and cached tensors).
+     * Encodes an already preprocessed batch (for parity checks and cached tensors), in one forward
+     * pass whatever the batch size option says.
      *
      * @param batch {@code n * 3 * crop * crop} floats, NCHW, normalised
      * @param n the number of images
-     * @return n rows of {@link #featureSize()} floats
+     * @return n rows of {@link #featureSize()} floats, laid out as {@link #featureShape()}
      * @throws IllegalArgumentException if the length does not match
      */
     public float[][] encodePreprocessed(float[] batch, int n) {
@@ -141,52 +212,27 @@ public final class BlockEncoder implements ImageEncoder {
         checkOpen();
         try (NDManager sub = manager.newSubManager()) {
             NDList out = forward(sub, sub.create(batch, new Shape(n, 3, side, side)));
-            return rows(out.get(0), n);
+            return mapShape == null ? rows(out.get(0), n, vectorSize) : mapRows(out, n);
         }
     }
 
-    private record Result(float[][] vectors, float[][][] maps) {}
-
-    private Result run(List<BufferedImage> images, boolean spatial) {
-        checkOpen();
-        int side = preprocessing.crop();
-        int plane = 3 * side * side;
-        float[][] vectors = new float[images.size()][];
-        float[][][] maps = spatial ? new float[images.size()][][] : null;
-        for (int start = 0; start < images.size(); start += options.batchSize()) {
-            int n = Math.min(options.batchSize(), images.size() - start);
-            float[] batch = new float[n * plane];
-            for (int i = 0; i < n; i++) {
-                BufferedImage image = images.get(start + i);
-                if (image == null) {
-                    throw new IllegalArgumentException("image " + (start + i) + " is null");
-                }
-                preprocessing.toTensor(image, batch, i * plane);
-            }
-            try (NDManager sub = manager.newSubManager()) {
-                NDList out = forward(sub, sub.create(batch, new Shape(n, 3, side, side)));
-                float[][] v = rows(out.get(0), n);
-                System.arraycopy(v, 0, vectors, start, n);
-                if (spatial) {
-                    if (out.size() < 2 || out.get(1).getShape().dimension() != 4) {
-                        throw new IllegalStateException(name + " gives no spatial map");
-                    }
-                    NDArray map = out.get(1); // [n, C, H, W] -> [n, H*W, C]
-                    Shape s = map.getShape();
-                    float[] flat = map.transpose(0, 2, 3, 1).toFloatArray();
-                    int regions = (int) (s.get(2) * s.get(3));
-                    int channels = (int) s.get(1);
-                    for (int i = 0; i < n; i++) {
-                        float[][] m = new float[regions][channels];
-                        for (int r = 0; r < regions; r++) {
-                            System.arraycopy(flat, (i * regions + r) * channels, m[r], 0, channels);
-                        }
-                        maps[start + i] = m;
-                    }
-                }
-            }
+    /** The map {@code [n, C, h, w]} (pooled if asked) as n rows of H·W·C, location-major. */
+    private float[][] mapRows(NDList out, int n) {
+        if (out.size() < 2 || out.get(1).getShape().dimension() != 4) {
+            throw new CaptionerException(name + ": expected a spatial map [N, C, H, W] as the second output, found "
+                    + (out.size() < 2 ? "none" : out.get(1).getShape()));
         }
-        return new Result(vectors, maps);
+        NDArray map = out.get(1);
+        if (options.spatialSize() > 0) {
+            // PyTorch's AdaptiveAvgPool2d; DJL's Pool has only global pooling
+            map = JniUtils.adaptiveAvgPool((PtNDArray) map, new Shape(mapShape[0], mapShape[1]));
+        }
+        Shape expected = new Shape(n, mapShape[2], mapShape[0], mapShape[1]);
+        if (!map.getShape().equals(expected)) {
+            throw new CaptionerException(name + ": expected a spatial map of shape " + expected + ", found "
+                    + map.getShape());
+        }
+        return rows(map.transpose(0, 2, 3, 1), n, featureSize());
     }
 
     private NDList forward(NDManager sub, NDArray input) {
@@ -200,16 +246,17 @@ public final class BlockEncoder implements ImageEncoder {
         }
     }
 
-    private float[][] rows(NDArray vectors, int n) {
-        Shape s = vectors.getShape();
-        if (s.dimension() != 2 || s.get(0) != n || s.get(1) != featureSize) {
-            throw new CaptionerException(name + ": expected features of shape (" + n + ", " + featureSize
-                    + "), found " + s);
+    /** Splits {@code [n, ...]} into n Java rows of {@code size} floats. */
+    private float[][] rows(NDArray values, int n, int size) {
+        Shape s = values.getShape();
+        if (s.get(0) != n || s.size() != (long) n * size) {
+            throw new CaptionerException(name + ": expected " + n + " rows of " + size + " features, found "
+                    + s);
         }
-        float[] flat = vectors.toFloatArray();
-        float[][] out = new float[n][featureSize];
+        float[] flat = values.toFloatArray();
+        float[][] out = new float[n][size];
         for (int i = 0; i < n; i++) {
-            System.arraycopy(flat, i * featureSize, out[i], 0, featureSize);
+            System.arraycopy(flat, i * size, out[i], 0, size);
         }
         return out;
     }
@@ -223,7 +270,7 @@ public final class BlockEncoder implements ImageEncoder {
      */
     public ParameterFile toParameterFile() {
         checkOpen();
-        return parameterFile(block.getParameters(), name, featureSize);
+        return parameterFile(block.getParameters(), name, vectorSize);
     }
 
     /**
@@ -232,15 +279,15 @@ public final class BlockEncoder implements ImageEncoder {
      *
      * @param parameters the block's initialised parameters
      * @param name the encoder's name, recorded as metadata
-     * @param featureSize the encoder's D, recorded as metadata
+     * @param vectorSize the encoder's D (its vector output), recorded as metadata
      * @return the file content, in Java heap memory
      */
-    public static ParameterFile parameterFile(PairList<String, Parameter> parameters, String name, int featureSize) {
+    public static ParameterFile parameterFile(PairList<String, Parameter> parameters, String name, int vectorSize) {
         Map<String, ParameterFile.Tensor> arrays = new LinkedHashMap<>();
         ParameterFile.collect(parameters, "", arrays);
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("architecture", name);
-        meta.put("featureSize", Integer.toString(featureSize));
+        meta.put("featureSize", Integer.toString(vectorSize));
         return new ParameterFile(PARAMETER_FILE_KIND, meta, arrays);
     }
 
@@ -271,9 +318,9 @@ public final class BlockEncoder implements ImageEncoder {
         String savedName = pf.metadata().get("architecture");
         String savedD = pf.metadata().get("featureSize");
         if ((savedName != null && !savedName.equals(name))
-                || (savedD != null && !savedD.equals(Integer.toString(featureSize)))) {
+                || (savedD != null && !savedD.equals(Integer.toString(vectorSize)))) {
             throw new CaptionerException(file + ": parameters of encoder " + savedName + " (D=" + savedD
-                    + ") do not fit " + name + " (D=" + featureSize + ")");
+                    + ") do not fit " + name + " (D=" + vectorSize + ")");
         }
         pf.restoreAll(block.getParameters(), file, options.trainable());
         setTrainable(block, options.trainable());
@@ -326,7 +373,8 @@ public final class BlockEncoder implements ImageEncoder {
 
     @Override
     public String toString() {
-        return "BlockEncoder[" + name + ", D=" + featureSize + ", batch " + options.batchSize()
+        return "BlockEncoder[" + name + ", " + (mapShape == null ? "D=" + vectorSize
+                : "spatial " + mapShape[0] + "x" + mapShape[1] + "x" + mapShape[2]) + ", batch " + options.batchSize()
                 + (options.trainable() ? ", trainable" : ", frozen") + ", " + preprocessing + "]";
     }
 }

@@ -49,7 +49,8 @@ public final class Encoders {
      *
      * @param arch the architecture
      * @param weights the {@code .npz} with torchvision {@code state_dict} keys
-     * @param options batch size and trainability
+     * @param options batch size, trainability and output (vector: fc7 / global average pool;
+     *     spatial: conv5_3 14 × 14 × 512 / layer4 7 × 7 × 2048, or pooled to a side)
      * @return the encoder (name {@code vgg16}/{@code resnet50}, ImageNet preprocessing); caller closes it
      * @throws CaptionerException if the file is missing, unreadable or does not fit the architecture
      */
@@ -91,13 +92,16 @@ public final class Encoders {
      * @param file the {@code .pt} file
      * @param name the encoder's name (part of a feature cache key)
      * @param preprocessing the transform the module expects
-     * @param options batch size (trainability is ignored: TorchScript modules run frozen)
+     * @param options batch size (trainability is ignored: TorchScript modules run frozen); spatial
+     *     output is refused, a traced module exposes only its vector
      * @return the encoder; caller closes it
+     * @throws IllegalArgumentException if the options ask for spatial output
      * @throws CaptionerException if the file is missing or not loadable, or its output is not
      *     {@code [N, D]}
      */
     public static BlockEncoder torchScript(Path file, String name, Preprocessing preprocessing,
             EncoderOptions options) {
+        refuseSpatial(options, "TorchScript encoder " + name);
         if (!Files.isRegularFile(file)) {
             throw new CaptionerException(file + ": TorchScript file not found");
         }
@@ -139,11 +143,13 @@ public final class Encoders {
      * <p>Prefer {@link #torchvision} with {@code export_torchvision.py}'s ImageNet weights: it gives
      * the 2048-value penultimate vector that the captioning literature uses.
      *
-     * @param options batch size (the traced module always runs frozen)
+     * @param options batch size (the traced module always runs frozen); spatial output is refused
      * @return the encoder, named {@code resnet50-djl-zoo-logits}, D = 1000; caller closes it
+     * @throws IllegalArgumentException if the options ask for spatial output
      * @throws CaptionerException if DJL is offline, or the model cannot be found or loaded
      */
     public static BlockEncoder djlZooResNet50Classifier(EncoderOptions options) {
+        refuseSpatial(options, "the DJL model zoo ResNet-50 classifier");
         if (Boolean.parseBoolean(System.getProperty("ai.djl.offline", "false"))) {
             throw new CaptionerException("DJL model zoo ResNet-50 needs a download, but ai.djl.offline=true;"
                     + " run with -Dai.djl.offline=false, or export weights with scripts/export_torchvision.py"
@@ -216,9 +222,10 @@ public final class Encoders {
         }
 
         /**
-         * Sets the batch size and trainability.
+         * Sets the batch size, trainability and output: vector (a global average pool of the last
+         * convolution) or spatial (that convolution's map, input/8 square × D).
          *
-         * @param value the options (default {@link EncoderOptions#defaults()}: batch 8, frozen)
+         * @param value the options (default {@link EncoderOptions#defaults()}: batch 8, frozen, vector)
          * @return this builder
          */
         public SmallCnnBuilder optEncoderOptions(EncoderOptions value) {
@@ -260,6 +267,14 @@ public final class Encoders {
                 manager.close();
                 throw e;
             }
+        }
+    }
+
+    private static void refuseSpatial(EncoderOptions options, String what) {
+        if (options.spatial()) {
+            throw new IllegalArgumentException(what + " gives feature vectors only (a traced module exposes no"
+                    + " spatial map), found options with spatial=true; use Encoders.torchvision or"
+                    + " Encoders.smallCnn for spatial maps");
         }
     }
 }

@@ -210,6 +210,38 @@ public record ParameterFile(String kind, Map<String, String> metadata, Map<Strin
     }
 
     /**
+     * Reads only the kind of a file written by {@link #write(Path)}, without its arrays.
+     *
+     * @param file the file
+     * @return its kind
+     * @throws CaptionerException naming the file if it is missing or not in this format
+     */
+    public static String readKind(Path file) {
+        try (InputStream raw = Files.newInputStream(file);
+                DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 10))) {
+            return readHeader(in, file);
+        } catch (NoSuchFileException e) {
+            throw new CaptionerException(file + ": file not found", e);
+        } catch (IOException e) {
+            throw new CaptionerException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    private static String readHeader(DataInputStream in, Path file) throws IOException {
+        String magic = readUtf(in, file);
+        if (!MAGIC.equals(magic)) {
+            throw new CaptionerException(file + ": not a captioner array file (expected header \""
+                    + MAGIC + "\", found \"" + abbreviate(magic) + "\")");
+        }
+        int version = in.readInt();
+        if (version != VERSION) {
+            throw new CaptionerException(file + ": unsupported format version " + version
+                    + " (this build reads version " + VERSION + ")");
+        }
+        return in.readUTF();
+    }
+
+    /**
      * Reads a file written by {@link #write(Path)}.
      *
      * @param file the file
@@ -221,17 +253,7 @@ public record ParameterFile(String kind, Map<String, String> metadata, Map<Strin
     public static ParameterFile read(Path file, String expectedKind) {
         try (InputStream raw = Files.newInputStream(file);
                 DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
-            String magic = readUtf(in, file);
-            if (!MAGIC.equals(magic)) {
-                throw new CaptionerException(file + ": not a captioner array file (expected header \""
-                        + MAGIC + "\", found \"" + abbreviate(magic) + "\")");
-            }
-            int version = in.readInt();
-            if (version != VERSION) {
-                throw new CaptionerException(file + ": unsupported format version " + version
-                        + " (this build reads version " + VERSION + ")");
-            }
-            String kind = in.readUTF();
+            String kind = readHeader(in, file);
             if (!kind.equals(expectedKind)) {
                 throw new CaptionerException(file + ": holds a " + kind + ", expected a " + expectedKind);
             }

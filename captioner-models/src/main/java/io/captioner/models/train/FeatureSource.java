@@ -24,7 +24,7 @@ public interface FeatureSource {
     int size();
 
     /**
-     * Returns the shape of one image's features: {@code [D]} for a pooled vector, {@code [H*W, D]}
+     * Returns the shape of one image's features: {@code {D}} for a pooled vector, {@code {H, W, D}}
      * for a spatial map.
      *
      * @return a fresh array
@@ -79,8 +79,8 @@ public interface FeatureSource {
     }
 
     /**
-     * Serves precomputed features of any per-image shape (for example a spatial map {@code [H*W,
-     * D]}, each row location-major); nothing trains.
+     * Serves precomputed features of any per-image shape (for example a spatial map {@code [H, W,
+     * D]}, each row location-major, channels last); nothing trains.
      *
      * @param features N rows, each the product of {@code shape} floats; kept by reference
      * @param shape the shape of one image's features

@@ -18,7 +18,7 @@ import java.util.Map;
 public interface PipelineFeatures {
 
     /**
-     * Returns the shape of one image's features: {@code [D]} or {@code [H*W, D]}.
+     * Returns the shape of one image's features: {@code {D}} or {@code {H, W, D}}.
      *
      * @return a fresh array
      */
@@ -79,7 +79,7 @@ public interface PipelineFeatures {
      * @param encoder the encoder that computed them (saved with the model; not closed here)
      * @param spec how to rebuild it
      * @param rows per split, one row per image; train, dev and test are required
-     * @param shape the shape of one row, e.g. {@code D} or {@code H*W, D}
+     * @param shape the shape of one row, e.g. {@code D} or {@code H, W, D}
      * @return the features
      * @throws IllegalArgumentException if a split is missing
      */
