@@ -6,16 +6,17 @@ import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import io.captioner.CaptionerException;
 import io.captioner.models.decoder.ParameterFile;
+import io.captioner.models.internal.NDArrays;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 
 /**
  * Copies saved values into a block's initialised parameters.
  *
- * <p>Values are written with {@link NDArray#set(java.nio.Buffer)}, so each parameter keeps the
- * native buffer it reads from. (Swapping in a tensor created from a Java buffer with
- * {@code intern} leaves the parameter pointing at a direct buffer that the garbage collector
- * frees later, which turns captions into NaN garbage at random times.)
+ * <p>Values are copied into each parameter's own native storage ({@link NDArrays#copyInto}).
+ * (Swapping in a tensor created from a Java buffer with {@code intern} leaves the parameter
+ * pointing at a direct buffer that the garbage collector frees later, which turns captions into
+ * NaN garbage at random times.)
  */
 final class Parameters {
 
@@ -34,7 +35,7 @@ final class Parameters {
                 throw new CaptionerException(source + ": parameter " + name + " must have shape "
                         + target.getShape() + " to match the model, found " + t.shape());
             }
-            target.set(FloatBuffer.wrap(t.values()));
+            NDArrays.copyInto(target, FloatBuffer.wrap(t.values()));
         }
         if (file.arrays().size() != parameters.size()) {
             throw new CaptionerException(source + ": holds " + file.arrays().size() + " parameters, the model has "
