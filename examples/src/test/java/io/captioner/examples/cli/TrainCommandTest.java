@@ -204,15 +204,7 @@ class TrainCommandTest {
     private static void exportRandomResNet50(Path out) throws Exception {
         Path script = Path.of("..", "scripts", "export_torchvision.py").toAbsolutePath().normalize();
         Assumptions.assumeTrue(Files.isRegularFile(script), "export script not found at " + script);
-        Process probe = new ProcessBuilder(Python.command(), "-c", "import torch, torchvision, numpy")
-                .redirectErrorStream(true).start();
-        String probeOut = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        boolean torch = probe.waitFor(120, TimeUnit.SECONDS) && probe.exitValue() == 0;
-        if (!torch) {
-            System.out.println("TrainCommandTest: skipping ResNet-50 run: " + Python.command()
-                    + " cannot import torch/torchvision/numpy: " + probeOut.strip());
-        }
-        Assumptions.assumeTrue(torch, "python cannot import torch/torchvision/numpy: " + probeOut.strip());
+        Python.assumeModules("torch", "torchvision", "numpy");
         ProcessBuilder pb = new ProcessBuilder(Python.command(), script.toString(), "--arch", "resnet50", "--out",
                 out.toString(), "--random-seed", "1").redirectErrorStream(true);
         pb.environment().put("OMP_NUM_THREADS", "2");
