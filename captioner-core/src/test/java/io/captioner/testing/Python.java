@@ -111,8 +111,8 @@ public final class Python {
         List<String> missing = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         List<String> versions = new ArrayList<>();
-        for (String line : out.strip().split("\n")) {
-            String[] f = line.split("\t", 3);
+        for (String line : out.lines().toList()) {
+            String[] f = line.split("\t", 3); // a module without __version__ ends its line with a tab
             if (f.length == 3 && f[0].equals("missing")) {
                 missing.add(f[1]);
                 errors.add(f[1] + ": " + f[2]);
