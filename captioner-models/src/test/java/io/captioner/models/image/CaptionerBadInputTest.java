@@ -194,6 +194,7 @@ class CaptionerBadInputTest {
 
     @Test
     void cmykJpegGetsACaption() throws IOException {
+        // Captioning accepts the file; whether its colours are right is CmykJpegColourTest's job.
         WritableRaster raster = Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE, 32, 16, 4, null);
         for (int y = 0; y < 16; y++) {
             for (int x = 0; x < 32; x++) {
