@@ -12,6 +12,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +46,7 @@ class BlockEncoderTest {
         }
     }
 
+    @Tag("slow")
     @Test
     void nativeArrayCountStaysFlatOverManyEncodeCalls() {
         try (BlockEncoder encoder = Encoders.smallCnn(64, 32, 8, EncoderOptions.DEFAULTS.withBatchSize(3))) {
@@ -88,6 +90,7 @@ class BlockEncoderTest {
         }
     }
 
+    @Tag("slow")
     @Test
     void torchvisionEncoderEncodesImagesThroughImagenetPreprocessing() throws IOException {
         Path weights = dir.resolve("r50.npz");
@@ -123,6 +126,7 @@ class BlockEncoderTest {
         assertThatThrownBy(() -> encoder.encode(images(1))).isInstanceOf(IllegalStateException.class);
     }
 
+    @Tag("slow")
     @Test
     void torchScriptModuleTracedByPythonGivesPythonsFeatures() throws IOException {
         PythonReference.assumeTorchvision();

@@ -33,6 +33,7 @@ import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -242,6 +243,7 @@ class CaptionerBadInputTest {
         SameCaption.assertSame(c, captioner.caption(upright), "exif 6");
     }
 
+    @Tag("slow")
     @Test
     void rejectedUploadsLeaveTheNdArrayCountFlat() throws IOException {
         NDManager system = NDManager.newBaseManager().getParentManager();

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -113,6 +114,7 @@ class TrainCommandTest {
         assertSavedModelCaptions(lastJsonLine(second), someTestImage(dataset));
     }
 
+    @Tag("slow")
     @Test
     void randomWeightResNet50RunCachesFeaturesTrainsAndSavesAModelReferencingTheWeights(@TempDir Path dir)
             throws Exception {
