@@ -6,14 +6,14 @@ import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import io.captioner.CaptionerException;
 import io.captioner.models.decoder.ParameterFile;
-import io.captioner.models.internal.NDArrays;
+import io.captioner.models.internal.NDArrayCopy;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 
 /**
  * Copies saved values into a block's initialised parameters.
  *
- * <p>Values are copied into each parameter's own native storage ({@link NDArrays#copyInto}).
+ * <p>Values are copied into each parameter's own native storage ({@link NDArrayCopy#copyInto}).
  * (Swapping in a tensor created from a Java buffer with {@code intern} leaves the parameter
  * pointing at a direct buffer that the garbage collector frees later, which turns captions into
  * NaN garbage at random times.)
@@ -35,7 +35,7 @@ final class Parameters {
                 throw new CaptionerException(source + ": parameter " + name + " must have shape "
                         + target.getShape() + " to match the model, found " + t.shape());
             }
-            NDArrays.copyInto(target, FloatBuffer.wrap(t.values()));
+            NDArrayCopy.copyInto(target, FloatBuffer.wrap(t.values()));
         }
         if (file.arrays().size() != parameters.size()) {
             throw new CaptionerException(source + ": holds " + file.arrays().size() + " parameters, the model has "

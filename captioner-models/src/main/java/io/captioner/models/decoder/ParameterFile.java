@@ -9,7 +9,7 @@ import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import io.captioner.CaptionerException;
 import io.captioner.io.AtomicFiles;
-import io.captioner.models.internal.NDArrays;
+import io.captioner.models.internal.NDArrayCopy;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -153,7 +153,7 @@ public record ParameterFile(String kind, Map<String, String> metadata, Map<Strin
             }
             // Copy into the parameter's own storage: intern() would adopt a tensor whose memory is
             // a Java buffer that the garbage collector may free, leaving the parameter dangling.
-            NDArrays.copyInto(target, java.nio.FloatBuffer.wrap(t.values()));
+            NDArrayCopy.copyInto(target, java.nio.FloatBuffer.wrap(t.values()));
             target.setRequiresGradient(requiresGradient && p.getValue().requiresGradient());
         }
     }

@@ -12,13 +12,13 @@ import java.nio.FloatBuffer;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
-class NDArraysTest {
+class NDArrayCopyTest {
 
     @Test
     void copyIntoOverwritesTheValuesOfTheSameArray() {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray target = manager.zeros(new Shape(2, 3));
-            NDArrays.copyInto(target, FloatBuffer.wrap(new float[] {1, 2, 3, 4, 5, 6}));
+            NDArrayCopy.copyInto(target, FloatBuffer.wrap(new float[] {1, 2, 3, 4, 5, 6}));
             assertThat(target.getShape()).isEqualTo(new Shape(2, 3));
             assertThat(target.toFloatArray()).containsExactly(1, 2, 3, 4, 5, 6);
         }
@@ -30,7 +30,7 @@ class NDArraysTest {
             NDArray target = manager.zeros(new Shape(3));
             ByteBuffer bytes = ByteBuffer.allocate(12).order(ByteOrder.nativeOrder());
             bytes.asFloatBuffer().put(new float[] {0.5f, -1, 7});
-            NDArrays.copyInto(target, bytes);
+            NDArrayCopy.copyInto(target, bytes);
             assertThat(target.toFloatArray()).containsExactly(0.5f, -1, 7);
         }
     }
@@ -42,7 +42,7 @@ class NDArraysTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray target = manager.zeros(new Shape(2));
             target.setRequiresGradient(true);
-            CompletableFuture.runAsync(() -> NDArrays.copyInto(target, FloatBuffer.wrap(new float[] {3, 4})))
+            CompletableFuture.runAsync(() -> NDArrayCopy.copyInto(target, FloatBuffer.wrap(new float[] {3, 4})))
                     .get();
             assertThat(target.toFloatArray()).containsExactly(3, 4);
             assertThat(target.hasGradient()).isTrue();
@@ -53,7 +53,7 @@ class NDArraysTest {
     void tooFewValuesAreRefused() {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray target = manager.zeros(new Shape(4));
-            assertThatThrownBy(() -> NDArrays.copyInto(target, FloatBuffer.wrap(new float[] {1, 2})))
+            assertThatThrownBy(() -> NDArrayCopy.copyInto(target, FloatBuffer.wrap(new float[] {1, 2})))
                     .isInstanceOf(IllegalArgumentException.class);
         }
     }

@@ -10,15 +10,15 @@ import java.nio.Buffer;
  *
  * <p>Why not {@link NDArray#set(Buffer)}: in DJL 0.36 its PyTorch implementation (JNI
  * {@code torchSet}) opens a {@code torch::AutoNonVariableTypeMode} guard, which libtorch 2.x
- * deprecates with a multi-line warning on stderr the first time any process uses it. Copying
+ * deprecates with a multi-line warning on stderr the first time a process uses it. Copying
  * through an indexed assignment ({@code Tensor::index_put_}) writes the same values into the same
  * storage without that guard.
  */
-public final class NDArrays {
+public final class NDArrayCopy {
 
     private static final NDIndex ALL = new NDIndex("...");
 
-    private NDArrays() {}
+    private NDArrayCopy() {}
 
     /**
      * Overwrites every element of {@code target} with {@code values}, keeping the array's native
