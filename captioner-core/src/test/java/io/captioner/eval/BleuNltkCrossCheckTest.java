@@ -10,8 +10,8 @@ import com.google.gson.JsonParser;
 import io.captioner.data.Flickr8kReader;
 import io.captioner.data.ImageCaptions;
 import io.captioner.data.Split;
+import io.captioner.testing.Python;
 import io.captioner.text.Tokenizer;
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,24 +52,8 @@ class BleuNltkCrossCheckTest {
 
     private static Path script;
 
-    /** Why NLTK cannot be used, or null if it can. */
-    private static String nltkMissing;
-
     @BeforeAll
-    static void findPythonWithNltk() throws Exception {
-        try {
-            Process p = new ProcessBuilder(io.captioner.testing.Python.command(), "-c", "import nltk").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                nltkMissing = "python3 cannot import nltk (install Debian python3-nltk): " + out.strip();
-            }
-        } catch (IOException e) {
-            nltkMissing = "python3 not found (install python3 and python3-nltk): " + e.getMessage();
-        }
-        if (nltkMissing != null) {
-            System.out.println("Skipping NLTK cross-check: " + nltkMissing);
-            return;
-        }
+    static void copyNltkScript() throws Exception {
         script = tmp.resolve("nltk_corpus_bleu.py");
         try (InputStream in = BleuNltkCrossCheckTest.class.getResourceAsStream("nltk_corpus_bleu.py")) {
             Files.copy(in, script);
@@ -78,7 +62,7 @@ class BleuNltkCrossCheckTest {
 
     @BeforeEach
     void requireNltk() {
-        assumeTrue(nltkMissing == null, nltkMissing);
+        Python.assumeModules("nltk");
     }
 
     @Test
@@ -207,7 +191,7 @@ class BleuNltkCrossCheckTest {
         Path input = Files.createTempFile(tmp, "bleu-input", ".tsv");
         Files.writeString(input, tsv, StandardCharsets.UTF_8);
         Path err = Files.createTempFile(tmp, "nltk", ".err");
-        Process p = new ProcessBuilder(io.captioner.testing.Python.command(), script.toString(), input.toString())
+        Process p = new ProcessBuilder(Python.command(), script.toString(), input.toString())
                 .redirectError(err.toFile()).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("NLTK script finished").isTrue();

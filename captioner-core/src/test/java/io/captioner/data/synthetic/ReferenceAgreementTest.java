@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +24,7 @@ class ReferenceAgreementTest {
     private static final SyntheticDataset DATASET = SyntheticDataset.builder().optImages(2000).optSeed(42).build();
     private static final int DRAWS = 1000;
 
+    @Tag("slow")
     @Test
     void mostProbableTrueCaptionScoresWellAboveTheQuickstartTarget() {
         Map<String, String> hypotheses = new LinkedHashMap<>();

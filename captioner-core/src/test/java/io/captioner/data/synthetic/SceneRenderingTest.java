@@ -7,6 +7,7 @@ import java.awt.image.BufferedImage;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Proves that the pixels show the scene. */
@@ -44,6 +45,7 @@ class SceneRenderingTest {
         }
     }
 
+    @Tag("slow")
     @Test
     void pixelsOutsideEveryShapeHaveTheBackgroundColour() {
         for (int i = 0; i < DATASET.images(); i++) {

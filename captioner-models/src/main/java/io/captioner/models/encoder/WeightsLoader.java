@@ -3,6 +3,7 @@ package io.captioner.models.encoder;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import io.captioner.CaptionerException;
+import io.captioner.models.internal.NDArrayCopy;
 import io.captioner.models.npy.NpyArray;
 import io.captioner.models.npy.NpyDType;
 import io.captioner.models.npy.NpzReader;
@@ -66,9 +67,9 @@ final class WeightsLoader {
                             + NpyArray.shapeString(expected) + ", found " + source.shapeString());
                 }
                 if (source.dtype() == NpyDType.FLOAT32) {
-                    target.set(source.data());
+                    NDArrayCopy.copyInto(target, source.data());
                 } else if (source.dtype() == NpyDType.FLOAT64) {
-                    target.set(java.nio.FloatBuffer.wrap(source.toFloatArray()));
+                    NDArrayCopy.copyInto(target, java.nio.FloatBuffer.wrap(source.toFloatArray()));
                 } else {
                     throw new CaptionerException(npz + ": parameter '" + e.getKey()
                             + "' expected dtype float32, found " + source.dtype());

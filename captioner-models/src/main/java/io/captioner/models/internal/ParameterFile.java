@@ -152,7 +152,7 @@ public record ParameterFile(String kind, Map<String, String> metadata, Map<Strin
             }
             // Copy into the parameter's own storage: intern() would adopt a tensor whose memory is
             // a Java buffer that the garbage collector may free, leaving the parameter dangling.
-            target.set(java.nio.FloatBuffer.wrap(t.values()));
+            NDArrayCopy.copyInto(target, java.nio.FloatBuffer.wrap(t.values()));
             target.setRequiresGradient(requiresGradient && p.getValue().requiresGradient());
         }
     }

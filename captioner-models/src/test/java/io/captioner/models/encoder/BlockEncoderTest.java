@@ -16,6 +16,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,6 +50,7 @@ class BlockEncoderTest {
         }
     }
 
+    @Tag("slow")
     @Test
     void nativeArrayCountStaysFlatOverManyEncodeCalls() {
         try (BlockEncoder encoder = Encoders.smallCnn().optFeatureSize(32).optBaseChannels(8).optEncoderOptions(EncoderOptions.defaults().withBatchSize(3)).build();
@@ -225,6 +227,7 @@ class BlockEncoderTest {
         }
     }
 
+    @Tag("slow")
     @Test
     void torchvisionEncoderEncodesImagesThroughImagenetPreprocessing() throws IOException {
         Path weights = dir.resolve("r50.npz");
@@ -260,6 +263,7 @@ class BlockEncoderTest {
         assertThatThrownBy(() -> encoder.encode(images(1))).isInstanceOf(IllegalStateException.class);
     }
 
+    @Tag("slow")
     @Test
     void torchScriptModuleTracedByPythonGivesPythonsFeatures() throws IOException {
         PythonReference.assumeTorchvision();

@@ -2,6 +2,7 @@ package io.captioner.models.encoder;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.captioner.testing.Python;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,32 +16,11 @@ import java.util.concurrent.TimeUnit;
 /** Runs python3 with torch/torchvision for parity tests; skips (with the reason) when unavailable. */
 final class PythonReference {
 
-    private static Boolean available;
-    private static String reason = "";
-
     private PythonReference() {}
 
-    /** Skips the calling test unless python3 can import torch and torchvision. */
-    static synchronized void assumeTorchvision() {
-        if (available == null) {
-            try {
-                Result r = run(List.of(io.captioner.testing.Python.command(), "-c", "import torch, torchvision, numpy, PIL;"
-                        + "print(torch.__version__, torchvision.__version__)"), 120);
-                available = r.code == 0;
-                reason = available ? "" : "python3 cannot import torch/torchvision/numpy/PIL: " + r.output.trim();
-                if (available) {
-                    System.out.println("parity reference: torch/torchvision " + r.output.trim());
-                }
-            } catch (IOException e) {
-                available = false;
-                reason = "python3 not runnable: " + e.getMessage();
-            }
-            if (!available) {
-                System.out.println("SKIPPED parity tests: " + reason
-                        + " (install Debian python3-torch python3-torchvision python3-pil)");
-            }
-        }
-        assumeTrue(available, reason);
+    /** Skips the calling test unless python3 can import torch, torchvision, NumPy and Pillow. */
+    static void assumeTorchvision() {
+        Python.assumeModules("torch", "torchvision", "numpy", "PIL");
     }
 
     /** The repository's export script, found relative to the module directory. */
@@ -62,7 +42,7 @@ final class PythonReference {
     /** Runs python3 with the arguments and fails the test with python's output if it exits non-zero. */
     static String python(Object... args) throws IOException {
         List<String> cmd = new ArrayList<>();
-        cmd.add(io.captioner.testing.Python.command());
+        cmd.add(Python.command());
         for (Object a : args) {
             cmd.add(a.toString());
         }

@@ -17,6 +17,7 @@ import java.awt.image.BufferedImage;
 import io.captioner.models.image.ImageLoader;
 import io.captioner.models.image.Preprocessing;
 import io.captioner.models.image.TestImages;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -28,6 +29,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * feature magnitude. End to end, the same PNG files go through torchvision's eval transform (tensor
  * path, antialias) and model, and through {@link BlockEncoder}; the same bound applies.
  */
+@Tag("slow")
 class TorchvisionParityTest {
 
     static final double RELATIVE_TOLERANCE = 1e-4;

@@ -33,6 +33,7 @@ import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -194,6 +195,7 @@ class CaptionerBadInputTest {
 
     @Test
     void cmykJpegGetsACaption() throws IOException {
+        // Captioning accepts the file; whether its colours are right is CmykJpegColourTest's job.
         WritableRaster raster = Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE, 32, 16, 4, null);
         for (int y = 0; y < 16; y++) {
             for (int x = 0; x < 32; x++) {
@@ -241,6 +243,7 @@ class CaptionerBadInputTest {
         SameCaption.assertSame(c, captioner.caption(upright), "exif 6");
     }
 
+    @Tag("slow")
     @Test
     void rejectedUploadsLeaveTheNdArrayCountFlat() throws IOException {
         NDManager system = NDManager.newBaseManager().getParentManager();

@@ -2,9 +2,9 @@ package io.captioner.models.npy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.captioner.CaptionerException;
+import io.captioner.testing.Python;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -113,15 +113,11 @@ class NpyTest {
                 + "d = sys.argv[1]\n"
                 + "np.save(d + '/a.npy', np.arange(6, dtype=np.float64).reshape(2, 3) / 4)\n"
                 + "np.savez_compressed(d + '/b.npz', w=np.ones((3, 1), np.float32), n=np.array(7, np.int64))\n";
-        Process p;
-        try {
-            p = new ProcessBuilder(io.captioner.testing.Python.command(), "-c", script, dir.toString()).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            assumeTrue(false, "python3 not available: " + e.getMessage());
-            return;
-        }
+        Python.assumeModules("numpy");
+        Process p = new ProcessBuilder(Python.command(), "-c", script, dir.toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assumeTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "python3 with numpy not usable: " + out);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("numpy script finished").isTrue();
+        assertThat(p.exitValue()).as("numpy script exit code; output: %s", out).isZero();
 
         NpyArray a = Npy.read(dir.resolve("a.npy"));
         assertThat(a.dtype()).isEqualTo(NpyDType.FLOAT64);

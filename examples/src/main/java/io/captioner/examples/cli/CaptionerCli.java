@@ -7,13 +7,17 @@ import java.io.UncheckedIOException;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code captioner} command-line tool: {@code java -jar examples/target/captioner.jar --help}.
  *
  * <p>Exit codes: 0 success, 1 runtime error (a message naming the input on stderr), 2 usage error.
  * DJL runs offline unless {@code -Dai.djl.offline=false} is given: PyTorch's native library comes
- * from the jar, never from a download.
+ * from the jar, never from a download. stderr carries progress, warnings and errors only; the
+ * engines' logs (DJL, PyTorch, Javalin, Jetty) appear with {@code --verbose}, accepted by every
+ * command.
  */
 @Command(
         name = "captioner",
@@ -41,6 +45,20 @@ public final class CaptionerCli implements Runnable {
     public static final int EXIT_USAGE = 2;
 
     @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
+
+    /**
+     * Shows the engines' logs on stderr. Picocli calls this while it parses the command line,
+     * before any command runs, whether the option comes before or after the subcommand's name.
+     *
+     * @param verbose whether {@code --verbose} was given
+     */
+    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+            description = "Also print the engines' logs (DJL, PyTorch, Javalin, Jetty) on stderr.")
+    void setVerbose(boolean verbose) {
+        if (verbose) {
+            EngineLogging.verbose();
+        }
+    }
 
     /**
      * Runs the tool and exits the JVM with its exit code.

@@ -21,10 +21,12 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code captioner features}: .npy output layout, row order and error exit codes. */
+@Tag("slow")
 class FeaturesCommandTest {
 
     @TempDir static Path dir;

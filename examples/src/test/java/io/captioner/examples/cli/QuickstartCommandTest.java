@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.captioner.models.artifact.ModelArtifact;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,7 @@ class QuickstartCommandTest {
         assertThat(imageMerge(Path.of(json.get("model").getAsString()))).as("merge is the default").isTrue();
     }
 
+    @Tag("slow")
     @Test
     void noImageMergeTrainsThePlainDecoder(@TempDir Path dir) {
         CliRun run = CliRun.of("quickstart", "--out", dir.toString(), "--images", "40", "--epochs", "1",

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -113,6 +114,7 @@ class TrainCommandTest {
         assertSavedModelCaptions(lastJsonLine(second), someTestImage(dataset));
     }
 
+    @Tag("slow")
     @Test
     void randomWeightResNet50RunCachesFeaturesTrainsAndSavesAModelReferencingTheWeights(@TempDir Path dir)
             throws Exception {
@@ -204,15 +206,7 @@ class TrainCommandTest {
     private static void exportRandomResNet50(Path out) throws Exception {
         Path script = Path.of("..", "scripts", "export_torchvision.py").toAbsolutePath().normalize();
         Assumptions.assumeTrue(Files.isRegularFile(script), "export script not found at " + script);
-        Process probe = new ProcessBuilder(Python.command(), "-c", "import torch, torchvision, numpy")
-                .redirectErrorStream(true).start();
-        String probeOut = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        boolean torch = probe.waitFor(120, TimeUnit.SECONDS) && probe.exitValue() == 0;
-        if (!torch) {
-            System.out.println("TrainCommandTest: skipping ResNet-50 run: " + Python.command()
-                    + " cannot import torch/torchvision/numpy: " + probeOut.strip());
-        }
-        Assumptions.assumeTrue(torch, "python cannot import torch/torchvision/numpy: " + probeOut.strip());
+        Python.assumeModules("torch", "torchvision", "numpy");
         ProcessBuilder pb = new ProcessBuilder(Python.command(), script.toString(), "--arch", "resnet50", "--out",
                 out.toString(), "--random-seed", "1").redirectErrorStream(true);
         pb.environment().put("OMP_NUM_THREADS", "2");

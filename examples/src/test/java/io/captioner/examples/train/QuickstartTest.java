@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,7 @@ class QuickstartTest {
     private static final double CLEAR_MARGIN = 0.10;
     private static final int EPOCHS = 20;
 
+    @Tag("slow")
     @Test
     void smallQuickstartTrainsEndToEndScoresTheTestSplitAndSavesALoadableModel(@TempDir Path dir) throws Exception {
         QuickstartOptions options = QuickstartOptions.builder().setOutDir(dir).optImages(600).optInputSize(32)
