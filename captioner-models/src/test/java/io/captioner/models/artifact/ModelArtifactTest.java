@@ -81,7 +81,8 @@ class ModelArtifactTest {
         try (DjlCaptioner merged = TinyCaptioner.create(12, original.defaultOptions(), true)) {
             Path target = dir.resolve("merged");
             TinyCaptioner.writer(merged).write(target);
-            assertThat(ModelArtifact.readManifest(target).decoderConfig().imageMerge()).isTrue();
+            assertThat(((io.captioner.models.decoder.DecoderConfig) ModelArtifact.readManifest(target).decoderConfig()).imageMerge())
+                    .isTrue();
             try (DjlCaptioner loaded = ModelArtifact.load(target)) {
                 for (int i = 0; i < images.size(); i++) {
                     SameCaption.assertSame(loaded.caption(images.get(i), BEAM), merged.caption(images.get(i), BEAM),
