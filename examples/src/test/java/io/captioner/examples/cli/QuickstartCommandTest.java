@@ -40,7 +40,7 @@ class QuickstartCommandTest {
     }
 
     private static boolean imageMerge(Path model) {
-        return ModelArtifact.readManifest(model).decoderConfig().imageMerge();
+        return ((io.captioner.models.decoder.DecoderConfig) ModelArtifact.readManifest(model).decoderConfig()).imageMerge();
     }
 
     @Test

@@ -88,7 +88,8 @@ class TrainCommandTest {
         CliRun run = train(args(dataset, out, "--encoder", "small-cnn", "--image-merge"));
 
         assertThat(run.exitCode()).as(run.err()).isEqualTo(CaptionerCli.EXIT_OK);
-        assertThat(ModelArtifact.readManifest(out.resolve("model")).decoderConfig().imageMerge()).isTrue();
+        assertThat(((io.captioner.models.decoder.DecoderConfig) ModelArtifact.readManifest(out.resolve("model"))
+                .decoderConfig()).imageMerge()).isTrue();
         assertSavedModelCaptions(lastJsonLine(run), someTestImage(dataset));
     }
 
