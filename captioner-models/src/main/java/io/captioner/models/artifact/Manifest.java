@@ -157,7 +157,12 @@ public record Manifest(int formatVersion, String sdkVersion, String djlVersion, 
         voc.add("file", file(vocabulary));
         root.add("vocabulary", voc);
 
-        root.add("decoding", GSON.toJsonTree(decoding));
+        JsonObject dec0 = GSON.toJsonTree(decoding).getAsJsonObject();
+        if (!decoding.attention()) {
+            // absent means off, so artifacts that never ask for attention keep their version-1 form
+            dec0.remove("attention");
+        }
+        root.add("decoding", dec0);
 
         JsonObject tr = new JsonObject();
         tr.addProperty("dataset", training.dataset());

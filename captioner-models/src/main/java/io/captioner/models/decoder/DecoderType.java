@@ -4,7 +4,6 @@ import io.captioner.CaptionDecoder;
 import io.captioner.CaptionerException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * The decoder architectures the library can train, save and load, each with the stable id that
@@ -13,7 +12,7 @@ import java.util.Locale;
 public enum DecoderType {
 
     /** Show and Tell: an LSTM fed the image once (or also at its output), {@link DecoderConfig}. */
-    SHOW_AND_TELL("show-and-tell-lstm", DecoderConfig.class) {
+    SHOW_AND_TELL("show-and-tell-lstm", "lstm", DecoderConfig.class) {
         @Override
         public CaptionDecoder load(Path file, DecoderSpec expected) {
             return expected == null ? LstmCaptionDecoder.load(file)
@@ -35,7 +34,7 @@ public enum DecoderType {
      * Show, Attend and Tell: an LSTM that attends over a spatial feature map at every word, {@link
      * AttentionDecoderConfig}.
      */
-    SHOW_ATTEND_TELL("show-attend-tell", AttentionDecoderConfig.class) {
+    SHOW_ATTEND_TELL("show-attend-tell", "attention", AttentionDecoderConfig.class) {
         @Override
         public CaptionDecoder load(Path file, DecoderSpec expected) {
             return expected == null ? AttentionCaptionDecoder.load(file)
@@ -54,11 +53,39 @@ public enum DecoderType {
     };
 
     private final String id;
+    private final String shortName;
     private final Class<? extends DecoderSpec> specType;
 
-    DecoderType(String id, Class<? extends DecoderSpec> specType) {
+    DecoderType(String id, String shortName, Class<? extends DecoderSpec> specType) {
         this.id = id;
+        this.shortName = shortName;
         this.specType = specType;
+    }
+
+    /**
+     * Returns the name command lines use, such as {@code "lstm"} or {@code "attention"}.
+     *
+     * @return the short name
+     */
+    public String shortName() {
+        return shortName;
+    }
+
+    /**
+     * Finds a type by its short name or its id, as a user types it.
+     *
+     * @param name for example {@code "attention"} or {@code "show-attend-tell"}
+     * @return the type
+     * @throws IllegalArgumentException naming the value and the accepted names
+     */
+    public static DecoderType parse(String name) {
+        for (DecoderType t : values()) {
+            if (t.shortName.equals(name) || t.id.equals(name)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("unknown decoder '" + name + "', expected one of "
+                + Arrays.stream(values()).map(DecoderType::shortName).toList());
     }
 
     /**
@@ -145,6 +172,6 @@ public enum DecoderType {
 
     @Override
     public String toString() {
-        return id.toLowerCase(Locale.ROOT);
+        return shortName;
     }
 }

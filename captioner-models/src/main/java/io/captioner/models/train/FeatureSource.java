@@ -142,23 +142,32 @@ public interface FeatureSource {
     /**
      * Runs a trainable encoder block on preprocessed images at every step (end-to-end training).
      *
-     * @param encoder an initialised block mapping {@code [B, C, H, W] float32} to {@code [B, D]}
-     *     (its first output; further outputs such as spatial maps are ignored); its parameters that
-     *     take gradients join the optimiser, the others (batch-norm running statistics) are
+     * @param encoder an initialised block mapping {@code [B, C, H, W] float32} to the vector {@code
+     *     [B, D]} first and, optionally, a spatial map {@code [B, D, h, w]} second; its parameters
+     *     that take gradients join the optimiser, the others (batch-norm running statistics) are
      *     checkpointed; the caller keeps ownership
      * @param images N preprocessed images, each {@code C*H*W} floats in row-major CHW order
      * @param imageShape {@code (C, H, W)}
-     * @param featureSize D, the encoder's output size
+     * @param featureShape {@code {D}} to train on the vector, or {@code {h, w, D}} to train on the
+     *     spatial map (served as {@code [B, h, w, D]}, channels last)
      * @return the source
-     * @throws IllegalArgumentException naming the first image of the wrong size
+     * @throws IllegalArgumentException naming the first image of the wrong size, or a feature shape
+     *     of another rank
      */
-    static FeatureSource trainableEncoder(Block encoder, float[][] images, Shape imageShape, int featureSize) {
+    static FeatureSource trainableEncoder(Block encoder, float[][] images, Shape imageShape, int... featureShape) {
         if (imageShape.dimension() != 3) {
             throw new IllegalArgumentException("imageShape must be (C, H, W), found " + imageShape);
         }
         if (!encoder.isInitialized()) {
             throw new IllegalArgumentException("encoder must be initialised");
         }
+        if (featureShape.length != 1 && featureShape.length != 3) {
+            throw new IllegalArgumentException("featureShape must be {D} or {h, w, D}, found "
+                    + java.util.Arrays.toString(featureShape));
+        }
+        int[] rowShape = featureShape.clone();
+        boolean spatial = rowShape.length == 3;
+        Shape expected = new Shape(java.util.Arrays.stream(rowShape).asLongStream().toArray());
         int pixels = Math.toIntExact(imageShape.size());
         for (int i = 0; i < images.length; i++) {
             if (images[i] == null || images[i].length != pixels) {
@@ -174,7 +183,7 @@ public interface FeatureSource {
 
             @Override
             public int[] featureShape() {
-                return new int[] {featureSize};
+                return rowShape.clone();
             }
 
             @Override
@@ -184,10 +193,16 @@ public interface FeatureSource {
                     System.arraycopy(images[idx[i]], 0, flat, i * pixels, pixels);
                 }
                 NDArray x = manager.create(flat, new Shape(idx.length).addAll(imageShape));
-                NDArray out = encoder.forward(ps, new NDList(x), training).get(0);
-                if (out.getShape().dimension() != 2 || out.getShape().get(1) != featureSize) {
-                    throw new IllegalStateException("encoder must return [B, " + featureSize + "], returned "
-                            + out.getShape());
+                NDList outputs = encoder.forward(ps, new NDList(x), training);
+                if (spatial && outputs.size() < 2) {
+                    throw new IllegalStateException("encoder must return a spatial map as its second output,"
+                            + " returned " + outputs.size() + " array(s)");
+                }
+                NDArray out = spatial ? outputs.get(1).transpose(0, 2, 3, 1) : outputs.get(0);
+                Shape want = new Shape(idx.length).addAll(expected);
+                if (!out.getShape().equals(want)) {
+                    throw new IllegalStateException("encoder must give " + want + (spatial ? " (channels last)" : "")
+                            + ", gave " + out.getShape());
                 }
                 return out;
             }

@@ -127,7 +127,8 @@ public interface PipelineFeatures {
      * Preprocessed images and a trainable encoder that trains with the decoder; after training it
      * takes the best epoch's parameters, computes the test features and is saved with them.
      *
-     * @param encoder a trainable encoder (its block's parameters join the optimiser; not closed here)
+     * @param encoder a trainable encoder (its block's parameters join the optimiser; not closed
+     *     here); built with spatial output, it trains on its map (without pooling to another side)
      * @param spec how to rebuild it
      * @param images per split, the preprocessed images ({@code C*H*W} floats each, CHW order, the
      *     encoder's crop); train, dev and test are required
@@ -150,13 +151,13 @@ public interface PipelineFeatures {
 
             @Override
             public int[] featureShape() {
-                return new int[] {encoder.featureSize()};
+                return encoder.featureShape();
             }
 
             @Override
             public FeatureSource source(Split split) {
                 return FeatureSource.trainableEncoder(encoder.block(), copy.get(split), imageShape,
-                        encoder.featureSize());
+                        encoder.featureShape());
             }
 
             @Override

@@ -313,7 +313,7 @@ class ModelArtifactTest {
         editManifest(target, m -> m.getAsJsonObject("decoder").getAsJsonObject("config").addProperty("hiddenSize", 32));
         assertThatThrownBy(() -> ModelArtifact.load(target))
                 .isInstanceOf(CaptionerException.class)
-                .hasMessageContaining("decoder.params: decoder hiddenSize is 16 but manifest.json decoder.config says 32");
+                .hasMessageContaining("decoder.params: decoder hiddenSize is 16 but the model needs 32");
     }
 
     private static void editManifest(Path artifact, java.util.function.Consumer<JsonObject> edit) throws IOException {

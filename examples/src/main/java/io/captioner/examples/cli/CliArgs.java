@@ -1,6 +1,7 @@
 package io.captioner.examples.cli;
 
 import io.captioner.data.Split;
+import io.captioner.models.decoder.DecoderType;
 import io.captioner.models.encoder.EncoderKind;
 import io.captioner.models.encoder.TorchvisionArch;
 import picocli.CommandLine.ITypeConverter;
@@ -48,6 +49,18 @@ final class CliArgs {
         public EncoderKind convert(String value) {
             try {
                 return EncoderKind.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** Reads {@code --decoder} as a {@link DecoderType}: lstm or attention (or the type's id). */
+    static final class DecoderTypeConverter implements ITypeConverter<DecoderType> {
+        @Override
+        public DecoderType convert(String value) {
+            try {
+                return DecoderType.parse(value);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }

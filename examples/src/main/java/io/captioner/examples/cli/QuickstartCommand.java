@@ -1,10 +1,13 @@
 package io.captioner.examples.cli;
 
 import io.captioner.examples.train.Quickstart;
+import io.captioner.data.synthetic.BindingScores;
 import io.captioner.examples.train.QuickstartOptions;
+import io.captioner.models.decoder.DecoderType;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -54,12 +57,18 @@ final class QuickstartCommand implements Callable<Integer> {
                 "its initial state; --no-image-merge trains the plain Show-and-Tell decoder (default: on)."})
     private boolean imageMerge;
 
+    @Option(names = "--decoder", defaultValue = "lstm", paramLabel = "D",
+            converter = CliArgs.DecoderTypeConverter.class,
+            description = {"lstm: Show and Tell, the LSTM fed the pooled image; attention: Show, Attend and Tell,",
+                "soft attention over the CNN's last feature map (default: ${DEFAULT-VALUE})."})
+    private DecoderType decoder;
+
     @Override
     public Integer call() {
         QuickstartOptions options;
         try {
             options = QuickstartOptions.builder().setOutDir(out).optImages(images).optEpochs(epochs).optSeed(seed)
-                    .optBeamSize(beam).optImageMerge(imageMerge)
+                    .optBeamSize(beam).optImageMerge(imageMerge).optDecoder(decoder)
                     .build();
         } catch (IllegalArgumentException e) {
             CliArgs.require(spec, false, e.getMessage());
@@ -75,8 +84,17 @@ final class QuickstartCommand implements Callable<Integer> {
                 stdout.println("    reference: " + r);
             }
         }
+        BindingScores b = result.binding();
+        stdout.printf(Locale.ROOT, "binding (%s decoder, test split): %d colour-shape pairs named, %s true;"
+                + " held-out pairs named in %s of the images that show them; %s of captions name a shape%n",
+                result.decoder(), b.pairsNamed(), percent(b.pairPrecision()), percent(b.heldOutPairRecall()),
+                percent(b.shapeCaptionShare()));
         stdout.println(result.toJson());
         stdout.flush();
         return CaptionerCli.EXIT_OK;
+    }
+
+    private static String percent(double ratio) {
+        return Double.isNaN(ratio) ? "n/a" : String.format(Locale.ROOT, "%.1f%%", 100 * ratio);
     }
 }

@@ -6,13 +6,17 @@ import io.captioner.DecodingOptions;
 import io.captioner.data.ImageCaptions;
 import io.captioner.data.Split;
 import io.captioner.data.TokenizedCaptions;
+import io.captioner.data.synthetic.BindingScores;
+import io.captioner.data.synthetic.Scene;
 import io.captioner.data.synthetic.SyntheticDataset;
 import io.captioner.data.synthetic.SyntheticSample;
 import io.captioner.eval.CaptionEvaluator;
 import io.captioner.eval.EvaluationResult;
 import io.captioner.models.EngineRandom;
 import io.captioner.models.artifact.EncoderSpec;
+import io.captioner.models.decoder.AttentionDecoderConfig;
 import io.captioner.models.decoder.DecoderConfig;
+import io.captioner.models.decoder.DecoderType;
 import io.captioner.models.decoder.DecoderSpec;
 import io.captioner.models.decoder.ImageInjection;
 import io.captioner.models.encoder.BlockEncoder;
@@ -80,10 +84,12 @@ public final class Quickstart {
      * @param history one result per epoch
      * @param examples a few test images with their generated caption and references
      * @param model the saved model directory
+     * @param decoder the decoder that was trained
+     * @param binding whether the test captions bind colours to the right shapes
      */
     public record Result(List<Double> bleu, double cider, String search, double greedyBleu4, double baselineBleu4,
             String baselineCaption, double trainSeconds, int testImages, List<EpochResult> history,
-            List<Example> examples, Path model) {
+            List<Example> examples, Path model, DecoderType decoder, BindingScores binding) {
 
         /**
          * Copies the lists.
@@ -99,6 +105,8 @@ public final class Quickstart {
          * @param history see the record description
          * @param examples see the record description
          * @param model see the record description
+         * @param decoder see the record description
+         * @param binding see the record description
          */
         public Result {
             bleu = List.copyOf(bleu);
@@ -108,8 +116,10 @@ public final class Quickstart {
 
         /**
          * Formats the headline figures as one line of JSON with keys {@code bleu1}..{@code bleu4},
-         * {@code cider}, {@code search}, {@code greedy_bleu4}, {@code baseline_bleu4},
-         * {@code train_seconds}, {@code epochs}, {@code test_images} and {@code model}.
+         * {@code cider}, {@code search}, {@code greedy_bleu4}, {@code baseline_bleu4}, {@code
+         * pairs_named}, {@code pair_precision}, {@code heldout_pair_recall}, {@code
+         * shape_caption_share} (see {@link BindingScores}; the ratios null when undefined), {@code
+         * decoder}, {@code train_seconds}, {@code epochs}, {@code test_images} and {@code model}.
          *
          * @return the JSON text
          */
@@ -122,11 +132,24 @@ public final class Quickstart {
             o.addProperty("search", search);
             o.addProperty("greedy_bleu4", Json.round(greedyBleu4, 4));
             o.addProperty("baseline_bleu4", Json.round(baselineBleu4, 4));
+            o.addProperty("pairs_named", binding.pairsNamed());
+            ratio(o, "pair_precision", binding.pairPrecision());
+            ratio(o, "heldout_pair_recall", binding.heldOutPairRecall());
+            ratio(o, "shape_caption_share", binding.shapeCaptionShare());
+            o.addProperty("decoder", decoder.id());
             o.addProperty("train_seconds", Json.round(trainSeconds, 1));
             o.addProperty("epochs", history.size());
             o.addProperty("test_images", testImages);
             o.addProperty("model", model.toString());
             return Json.GSON.toJson(o);
+        }
+
+        private static void ratio(JsonObject o, String key, double value) {
+            if (Double.isNaN(value)) {
+                o.add(key, com.google.gson.JsonNull.INSTANCE);
+            } else {
+                o.addProperty(key, Json.round(value, 4));
+            }
         }
     }
 
@@ -155,11 +178,14 @@ public final class Quickstart {
             dataset.generate(out.resolve("dataset"));
         }
         EngineRandom.seed(options.seed());
+        boolean attention = options.decoder() == DecoderType.SHOW_ATTEND_TELL;
+        EncoderOptions encoderOptions = new EncoderOptions(32, true);
         try (BlockEncoder encoder = Encoders.smallCnn().optInputSize(options.inputSize())
                 .optFeatureSize(options.featureSize()).optBaseChannels(options.baseChannels())
-                .optEncoderOptions(new EncoderOptions(32, true)).build()) {
+                .optEncoderOptions(attention ? encoderOptions.withSpatialOutput() : encoderOptions).build()) {
             Map<Split, List<ImageCaptions>> images = new EnumMap<>(Split.class);
             Map<Split, List<float[]>> tensors = new EnumMap<>(Split.class);
+            List<Scene> testScenes = new ArrayList<>();
             for (Split s : List.of(Split.TRAIN, Split.DEV, Split.TEST)) {
                 images.put(s, new ArrayList<>());
                 tensors.put(s, new ArrayList<>());
@@ -169,6 +195,9 @@ public final class Quickstart {
                 images.get(sample.split()).add(new ImageCaptions(sample.imageName(), sample.split(),
                         sample.captions()));
                 tensors.get(sample.split()).add(encoder.preprocessing().toTensor(sample.image()));
+                if (sample.split() == Split.TEST) {
+                    testScenes.add(sample.scene());
+                }
             }
             if (images.values().stream().anyMatch(List::isEmpty)) {
                 throw new CaptionerException("The synthetic dataset needs train, dev and test images; found "
@@ -192,7 +221,7 @@ public final class Quickstart {
             TrainingPipeline pipeline = TrainingPipeline.builder()
                     .setSplits(train, dev, test)
                     .optVocabulary(Vocabulary.builder().optMaxSize(100_000))
-                    .setDecoder((vocabularySize, featureShape) -> decoder(options, vocabularySize))
+                    .setDecoder((vocabularySize, featureShape) -> decoder(options, vocabularySize, featureShape))
                     .setTrainingConfig(trainingConfig)
                     .optMetric(BleuMetric.of(4, search, Integer::toString))
                     .setDecodings(search, search == greedy ? new DecodingOptions[0] : new DecodingOptions[] {greedy})
@@ -225,14 +254,22 @@ public final class Quickstart {
                 String name = test.imageId(i);
                 examples.add(new Example(name, scored.hypotheses().get(name), references.get(name)));
             }
+            BindingScores binding = BindingScores.score(testScenes,
+                    test.imageIds().stream().map(scored.hypotheses()::get).toList(), dataset.heldOutPairs());
             return new Result(List.of(scores.bleu1(), scores.bleu2(), scores.bleu3(), scores.bleu4()),
                     scores.cider(), options.beamSize() == 1 ? "greedy" : "beam " + options.beamSize(),
                     greedyScores.bleu4(), baselineScores.bleu4(), common, result.training().trainSeconds(),
-                    test.size(), result.training().history(), examples, result.model());
+                    test.size(), result.training().history(), examples, result.model(), options.decoder(), binding);
         }
     }
 
-    private static DecoderSpec decoder(QuickstartOptions options, int vocabularySize) {
+    private static DecoderSpec decoder(QuickstartOptions options, int vocabularySize, int[] featureShape) {
+        if (options.decoder() == DecoderType.SHOW_ATTEND_TELL) {
+            return AttentionDecoderConfig.builder().setVocabularySize(vocabularySize)
+                    .setFeatureShape(featureShape[0], featureShape[1], featureShape[2])
+                    .optAttentionSize(options.attentionSize()).optEmbeddingSize(options.embeddingSize())
+                    .optHiddenSize(options.hiddenSize()).optDropout(options.dropout()).build();
+        }
         return DecoderConfig.builder().setVocabularySize(vocabularySize)
                 .setFeatureSize(options.featureSize()).optEmbeddingSize(options.embeddingSize())
                 .optHiddenSize(options.hiddenSize()).optDropout(options.dropout())

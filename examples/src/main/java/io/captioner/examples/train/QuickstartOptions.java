@@ -1,6 +1,7 @@
 package io.captioner.examples.train;
 
 import java.nio.file.Path;
+import io.captioner.models.decoder.DecoderType;
 import java.util.Locale;
 
 /**
@@ -26,7 +27,13 @@ import java.util.Locale;
  *     checkpoint) and the test split, and that the saved model uses by default; 1 is greedy search;
  *     default 3
  * @param imageMerge whether the decoder also adds the projected image to the LSTM output at every
- *     step ({@link io.captioner.models.decoder.DecoderConfig#imageMerge()}); default true
+ *     step ({@link io.captioner.models.decoder.DecoderConfig#imageMerge()}); LSTM decoder only;
+ *     default true
+ * @param decoder which decoder to train: {@link DecoderType#SHOW_AND_TELL} (the LSTM fed the pooled
+ *     image vector) or {@link DecoderType#SHOW_ATTEND_TELL} (soft attention over the CNN's last
+ *     feature map, inputSize/8 square); default show-and-tell
+ * @param attentionSize A, the width of the attention's scoring network (attention decoder only), at
+ *     least 1; default 128
  */
 public record QuickstartOptions(
         Path outDir,
@@ -45,7 +52,9 @@ public record QuickstartOptions(
         int patience,
         boolean writeDataset,
         int beamSize,
-        boolean imageMerge) {
+        boolean imageMerge,
+        DecoderType decoder,
+        int attentionSize) {
 
     /**
      * Validates every field.
@@ -67,6 +76,8 @@ public record QuickstartOptions(
      * @param writeDataset see the record description
      * @param beamSize see the record description
      * @param imageMerge see the record description
+     * @param decoder see the record description
+     * @param attentionSize see the record description
      * @throws IllegalArgumentException naming the field, the rule and the value found
      */
     public QuickstartOptions {
@@ -87,6 +98,10 @@ public record QuickstartOptions(
         require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1), found " + dropout);
         require(patience >= 0, "patience must be 0 (off) or positive, found " + patience);
         require(beamSize >= 1 && beamSize <= 50, "beamSize must be in [1, 50], found " + beamSize);
+        if (decoder == null) {
+            throw new IllegalArgumentException("decoder must not be null");
+        }
+        require(attentionSize >= 1, "attentionSize must be at least 1, found " + attentionSize);
     }
 
     private static void require(boolean ok, String message) {
@@ -106,8 +121,8 @@ public record QuickstartOptions(
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "QuickstartOptions{outDir=%s, images=%s, imageSize=%s, inputSize=%s, seed=%s, epochs=%s, batchImages=%s, learningRate=%s, featureSize=%s, baseChannels=%s, embeddingSize=%s, hiddenSize=%s, dropout=%s, patience=%s, writeDataset=%s, beamSize=%s, imageMerge=%s}",
-                outDir, images, imageSize, inputSize, seed, epochs, batchImages, learningRate, featureSize, baseChannels, embeddingSize, hiddenSize, dropout, patience, writeDataset, beamSize, imageMerge);
+        return String.format(Locale.ROOT, "QuickstartOptions{outDir=%s, images=%s, imageSize=%s, inputSize=%s, seed=%s, epochs=%s, batchImages=%s, learningRate=%s, featureSize=%s, baseChannels=%s, embeddingSize=%s, hiddenSize=%s, dropout=%s, patience=%s, writeDataset=%s, beamSize=%s, imageMerge=%s, decoder=%s, attentionSize=%s}",
+                outDir, images, imageSize, inputSize, seed, epochs, batchImages, learningRate, featureSize, baseChannels, embeddingSize, hiddenSize, dropout, patience, writeDataset, beamSize, imageMerge, decoder.id(), attentionSize);
     }
 
     /** Collects the settings; setters may be called in any order. */
@@ -129,8 +144,32 @@ public record QuickstartOptions(
         private boolean writeDataset = true;
         private int beamSize = 3;
         private boolean imageMerge = true;
+        private DecoderType decoder = DecoderType.SHOW_AND_TELL;
+        private int attentionSize = 128;
 
         private Builder() {}
+
+        /**
+         * Sets decoder: which decoder to train (default show-and-tell).
+         *
+         * @param value {@link DecoderType#SHOW_AND_TELL} or {@link DecoderType#SHOW_ATTEND_TELL}
+         * @return this builder
+         */
+        public Builder optDecoder(DecoderType value) {
+            this.decoder = value;
+            return this;
+        }
+
+        /**
+         * Sets attentionSize: the width of the attention's scoring network (default 128).
+         *
+         * @param value at least 1
+         * @return this builder
+         */
+        public Builder optAttentionSize(int value) {
+            this.attentionSize = value;
+            return this;
+        }
 
         /**
          * Sets outDir: where dataset/, training/ and model/ are written (required).
@@ -326,7 +365,7 @@ public record QuickstartOptions(
          * @throws IllegalArgumentException if a value is invalid or the output directory is missing
          */
         public QuickstartOptions build() {
-            return new QuickstartOptions(outDir, images, imageSize, inputSize, seed, epochs, batchImages, learningRate, featureSize, baseChannels, embeddingSize, hiddenSize, dropout, patience, writeDataset, beamSize, imageMerge);
+            return new QuickstartOptions(outDir, images, imageSize, inputSize, seed, epochs, batchImages, learningRate, featureSize, baseChannels, embeddingSize, hiddenSize, dropout, patience, writeDataset, beamSize, imageMerge, decoder, attentionSize);
         }
     }
 }
