@@ -268,7 +268,8 @@ public final class Quickstart {
             return AttentionDecoderConfig.builder().setVocabularySize(vocabularySize)
                     .setFeatureShape(featureShape[0], featureShape[1], featureShape[2])
                     .optAttentionSize(options.attentionSize()).optEmbeddingSize(options.embeddingSize())
-                    .optHiddenSize(options.hiddenSize()).optDropout(options.dropout()).build();
+                    .optHiddenSize(options.hiddenSize()).optDropout(options.dropout())
+                    .optAttentionPenalty(options.attentionPenalty()).build();
         }
         return DecoderConfig.builder().setVocabularySize(vocabularySize)
                 .setFeatureSize(options.featureSize()).optEmbeddingSize(options.embeddingSize())

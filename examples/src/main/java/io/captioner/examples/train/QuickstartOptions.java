@@ -34,6 +34,8 @@ import java.util.Locale;
  *     feature map, inputSize/8 square); default show-and-tell
  * @param attentionSize A, the width of the attention's scoring network (attention decoder only), at
  *     least 1; default 128
+ * @param attentionPenalty λ, the weight of the doubly stochastic attention regulariser (attention
+ *     decoder only), at least 0; default 1
  */
 public record QuickstartOptions(
         Path outDir,
@@ -54,7 +56,8 @@ public record QuickstartOptions(
         int beamSize,
         boolean imageMerge,
         DecoderType decoder,
-        int attentionSize) {
+        int attentionSize,
+        double attentionPenalty) {
 
     /**
      * Validates every field.
@@ -78,6 +81,7 @@ public record QuickstartOptions(
      * @param imageMerge see the record description
      * @param decoder see the record description
      * @param attentionSize see the record description
+     * @param attentionPenalty see the record description
      * @throws IllegalArgumentException naming the field, the rule and the value found
      */
     public QuickstartOptions {
@@ -102,6 +106,8 @@ public record QuickstartOptions(
             throw new IllegalArgumentException("decoder must not be null");
         }
         require(attentionSize >= 1, "attentionSize must be at least 1, found " + attentionSize);
+        require(attentionPenalty >= 0 && Double.isFinite(attentionPenalty),
+                "attentionPenalty must be a finite number of at least 0, found " + attentionPenalty);
     }
 
     private static void require(boolean ok, String message) {
@@ -121,8 +127,8 @@ public record QuickstartOptions(
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "QuickstartOptions{outDir=%s, images=%s, imageSize=%s, inputSize=%s, seed=%s, epochs=%s, batchImages=%s, learningRate=%s, featureSize=%s, baseChannels=%s, embeddingSize=%s, hiddenSize=%s, dropout=%s, patience=%s, writeDataset=%s, beamSize=%s, imageMerge=%s, decoder=%s, attentionSize=%s}",
-                outDir, images, imageSize, inputSize, seed, epochs, batchImages, learningRate, featureSize, baseChannels, embeddingSize, hiddenSize, dropout, patience, writeDataset, beamSize, imageMerge, decoder.id(), attentionSize);
+        return String.format(Locale.ROOT, "QuickstartOptions{outDir=%s, images=%s, imageSize=%s, inputSize=%s, seed=%s, epochs=%s, batchImages=%s, learningRate=%s, featureSize=%s, baseChannels=%s, embeddingSize=%s, hiddenSize=%s, dropout=%s, patience=%s, writeDataset=%s, beamSize=%s, imageMerge=%s, decoder=%s, attentionSize=%s, attentionPenalty=%s}",
+                outDir, images, imageSize, inputSize, seed, epochs, batchImages, learningRate, featureSize, baseChannels, embeddingSize, hiddenSize, dropout, patience, writeDataset, beamSize, imageMerge, decoder.id(), attentionSize, attentionPenalty);
     }
 
     /** Collects the settings; setters may be called in any order. */
@@ -146,6 +152,7 @@ public record QuickstartOptions(
         private boolean imageMerge = true;
         private DecoderType decoder = DecoderType.SHOW_AND_TELL;
         private int attentionSize = 128;
+        private double attentionPenalty = 1.0;
 
         private Builder() {}
 
@@ -157,6 +164,18 @@ public record QuickstartOptions(
          */
         public Builder optDecoder(DecoderType value) {
             this.decoder = value;
+            return this;
+        }
+
+        /**
+         * Sets attentionPenalty: λ, the weight of the doubly stochastic attention regulariser
+         * (default 1).
+         *
+         * @param value at least 0
+         * @return this builder
+         */
+        public Builder optAttentionPenalty(double value) {
+            this.attentionPenalty = value;
             return this;
         }
 
@@ -365,7 +384,7 @@ public record QuickstartOptions(
          * @throws IllegalArgumentException if a value is invalid or the output directory is missing
          */
         public QuickstartOptions build() {
-            return new QuickstartOptions(outDir, images, imageSize, inputSize, seed, epochs, batchImages, learningRate, featureSize, baseChannels, embeddingSize, hiddenSize, dropout, patience, writeDataset, beamSize, imageMerge, decoder, attentionSize);
+            return new QuickstartOptions(outDir, images, imageSize, inputSize, seed, epochs, batchImages, learningRate, featureSize, baseChannels, embeddingSize, hiddenSize, dropout, patience, writeDataset, beamSize, imageMerge, decoder, attentionSize, attentionPenalty);
         }
     }
 }
