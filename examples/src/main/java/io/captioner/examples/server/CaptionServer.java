@@ -275,6 +275,14 @@ public final class CaptionServer implements AutoCloseable {
                         config.shutdownGrace().toMillis(), batcher.busyWorkers() + batcher.queued());
                 try {
                     app.stop();
+                } catch (RuntimeException e) {
+                    if (!isTimeout(e)) {
+                        throw e;
+                    }
+                    // Jetty has stopped all the same; it reports the connections (a browser's
+                    // kept-alive ones, say) that were still open when the grace period ran out.
+                    LOG.info("Caption server stopped after its grace period of {} ms with connections still open",
+                            config.shutdownGrace().toMillis());
                 } finally {
                     batcher.stop(Duration.ofSeconds(1));
                     metrics.close();
@@ -283,6 +291,15 @@ public final class CaptionServer implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private static boolean isTimeout(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
