@@ -119,13 +119,14 @@ final class ServerMetrics implements AutoCloseable {
      * @param workers worker threads
      */
     void bindQueue(IntSupplier depth, int capacity, IntSupplier busy, int workers) {
-        Gauge.builder("captioner.queue.depth", depth, s -> s.getAsInt())
+        // Strong references: Micrometer holds a gauge's object weakly, and nothing else holds these.
+        Gauge.builder("captioner.queue.depth", depth, s -> s.getAsInt()).strongReference(true)
                 .description("Captioning requests waiting for a worker").register(registry);
-        Gauge.builder("captioner.queue.capacity", () -> capacity)
+        Gauge.builder("captioner.queue.capacity", () -> capacity).strongReference(true)
                 .description("Most requests that may wait; beyond it the server answers 503").register(registry);
-        Gauge.builder("captioner.workers.busy", busy, s -> s.getAsInt())
+        Gauge.builder("captioner.workers.busy", busy, s -> s.getAsInt()).strongReference(true)
                 .description("Workers captioning now").register(registry);
-        Gauge.builder("captioner.workers", () -> workers)
+        Gauge.builder("captioner.workers", () -> workers).strongReference(true)
                 .description("Worker threads").register(registry);
     }
 
