@@ -11,8 +11,9 @@ import java.util.Map;
  * <p>Rules: {@code beam} is an integer in [1, {@value #MAX_BEAM}], {@code nbest} in [1, beam] (when
  * {@code nbest} is given without {@code beam}, the beam is widened to {@code nbest}),
  * {@code max_length} in [1, {@value #MAX_LENGTH}]; each parameter at most once; any other
- * parameter is refused so that a misspelt option is not silently ignored. Parameters that are not
- * given keep the captioner's own defaults ({@link #options(DecodingOptions)}).
+ * parameter is refused so that a misspelt option is not silently ignored. The captioner's own
+ * defaults (a loaded model's saved options) are the starting point, and each given parameter
+ * overrides only itself ({@link #options(DecodingOptions)}).
  *
  * @param beam the beam width, or 0 when not given
  * @param nbest the number of captions to return, or 0 when not given
@@ -75,20 +76,21 @@ record CaptionQuery(int beam, int nbest, int maxLength) {
     }
 
     /**
-     * Returns whether the caller asked for n-best output.
+     * Returns the decoding options of this request: the captioner's defaults with each given
+     * parameter applied, and nothing else changed except where the combination would otherwise be
+     * invalid.
      *
-     * @return true when {@code nbest > 1}
-     */
-    boolean wantsAlternatives() {
-        return nbest > 1;
-    }
-
-    /**
-     * Returns the decoding options of this request: the captioner's defaults with the request's
-     * parameters applied. {@code beam} sets beam search of that width ({@code beam=1} is greedy);
-     * {@code nbest} without {@code beam} widens the default beam to at least {@code nbest};
-     * {@code max_length} sets the length limit. With no parameter the defaults are returned as
-     * they are.
+     * <ul>
+     *   <li>{@code beam=k} sets the width: beam search of width k, or greedy search for
+     *       {@code k = 1}; the default n-best is kept when it fits in k, else lowered to k.</li>
+     *   <li>{@code nbest=n} sets the number of captions; when the default search cannot return
+     *       n (greedy, sampling or a narrower beam) and n is above 1, it becomes beam search of
+     *       width n.</li>
+     *   <li>{@code max_length=m} sets the length limit; a default minimum above m is lowered to
+     *       m.</li>
+     * </ul>
+     *
+     * <p>With no parameter the defaults are returned as they are.
      *
      * @param defaults the captioner's {@link io.captioner.Captioner#defaultOptions()}
      * @return the options
@@ -99,12 +101,17 @@ record CaptionQuery(int beam, int nbest, int maxLength) {
             return defaults;
         }
         DecodingOptions.Builder b = defaults.toBuilder();
-        if (beam > 0 || nbest > 0) {
-            int defaultBeam = defaults.strategy() == DecodingOptions.Strategy.BEAM ? defaults.beamSize() : 1;
-            int k = beam > 0 ? beam : Math.max(defaultBeam, nbest);
-            b.optStrategy(k > 1 ? DecodingOptions.Strategy.BEAM : DecodingOptions.Strategy.GREEDY)
-                    .optBeamSize(k)
-                    .optNBest(nbest > 0 ? nbest : 1);
+        if (beam > 0) {
+            b.optStrategy(beam > 1 ? DecodingOptions.Strategy.BEAM : DecodingOptions.Strategy.GREEDY)
+                    .optBeamSize(beam)
+                    .optNBest(nbest > 0 ? nbest : Math.min(defaults.nBest(), beam));
+        } else if (nbest > 0) {
+            b.optNBest(nbest);
+            boolean beamHoldsIt = defaults.strategy() == DecodingOptions.Strategy.BEAM
+                    && defaults.beamSize() >= nbest;
+            if (nbest > 1 && !beamHoldsIt) {
+                b.optStrategy(DecodingOptions.Strategy.BEAM).optBeamSize(nbest);
+            }
         }
         if (maxLength > 0) {
             b.optMaxLength(maxLength);
