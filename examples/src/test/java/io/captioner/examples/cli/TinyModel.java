@@ -22,11 +22,18 @@ import java.util.List;
  * Saves tiny randomly initialised model artifacts for CLI tests: a 32-pixel small CNN with a 16-unit
  * LSTM, or with an attention decoder over its 4 × 4 map.
  */
-final class TinyModel {
+public final class TinyModel {
 
     private TinyModel() {}
 
-    static Path save(Path target, SyntheticDataset data) {
+    /**
+     * Saves the LSTM model.
+     *
+     * @param target the artifact directory to write
+     * @param data the dataset whose captions give the vocabulary
+     * @return {@code target}
+     */
+    public static Path save(Path target, SyntheticDataset data) {
         Vocabulary vocabulary = vocabulary(data);
         Engine.getInstance().setRandomSeed(5);
         try (BlockEncoder encoder = Encoders.smallCnn().optInputSize(32).optFeatureSize(16).optBaseChannels(4).build();
@@ -40,8 +47,14 @@ final class TinyModel {
         return target;
     }
 
-    /** Saves a small CNN with spatial output (4 × 4 × 16 at 32 px) and a seeded attention decoder. */
-    static Path saveAttention(Path target, SyntheticDataset data) {
+    /**
+     * Saves a small CNN with spatial output (4 × 4 × 16 at 32 px) and a seeded attention decoder.
+     *
+     * @param target the artifact directory to write
+     * @param data the dataset whose captions give the vocabulary
+     * @return {@code target}
+     */
+    public static Path saveAttention(Path target, SyntheticDataset data) {
         Vocabulary vocabulary = vocabulary(data);
         Engine.getInstance().setRandomSeed(5);
         try (BlockEncoder encoder = Encoders.smallCnn().optInputSize(32).optFeatureSize(16).optBaseChannels(4)
