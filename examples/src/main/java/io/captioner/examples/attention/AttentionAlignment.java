@@ -280,7 +280,8 @@ public final class AttentionAlignment {
          * Returns the result as one line of JSON: {@code images}, {@code chance} (0.25), and per
          * variant {@code scored}, {@code without_shape_word}, {@code aligned}, {@code
          * quadrant_share}, and for the variants other than the square one {@code compared_with} (the
-         * reference), {@code same_quadrant_share} and {@code same_cell_share}.
+         * reference), {@code same_quadrant_share} and {@code same_cell_share}; a share of no images
+         * is {@code null}.
          *
          * @return compact JSON
          */
@@ -303,11 +304,12 @@ public final class AttentionAlignment {
                 all.put(v.variant().id(), o);
             }
             root.put("variants", all);
-            return new GsonBuilder().disableHtmlEscaping().serializeSpecialFloatingPointValues().create().toJson(root);
+            return new GsonBuilder().disableHtmlEscaping().serializeNulls().create().toJson(root);
         }
 
-        private static double round(double v) {
-            return Double.isNaN(v) ? v : Math.round(v * 1000) / 1000.0;
+        /** Three decimals; null (JSON has no NaN) when nothing was scored. */
+        private static Double round(double v) {
+            return Double.isNaN(v) ? null : Math.round(v * 1000) / 1000.0;
         }
     }
 

@@ -157,4 +157,17 @@ class AttentionAlignmentTest {
         assertThatThrownBy(() -> AttentionAlignment.withExifOrientation(jpeg, 9))
                 .hasMessage("EXIF orientation must be 1 to 8, found 9");
     }
+
+    @Test
+    void aShareOfNoImagesIsNullInTheJson() {
+        Outcome unnamed = new Outcome(0, "a picture", null, -1, -1, -1, 2);
+        List<AttentionAlignment.VariantResult> variants = java.util.Arrays.stream(Variant.values())
+                .map(v -> new AttentionAlignment.VariantResult(v, List.of(unnamed))).toList();
+        com.google.gson.JsonObject json = com.google.gson.JsonParser.parseString(new Result(1, variants).toJson())
+                .getAsJsonObject().getAsJsonObject("variants");
+        assertThat(json.getAsJsonObject("square").get("quadrant_share").isJsonNull()).isTrue();
+        assertThat(json.getAsJsonObject("square").get("without_shape_word").getAsInt()).isEqualTo(1);
+        assertThat(json.getAsJsonObject("exif-jpeg").get("compared_with").getAsString()).isEqualTo("jpeg");
+        assertThat(json.getAsJsonObject("exif-jpeg").get("same_cell_share").isJsonNull()).isTrue();
+    }
 }
