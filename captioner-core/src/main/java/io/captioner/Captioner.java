@@ -78,6 +78,16 @@ public interface Captioner extends AutoCloseable {
     List<Caption> captionAll(List<BufferedImage> images, DecodingOptions options);
 
     /**
+     * Tells whether the model reports where it looked for each word, so that {@link
+     * DecodingOptions#attention()} may be asked for.
+     *
+     * @return true for a model whose decoder has attention; false by default
+     */
+    default boolean hasAttention() {
+        return false;
+    }
+
+    /**
      * Returns the picture the model sees when it captions an image: the image after the model's
      * own resize and crop, as 8-bit RGB, before any normalisation. Attention weights ({@link
      * Caption#attention()}) cover exactly this picture, so it is what an attention map is drawn

@@ -126,6 +126,16 @@ public final class DjlCaptioner implements Captioner {
     }
 
     /**
+     * Tells whether the decoder reports attention weights.
+     *
+     * @return {@link CaptionDecoder#hasAttention()} of the decoder
+     */
+    @Override
+    public boolean hasAttention() {
+        return decoder.hasAttention();
+    }
+
+    /**
      * Returns the picture the model sees for an image: the image resized and centre-cropped by the
      * encoder's {@link #preprocessing()}, as 8-bit RGB before normalisation. Attention weights
      * ({@link Caption#attention()}) cover exactly this picture. Decode files with {@link

@@ -241,6 +241,7 @@ final class CaptionBatcher {
             }
             try {
                 BufferedImage image = decoder.decode(job.bytes(), job.label());
+                job.imageDecoded(image.getWidth(), image.getHeight());
                 groups.computeIfAbsent(job.options(), o -> new ArrayList<>()).add(new Ready(job, image));
             } catch (CaptionerException e) {
                 job.fail(new ApiException(400, e.getMessage()));

@@ -27,6 +27,8 @@ final class CaptionJob {
     private final CompletableFuture<Caption> result = new CompletableFuture<>();
     private final AtomicInteger state = new AtomicInteger(QUEUED);
     private volatile long queuedNanos;
+    /** Width and height of the decoded image, once a worker has decoded it. */
+    private volatile int[] imageSize;
 
     /**
      * Creates a job.
@@ -111,6 +113,25 @@ final class CaptionJob {
      *
      * @param caption the caption
      */
+    /**
+     * Records the size of the decoded image (upright), for answers that map attention onto it.
+     *
+     * @param width the width in pixels
+     * @param height the height in pixels
+     */
+    void imageDecoded(int width, int height) {
+        imageSize = new int[] {width, height};
+    }
+
+    /**
+     * Returns the decoded image's size.
+     *
+     * @return {@code {width, height}}, or null before the image was decoded
+     */
+    int[] imageSize() {
+        return imageSize;
+    }
+
     void complete(Caption caption) {
         result.complete(caption);
     }

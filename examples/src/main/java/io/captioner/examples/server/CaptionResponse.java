@@ -108,6 +108,17 @@ public final class CaptionResponse {
         return new CaptionResponse(best.text(), best.tokens(), best.logProb(), alts, model, elapsedMs);
     }
 
+    /**
+     * Returns a copy of this response carrying attention maps.
+     *
+     * @param maps one map per word of {@code tokens}
+     * @return the new response
+     * @throws IllegalArgumentException if the maps are not one per token
+     */
+    CaptionResponse withAttention(Attention maps) {
+        return new CaptionResponse(caption, tokens, score, alternatives, model, elapsed_ms, maps);
+    }
+
     /** One other caption of an n-best list. */
     @OpenApiByFields
     public static final class Alternative {

@@ -443,6 +443,10 @@ public final class CaptionServer implements AutoCloseable {
         DecodingOptions options;
         try {
             options = CaptionQuery.parse(ctx.queryParamMap()).options(captioner.defaultOptions());
+            if (options.attention() && !captioner.hasAttention()) {
+                throw new ApiException(400, "query parameter 'attention' asks for attention maps, but model "
+                        + modelName + " has no attention (its decoder does not report where it looked)");
+            }
         } catch (IllegalArgumentException e) {
             throw new ApiException(400, "the query's options do not fit the model's own ("
                     + captioner.defaultOptions() + "): " + e.getMessage());
@@ -452,9 +456,45 @@ public final class CaptionServer implements AutoCloseable {
             throw tooLarge(declared + " bytes (Content-Length)");
         }
         Upload upload = readImagePart(ctx);
-        Caption caption = captionBatched(requestId(ctx), upload, options, start);
+        Done done = captionBatched(requestId(ctx), upload, options, start);
         double elapsedMs = (System.nanoTime() - start) / 1e6;
-        ctx.json(CaptionResponse.of(caption, options.nBest() > 1, modelName, Math.round(elapsedMs * 10) / 10.0));
+        CaptionResponse response = CaptionResponse.of(done.caption(), options.nBest() > 1, modelName,
+                Math.round(elapsedMs * 10) / 10.0);
+        if (options.attention() && !done.caption().attention().isEmpty()) {
+            response = response.withAttention(attentionOf(done.caption(), done.imageSize()));
+        }
+        ctx.json(response);
+    }
+
+    /**
+     * The attention maps of a caption, with the part of the upload the model saw: the encoder's
+     * resize and centre crop mapped back into the upload's pixels.
+     */
+    private CaptionResponse.Attention attentionOf(Caption caption, int[] imageSize) {
+        io.captioner.AttentionWeights a = caption.attention();
+        List<float[]> rows = new ArrayList<>();
+        for (int t = 0; t < a.tokens(); t++) {
+            rows.add(a.weights(t));
+        }
+        int viewWidth = imageSize == null ? 0 : imageSize[0];
+        int viewHeight = imageSize == null ? 0 : imageSize[1];
+        CaptionResponse.Region region = null;
+        if (imageSize != null && captioner instanceof io.captioner.models.DjlCaptioner djl
+                && djl.preprocessing().isPresent()) {
+            io.captioner.models.image.Preprocessing p = djl.preprocessing().get();
+            int w = imageSize[0];
+            int h = imageSize[1];
+            java.awt.geom.Point2D.Double origin = p.viewPoint(w, h, 0, 0);
+            java.awt.geom.Point2D.Double corner = p.viewPoint(w, h, w, h);
+            double scaleX = (corner.x - origin.x) / w;
+            double scaleY = (corner.y - origin.y) / h;
+            region = new CaptionResponse.Region((int) Math.round(-origin.x / scaleX),
+                    (int) Math.round(-origin.y / scaleY), (int) Math.round(p.crop() / scaleX),
+                    (int) Math.round(p.crop() / scaleY));
+            viewWidth = p.crop();
+            viewHeight = p.crop();
+        }
+        return new CaptionResponse.Attention(a.height(), a.width(), viewWidth, viewHeight, region, rows);
     }
 
     @OpenApi(
@@ -483,10 +523,9 @@ public final class CaptionServer implements AutoCloseable {
 
     /**
      * Whether {@code ?attention=true} is served: the page asks for attention maps only then.
-     * The attention decoder (issue 15) is not part of this build, so no model has them yet.
      */
     private boolean modelHasAttention() {
-        return false;
+        return captioner.hasAttention();
     }
 
     @OpenApi(
@@ -626,7 +665,10 @@ public final class CaptionServer implements AutoCloseable {
         }
     }
 
-    private Caption captionBatched(String requestId, Upload upload, DecodingOptions options, long startNanos) {
+    /** A captioned request: the caption and the size of the image it was made from. */
+    private record Done(Caption caption, int[] imageSize) {}
+
+    private Done captionBatched(String requestId, Upload upload, DecodingOptions options, long startNanos) {
         long deadline = startNanos + config.timeout().toNanos();
         CaptionJob job = new CaptionJob(requestId, upload.bytes(), upload.label(), options, deadline);
         if (!batcher.offer(job)) {
@@ -637,7 +679,8 @@ public final class CaptionServer implements AutoCloseable {
                     + config.queueCapacity() + " request(s) are queued; retry later");
         }
         try {
-            return job.result().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            Caption caption = job.result().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return new Done(caption, job.imageSize());
         } catch (TimeoutException e) {
             if (job.abandon()) {
                 batcher.remove(job);
