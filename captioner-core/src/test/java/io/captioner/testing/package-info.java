@@ -1,6 +1,7 @@
 /**
  * Test helpers shared with the other modules through captioner-core's test-jar: a fake, exhaustively
  * enumerable {@link io.captioner.CaptionDecoder} ({@link io.captioner.testing.FakeDecoder}) that
- * also checks that every decoder state is closed.
+ * also checks that every decoder state is closed, and {@link io.captioner.testing.FuzzContract}, the
+ * contract every fuzz target checks.
  */
 package io.captioner.testing;
