@@ -7,6 +7,7 @@ import io.captioner.models.decoder.DecoderConfig;
 import io.captioner.models.decoder.LstmCaptionDecoder;
 import io.captioner.models.internal.ParameterFile;
 import io.captioner.models.encoder.BlockEncoder;
+import io.captioner.models.encoder.EncoderKind;
 import io.captioner.models.encoder.EncoderOptions;
 import io.captioner.models.encoder.Encoders;
 import io.captioner.models.encoder.TorchvisionArch;
@@ -35,7 +36,11 @@ import org.slf4j.LoggerFactory;
  * parameters have the wrong shape; an encoder whose feature size differs from the decoder's. A
  * different DJL or PyTorch version than the writer's is only logged.
  *
- * <p>A zip is unpacked into a temporary directory that is deleted once the model is in memory.
+ * <p>A zip is unpacked into a temporary directory that is deleted once the model is in memory;
+ * what is unpacked is decided from the sizes the zip and the manifest declare before anything is
+ * inflated (see {@code ArtifactFiles.unzip}), so a zip bomb or an entry escaping the directory is
+ * refused within moments. Sizes in the manifest are checked against the parameter files' lengths
+ * before the engine allocates the networks.
  * Loading initialises the networks before overwriting their parameters, which reseeds the PyTorch
  * engine's random generator (caption sampling uses its own seeded Java generator and is not
  * affected).
@@ -104,16 +109,7 @@ public final class ModelArtifact {
         if (!Files.exists(artifact)) {
             throw new CaptionerException(artifact + ": model artifact not found");
         }
-        Path tmp = null;
-        try {
-            tmp = Files.createTempDirectory("captioner-artifact-");
-            ArtifactFiles.unzip(artifact, tmp);
-            return readManifestIn(artifact, tmp);
-        } catch (IOException e) {
-            throw new CaptionerException(artifact + ": cannot open model artifact: " + e.getMessage(), e);
-        } finally {
-            ArtifactFiles.deleteRecursively(tmp);
-        }
+        return Manifest.parse(ArtifactFiles.readManifest(artifact), artifact + "/" + Manifest.FILE_NAME);
     }
 
     static boolean isZip(Path p) {
@@ -125,6 +121,11 @@ public final class ModelArtifact {
         Path file = dir.resolve(Manifest.FILE_NAME);
         String json;
         try {
+            long size = Files.size(file);
+            if (size > ArtifactFiles.MAX_MANIFEST_BYTES) {
+                throw new CaptionerException(artifact + ": " + Manifest.FILE_NAME + " has " + size
+                        + " bytes; at most " + ArtifactFiles.MAX_MANIFEST_BYTES + " are accepted");
+            }
             json = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new CaptionerException(artifact + ": missing file " + Manifest.FILE_NAME
@@ -163,10 +164,14 @@ public final class ModelArtifact {
                     + m.encoder().featureSize() + " features but the decoder expects "
                     + m.decoderConfig().featureSize() + " (decoder.config.featureSize)");
         }
+        if (encoderFile != null && m.encoder().kind() == EncoderKind.SMALL_CNN) {
+            checkParameterBytes(artifact, encoderFile,
+                    leastSmallCnnParameters(m.encoder().baseChannels(), m.encoder().featureSize()), "encoder");
+        }
         BlockEncoder encoder = null;
         LstmCaptionDecoder decoder = null;
         try {
-            decoder = loadDecoder(decoderFile, m.decoderConfig());
+            decoder = loadDecoder(artifact, decoderFile, m.decoderConfig());
             encoder = buildEncoder(m, encoderFile, baseWeights, encoderOptions);
             if (encoder.featureSize() != decoder.featureSize()) {
                 throw new CaptionerException(artifact + ": encoder gives " + encoder.featureSize()
@@ -192,7 +197,41 @@ public final class ModelArtifact {
         }
     }
 
-    private static LstmCaptionDecoder loadDecoder(Path file, DecoderConfig expected) {
+    /**
+     * Refuses sizes in the manifest that need more parameters than the file holds, before the
+     * engine allocates them: a manifest claiming a hidden size of a million must not make PyTorch
+     * allocate terabytes. The counts are lower bounds of the real parameter counts.
+     */
+    private static void checkParameterBytes(Path artifact, Path file, double leastParameters, String field) {
+        long bytes;
+        try {
+            bytes = Files.size(file);
+        } catch (IOException e) {
+            throw new CaptionerException(artifact + ": cannot read " + file + ": " + e.getMessage(), e);
+        }
+        if (leastParameters * Float.BYTES > bytes) {
+            throw new CaptionerException(artifact + ": manifest.json " + field + " needs at least "
+                    + String.format(Locale.ROOT, "%.0f", leastParameters) + " float parameters, but "
+                    + file.getFileName() + " holds only " + bytes + " bytes");
+        }
+    }
+
+    /** Embedding V×E, output H×V, recurrent 4H×H per layer, image projection D×min(E, H), merge D×H. */
+    private static double leastDecoderParameters(DecoderConfig c) {
+        double v = c.vocabularySize();
+        double e = c.embeddingSize();
+        double h = c.hiddenSize();
+        double d = c.featureSize();
+        return v * e + h * v + 4 * h * h * c.numLayers() + d * Math.min(e, h) + (c.imageMerge() ? d * h : 0);
+    }
+
+    /** The 3×3 convolutions c→2c→4c→D of the small CNN, without the first one and batch norms. */
+    private static double leastSmallCnnParameters(int baseChannels, int featureSize) {
+        double c = baseChannels;
+        return 9 * (c * 2 * c + 2 * c * 4 * c + 4 * c * featureSize);
+    }
+
+    private static LstmCaptionDecoder loadDecoder(Path artifact, Path file, DecoderConfig expected) {
         ParameterFile pf = ParameterFile.read(file, LstmCaptionDecoder.FILE_KIND);
         DecoderConfig found = LstmCaptionDecoder.configFromMetadata(pf.metadata(), file);
         Map<String, String> e = LstmCaptionDecoder.configToMetadata(expected);
@@ -203,6 +242,7 @@ public final class ModelArtifact {
                         + " but manifest.json decoder.config says " + entry.getValue());
             }
         }
+        checkParameterBytes(artifact, file, leastDecoderParameters(found), "decoder.config");
         // create() initialises the parameters (and reseeds the engine's generator); the saved
         // values then overwrite them in place.
         LstmCaptionDecoder decoder = LstmCaptionDecoder.create(found, 0);
@@ -258,6 +298,17 @@ public final class ModelArtifact {
         if (!Files.isRegularFile(file)) {
             throw new CaptionerException(artifact + ": missing file " + (ref.embedded() ? ref.path() : file)
                     + " (listed in manifest.json as " + field + ")");
+        }
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new CaptionerException(artifact + ": cannot read " + ref.path() + ": " + e.getMessage(), e);
+        }
+        if (size != ref.bytes()) {
+            // Checked before hashing, so a swapped multi-gigabyte file is refused at once.
+            throw new CaptionerException(artifact + ": " + ref.path() + " has " + size + " bytes but manifest.json "
+                    + field + ".bytes says " + ref.bytes() + ": the file is corrupt or was replaced");
         }
         String found = Digests.sha256(file);
         if (!found.equals(ref.sha256())) {
