@@ -46,8 +46,10 @@ class ModelArtifactFuzzTest {
     private static Path scratch;
 
     @BeforeAll
-    static void createScratch() throws Exception {
+    static void createScratchAndStartTheEngine() throws Exception {
         scratch = Files.createTempDirectory("fuzz-artifact-");
+        // The first load starts PyTorch (seconds); the one-second limit is for the inputs.
+        ModelArtifact.load(Path.of("src/test/resources/compat/v1-small-cnn")).close();
     }
 
     @AfterAll
