@@ -15,7 +15,8 @@
 #                                               rename the file to regression-<what> and commit it
 #   target/fuzz/TARGET.log                       the whole log (libFuzzer's #N lines)
 #   target/fuzz/TARGET.coverage.txt              Jazzer's branch coverage report
-#   target/fuzz/summary.tsv                      target, duration, executions, result
+#   target/fuzz/summary.tsv                      target, duration, executions, covered edges
+#                                                (libFuzzer's final "cov:"), result
 # Extra Maven flags (e.g. -o for offline) can be passed in FUZZ_MAVEN_FLAGS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -79,9 +80,11 @@ run_target() {
         >"$log" 2>&1 || status=$?
     local runs
     runs=$(grep -Eo '^Done [0-9]+ runs' "$log" | tail -1 | grep -Eo '[0-9]+' || echo "?")
+    local cov
+    cov=$(grep -Eo '^#[0-9]+[[:space:]]+DONE[[:space:]]+cov: [0-9]+' "$log" | tail -1 | grep -Eo '[0-9]+$' || echo "?")
     local result=ok
     [ "$status" -eq 0 ] || result="FINDING or failure (exit $status), see $log"
-    printf '%s\t%s\t%s\t%s\n' "$t" "$DURATION" "$runs" "$result" | tee -a "$SUMMARY"
+    printf '%s\t%s\t%s\t%s\t%s\n' "$t" "$DURATION" "$runs" "$cov" "$result" | tee -a "$SUMMARY"
     grep -E '^#[0-9]+.*(INITED|DONE)' "$log" | tail -2 || true
     return "$status"
 }
