@@ -31,7 +31,8 @@ add npy           captioner-models io.captioner.models.npy.NpyFuzzTest anyNpyOrN
 add flickr8k      captioner-core   io.captioner.data.Flickr8kReaderFuzzTest anyAnnotationFiles 'com.google.gson.**'
 add vocabulary    captioner-core   io.captioner.text.VocabularyFuzzTest anyVocabularyFile
 add coco          captioner-core   io.captioner.eval.CocoResultsFuzzTest anyResultsFile 'com.google.gson.**'
-add server        examples         io.captioner.examples.server.CaptionServerFuzzTest anyCaptionRequest
+add server        examples         io.captioner.examples.server.CaptionServerFuzzTest anyCaptionRequest \
+    'io.javalin.**:org.eclipse.jetty.server.**:org.eclipse.jetty.http.**'
 add feature-cache captioner-models io.captioner.models.cache.FeatureCacheFuzzTest anyCacheFiles
 ORDER=(images artifact npy flickr8k vocabulary coco server feature-cache)
 
@@ -70,6 +71,7 @@ run_target() {
     JAZZER_FUZZ=1 ./mvnw -B ${FUZZ_MAVEN_FLAGS:-} -pl "${MODULE[$t]}" -am test \
         -Dtest="${CLASS[$t]}#${METHOD[$t]}" -Dsurefire.failIfNoSpecifiedTests=false \
         -Djazzer.max_duration="$DURATION" \
+        -Djazzer.hooks=true \
         -Djazzer.instrumentation_includes="$includes" \
         -Djazzer.custom_hook_includes="$includes" \
         -Djazzer.coverage_report="$coverage" \

@@ -438,6 +438,11 @@ public final class CaptionServer implements AutoCloseable {
         Collection<Part> parts;
         try {
             parts = ctx.req().getParts();
+        } catch (IllegalArgumentException e) {
+            // Jetty's multipart parser reads the media type case-sensitively: "multipArt/form-data"
+            // passes the check in caption() but not Jetty's.
+            throw new ApiException(415, "Content-Type must be multipart/form-data (lowercase) with the image in "
+                    + "field 'image', found '" + ctx.contentType() + "': " + e.getMessage());
         } catch (IllegalStateException | IOException | ServletException e) {
             ApiException refusal = guard.uploadRefusal(ctx.req(), e);
             if (refusal != null) {
