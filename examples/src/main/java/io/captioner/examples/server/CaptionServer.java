@@ -60,7 +60,9 @@ import org.slf4j.LoggerFactory;
  * documentation stay open), 404/405 unknown route, 413 upload above the limit (refused from its
  * {@code Content-Length} before the body is read, or while streaming when the length is unknown),
  * 415 a body that is not multipart/form-data, 503 work queue full or server stopping (with
- * {@code Retry-After}), 504 request not captioned within the timeout, 500 captioner failure.
+ * {@code Retry-After}), 504 request not captioned within the timeout, 500 captioner failure. The
+ * errors Jetty answers itself (a malformed request, headers over the limit, a request that
+ * carries {@code Sec-WebSocket-Key}) are the same JSON ({@link JsonErrorHandler}).
  *
  * <p>Slow or abusive clients are held to the {@link ClientLimits} in {@link ServerConfig#clientLimits()}:
  * a request not received within the deadline, an upload slower than the minimum rate and a body
@@ -279,6 +281,9 @@ public final class CaptionServer implements AutoCloseable {
             cfg.startupWatcherEnabled = false;
             cfg.http.prefer405over404 = true;
             guard.install(cfg, config.host(), config.port());
+            // Errors Jetty answers outside the routes are JSON too (fuzzing found Jetty's HTML 404).
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            cfg.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JsonErrorHandler()));
             cfg.jsonMapper(new JavalinGson(gson, false));
             cfg.registerPlugin(new OpenApiPlugin(openApi -> openApi
                     .withDocumentationPath("/openapi.json")
