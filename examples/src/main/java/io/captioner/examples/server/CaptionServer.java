@@ -384,7 +384,16 @@ public final class CaptionServer implements AutoCloseable {
             throw new ApiException(415, "Content-Type must be multipart/form-data with the image in field "
                     + "'image', found " + (contentType == null ? "none" : "'" + contentType + "'"));
         }
-        CaptionQuery query = CaptionQuery.parse(ctx.queryParamMap());
+        java.util.Map<String, List<String>> params;
+        try {
+            params = ctx.queryParamMap();
+        } catch (RuntimeException e) {
+            // Javalin decodes the query lazily, in the charset of the Content-Type: a "charset"
+            // parameter without '=' fails there with IndexOutOfBoundsException (found by fuzzing).
+            throw new ApiException(400, "cannot decode the query string '" + ctx.queryString()
+                    + "' in the charset of Content-Type '" + contentType + "': " + e);
+        }
+        CaptionQuery query = CaptionQuery.parse(params);
         long declared = ctx.req().getContentLengthLong();
         if (declared > config.maxUploadBytes()) {
             throw tooLarge(declared + " bytes (Content-Length)");
