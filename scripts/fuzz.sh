@@ -81,13 +81,13 @@ run_target() {
         -Djazzer.internal.arg.3=-print_final_stats=1 \
         >"$log" 2>&1 || status=$?
     local runs
-    runs=$(grep -Eo '^Done [0-9]+ runs' "$log" | tail -1 | grep -Eo '[0-9]+' || echo "?")
+    runs=$(grep -aEo '^Done [0-9]+ runs' "$log" | tail -1 | grep -Eo '[0-9]+' || echo "?")
     local cov
-    cov=$(grep -Eo '^#[0-9]+[[:space:]]+DONE[[:space:]]+cov: [0-9]+' "$log" | tail -1 | grep -Eo '[0-9]+$' || echo "?")
+    cov=$(grep -aEo '^#[0-9]+[[:space:]]+DONE[[:space:]]+cov: [0-9]+' "$log" | tail -1 | grep -Eo '[0-9]+$' || echo "?")
     local result=ok
     [ "$status" -eq 0 ] || result="FINDING or failure (exit $status), see $log"
     printf '%s\t%s\t%s\t%s\t%s\n' "$t" "$DURATION" "$runs" "$cov" "$result" | tee -a "$SUMMARY"
-    grep -E '^#[0-9]+.*(INITED|DONE)' "$log" | tail -2 || true
+    grep -aE '^#[0-9]+.*(INITED|DONE)' "$log" | tail -2 || true
     return "$status"
 }
 
