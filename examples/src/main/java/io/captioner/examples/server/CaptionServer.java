@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -384,7 +385,7 @@ public final class CaptionServer implements AutoCloseable {
             throw new ApiException(415, "Content-Type must be multipart/form-data with the image in field "
                     + "'image', found " + (contentType == null ? "none" : "'" + contentType + "'"));
         }
-        java.util.Map<String, List<String>> params;
+        Map<String, List<String>> params;
         try {
             params = ctx.queryParamMap();
         } catch (RuntimeException e) {
