@@ -62,7 +62,9 @@ import org.slf4j.LoggerFactory;
  * {@code Content-Length} before the body is read, or while streaming when the length is unknown),
  * 415 a body that is not multipart/form-data, 503 work queue full or server stopping (with
  * {@code Retry-After}), 504 request not captioned within the timeout, 500 captioner failure (whose
- * answer never echoes an exception: it names the request id, and the log has the cause).
+ * answer never echoes an exception: it names the request id, and the log has the cause). The
+ * errors Jetty answers itself (a malformed request, headers over the limit, a request that
+ * carries {@code Sec-WebSocket-Key}) are the same JSON ({@link JsonErrorHandler}).
  *
  * <p>Slow or abusive clients are held to the {@link ClientLimits} in {@link ServerConfig#clientLimits()}:
  * a request not received within the deadline, an upload slower than the minimum rate and a body
@@ -326,6 +328,9 @@ public final class CaptionServer implements AutoCloseable {
             guard.install(cfg, config.host(), config.port(), metrics);
             cfg.requestLogger.http((ctx, ms) -> metrics.recordRequest(ctx.method().name(), route(ctx),
                     ctx.statusCode(), elapsedNanos(ctx)));
+            // Errors Jetty answers outside the routes are JSON too (fuzzing found Jetty's HTML 404).
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            cfg.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JsonErrorHandler()));
             cfg.jsonMapper(new JavalinGson(gson, false));
             cfg.registerPlugin(new OpenApiPlugin(openApi -> openApi
                     .withDocumentationPath("/openapi.json")
@@ -440,9 +445,18 @@ public final class CaptionServer implements AutoCloseable {
             throw new ApiException(415, "Content-Type must be multipart/form-data with the image in field "
                     + "'image', found " + (contentType == null ? "none" : "'" + contentType + "'"));
         }
+        Map<String, List<String>> params;
+        try {
+            params = ctx.queryParamMap();
+        } catch (RuntimeException e) {
+            // Javalin decodes the query lazily, in the charset of the Content-Type: a "charset"
+            // parameter without '=' fails there with IndexOutOfBoundsException (found by fuzzing).
+            throw new ApiException(400, "cannot decode the query string '" + ctx.queryString()
+                    + "' in the charset of Content-Type '" + contentType + "': " + e);
+        }
         DecodingOptions options;
         try {
-            options = CaptionQuery.parse(ctx.queryParamMap()).options(captioner.defaultOptions());
+            options = CaptionQuery.parse(params).options(captioner.defaultOptions());
             if (options.attention() && !captioner.hasAttention()) {
                 throw new ApiException(400, "query parameter 'attention' asks for attention maps, but model "
                         + modelName + " has no attention (its decoder does not report where it looked)");
@@ -630,6 +644,11 @@ public final class CaptionServer implements AutoCloseable {
         Collection<Part> parts;
         try {
             parts = ctx.req().getParts();
+        } catch (IllegalArgumentException e) {
+            // Jetty's multipart parser reads the media type case-sensitively: "multipArt/form-data"
+            // passes the check in caption() but not Jetty's.
+            throw new ApiException(415, "Content-Type must be multipart/form-data (lowercase) with the image in "
+                    + "field 'image', found '" + ctx.contentType() + "': " + e.getMessage());
         } catch (IllegalStateException | IOException | ServletException e) {
             ApiException refusal = guard.uploadRefusal(ctx.req(), e);
             if (refusal != null) {
