@@ -17,6 +17,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine;
@@ -51,8 +52,8 @@ import static org.apache.spark.sql.functions.lit;
  * Exit codes: 0 done (failed images included), 1 runtime error, 2 usage error.
  */
 @Command(name = "BatchCaption", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Captions every image under a path on Spark; writes OUT/captions (Parquet or JSON lines),",
-            "OUT/results.json (COCO results) and one JSON summary line on stdout."})
+        description = {"Captions every image under a path on Spark. Writes OUT/captions (Parquet",
+            "or JSON lines), OUT/results.json (COCO results) and one JSON line on stdout."})
 public final class BatchCaption implements Callable<Integer> {
 
     /** Name of the captions table under the output directory. */
@@ -346,7 +347,7 @@ public final class BatchCaption implements Callable<Integer> {
                 SparkJobs.imageId(col("path")).as("image_id"), lit(null).cast(DataTypes.StringType).as("caption"),
                 lit(null).cast(DataTypes.DoubleType).as("score"),
                 lit(null).cast(DataTypes.createArrayType(DataTypes.StringType, false)).as("tokens"),
-                org.apache.spark.sql.functions.concat(col("path"), lit(": file of "), col("length").cast("string"),
+                functions.concat(col("path"), lit(": file of "), col("length").cast("string"),
                         lit(" bytes exceeds the limit of " + maxBytes + " bytes (--max-bytes)")).as("error"));
         Dataset<Row> rows = captions.unionByName(tooLarge);
         StructType schema = rows.schema();
@@ -354,8 +355,9 @@ public final class BatchCaption implements Callable<Integer> {
         rows.write().mode(SaveMode.Overwrite).format(options.format().sparkName()).save(table);
 
         Dataset<Row> written = spark.read().schema(schema).format(options.format().sparkName()).load(table);
-        long total = written.count();
-        long failed = written.where(col("error").isNotNull()).count();
+        Row counts = written.agg(functions.count(lit(1)), functions.count(col("error"))).first();
+        long total = counts.getLong(0);
+        long failed = counts.getLong(1);
         writeResults(spark, written, new Path(options.out(), RESULTS_FILE));
         return new Summary(total, total - failed, failed, (System.nanoTime() - start) / 1e9);
     }
@@ -368,8 +370,10 @@ public final class BatchCaption implements Callable<Integer> {
             try (OutputStream os = fs.create(tmp, true);
                     JsonWriter json = new JsonWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8))) {
                 json.beginArray();
+                // One task sorts (spilling to disk if it must) and one job streams the rows here;
+                // a global sort would cost a job per partition in toLocalIterator.
                 Iterator<Row> it = written.where(col("error").isNull()).select("image_id", "caption")
-                        .orderBy("image_id").toLocalIterator();
+                        .coalesce(1).sortWithinPartitions("image_id").toLocalIterator();
                 while (it.hasNext()) {
                     Row r = it.next();
                     json.beginObject().name("image_id").value(r.getString(0)).name("caption").value(r.getString(1))

@@ -54,8 +54,9 @@ import static org.apache.spark.sql.functions.col;
  * Exit codes: 0 done (failed images included), 1 runtime error, 2 usage error.
  */
 @Command(name = "ExtractFeatures", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Encodes every image under a path with a frozen CNN on Spark into .npy feature shards",
-            "that 'captioner train --features OUT' reads; ends with one JSON summary line on stdout."})
+        description = {"Encodes every image under a path with a frozen CNN on Spark into .npy",
+            "feature shards that 'captioner train --features OUT' reads; ends with one",
+            "JSON line on stdout."})
 public final class ExtractFeatures implements Callable<Integer> {
 
     /** The shard size the default rows per shard aim at, in bytes. */
