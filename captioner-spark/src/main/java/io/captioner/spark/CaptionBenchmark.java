@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
  * Spark's tasks get them), so both use the same cores the same way. The Spark run is
  * {@link BatchCaption#run} (listing, reading, captioning, writing Parquet and the results file).
  * Per-job overhead: a {@code BatchCaption} run over one image; per-task overhead: an empty job of
- * 200 tasks, per task. Each figure is the best of {@code --rounds} runs after one warm-up run.
+ * 200 tasks, wall time times slots per task. Each figure is the best of {@code --rounds} runs; the
+ * rates' first run is a warm-up.
  *
  * <pre>{@code
  * captioner-spark/run.sh benchmark --model M --images DIR [--master local[2]] [--batch-size 16] [--beam K]
@@ -167,16 +168,13 @@ public final class CaptionBenchmark implements Callable<Integer> {
         }
         double jobOverhead = Double.MAX_VALUE;
         double taskOverhead = Double.MAX_VALUE;
-        for (int round = 0; round <= rounds; round++) {
-            double j = BatchCaption.run(spark, job.setImages(one.toString()).setOut(work.resolve("one").toString())
-                    .build()).seconds();
+        // The runs above warmed Spark and the model up.
+        for (int round = 0; round < rounds; round++) {
+            jobOverhead = Math.min(jobOverhead, BatchCaption.run(spark, job.setImages(one.toString())
+                    .setOut(work.resolve("one").toString()).build()).seconds());
             long t0 = System.nanoTime();
             spark.range(0, OVERHEAD_TASKS, 1, OVERHEAD_TASKS).javaRDD().foreachPartition(it -> { });
-            double t = (System.nanoTime() - t0) / 1e6 / OVERHEAD_TASKS * slots;
-            if (round > 0) {
-                jobOverhead = Math.min(jobOverhead, j);
-                taskOverhead = Math.min(taskOverhead, t);
-            }
+            taskOverhead = Math.min(taskOverhead, (System.nanoTime() - t0) / 1e6 / OVERHEAD_TASKS * slots);
         }
         return new Result(files.size(), slots, plain, sparkRate, jobOverhead, taskOverhead);
     }

@@ -181,6 +181,18 @@ class BatchCaptionTest {
     }
 
     @Test
+    void missingImagePathFailsNamingIt() {
+        StringWriter stderr = new StringWriter();
+        Path absent = dir.resolve("no-such-folder");
+
+        int code = BatchCaption.execute(new String[] {"--model", model.toString(), "--images", absent.toString(),
+            "--out", dir.resolve("y").toString()}, new PrintWriter(new StringWriter()), new PrintWriter(stderr));
+
+        assertThat(code).isEqualTo(SparkJobs.EXIT_RUNTIME);
+        assertThat(stderr.toString()).contains("error: ", absent.toString());
+    }
+
+    @Test
     void commandLineEndsWithOneJsonSummaryLine() {
         Path out = dir.resolve("cli");
         StringWriter stdout = new StringWriter();
