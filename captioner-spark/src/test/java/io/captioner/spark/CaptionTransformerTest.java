@@ -152,11 +152,17 @@ class CaptionTransformerTest {
                 .hasMessageContaining("batchSize");
     }
 
+    /**
+     * The shipped file must outlive this class: the session is shared, and Spark checks an added
+     * file against its source whenever an executor fetches it again, in any later test.
+     */
     @Test
     void modelShippedWithAddFileIsFoundByItsFileName() throws IOException {
-        Path shipped = Files.copy(model, dir.resolve("shipped-model.zip"));
+        Path keep = Files.createTempDirectory("captioner-spark-shipped");
+        Path shipped = Files.copy(model, keep.resolve("shipped-model.zip"));
+        shipped.toFile().deleteOnExit();
+        keep.toFile().deleteOnExit();
         spark.sparkContext().addFile(shipped.toString());
-        Files.delete(shipped);
 
         Dataset<Row> out = new CaptionTransformer().setModelUri("shipped-model.zip").transform(files.limit(2));
 
