@@ -296,6 +296,20 @@ public final class Npy {
     }
 
     /**
+     * Writes a version 1.0 {@code .npy} header to a stream (which is not closed), for writers that
+     * stream the elements themselves afterwards: exactly the product of {@code shape} elements of
+     * {@code dtype}, little-endian, C order.
+     *
+     * @param out the stream
+     * @param dtype the element type
+     * @param shape the dimensions
+     * @throws IOException if the stream fails
+     */
+    public static void writeHeader(OutputStream out, NpyDType dtype, long[] shape) throws IOException {
+        out.write(header(dtype, shape));
+    }
+
+    /**
      * Builds a version 1.0 header (magic, version, length, dict, padding to a multiple of 64 bytes).
      *
      * @param dtype the element type

@@ -14,6 +14,7 @@ import io.captioner.io.Digests;
 import io.captioner.models.artifact.EncoderSpec;
 import io.captioner.models.cache.CacheKey;
 import io.captioner.models.cache.FeatureCache;
+import io.captioner.models.cache.FeatureShards;
 import io.captioner.models.cache.Progress;
 import io.captioner.models.cache.StaleFeatureCacheException;
 import io.captioner.models.decoder.DecoderConfig;
@@ -35,6 +36,7 @@ import io.captioner.text.Vocabulary;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,6 +58,11 @@ import java.util.Optional;
  * {@code vgg16}/{@code resnet50} the artifact references the {@code .npz} weights by absolute path
  * and SHA-256; for {@code small-cnn} the random, frozen encoder is embedded. Not thread-safe: run
  * one at a time per output directory.
+ *
+ * <p>With {@link Options#features()} the images are not read at all: the features come from
+ * {@link FeatureShards} extracted beforehand (on a Spark cluster, for example), which must carry
+ * the key of this encoder, weights and preprocessing (other features are refused as a stale cache
+ * is); annotated images without a row (failed or not extracted) are skipped and counted.
  */
 public final class Flickr8kRecipe {
 
@@ -91,10 +98,13 @@ public final class Flickr8kRecipe {
      * @param encodeBatchSize images per encoder forward pass while caching features
      * @param imageMerge whether the decoder also adds the projected image to its LSTM output at
      *     every step ({@link DecoderConfig#imageMerge()}); false runs Show and Tell as published
+     * @param features a directory of {@link FeatureShards} extracted beforehand (by the Spark job
+     *     {@code ExtractFeatures}) to train from instead of encoding the images, or null; they must
+     *     have been made with this encoder, weights and preprocessing (vgg16/resnet50 only)
      */
     public record Options(Path dataset, EncoderKind encoder, Path weights, Path outDir, int epochs, int batchSize,
             int minCount, int beam, int hiddenSize, int embeddingSize, int patience, long seed, int encodeBatchSize,
-            boolean imageMerge) {
+            boolean imageMerge, Path features) {
 
         /**
          * Validates the options.
@@ -113,6 +123,7 @@ public final class Flickr8kRecipe {
          * @param seed see the record description
          * @param encodeBatchSize see the record description
          * @param imageMerge see the record description
+         * @param features see the record description
          * @throws IllegalArgumentException naming the first invalid option and its value
          */
         public Options {
@@ -127,6 +138,9 @@ public final class Flickr8kRecipe {
             } else if (weights != null) {
                 throw new IllegalArgumentException("--weights is not used by encoder " + encoder
                         + " (its frozen random weights are kept in the feature cache), found " + weights);
+            } else if (features != null) {
+                throw new IllegalArgumentException("--features needs encoder vgg16 or resnet50 (the encoders the"
+                        + " feature extraction job runs), found " + encoder);
             }
             positive("epochs", epochs);
             positive("batch-size", batchSize);
@@ -171,6 +185,7 @@ public final class Flickr8kRecipe {
             private long seed = 42;
             private int encodeBatchSize = 16;
             private boolean imageMerge;
+            private Path features;
 
             private Builder() {}
 
@@ -330,6 +345,18 @@ public final class Flickr8kRecipe {
             }
 
             /**
+             * Sets a directory of features extracted beforehand to train from instead of encoding
+             * the images (default: none, the images are encoded into the feature cache).
+             *
+             * @param value see {@link Options#features()}
+             * @return this builder
+             */
+            public Builder optFeatures(Path value) {
+                features = value;
+                return this;
+            }
+
+            /**
              * Validates and builds the options.
              *
              * @return the options
@@ -337,7 +364,7 @@ public final class Flickr8kRecipe {
              */
             public Options build() {
                 return new Options(dataset, encoder, weights, outDir, epochs, batchSize, minCount, beam, hiddenSize,
-                        embeddingSize, patience, seed, encodeBatchSize, imageMerge);
+                        embeddingSize, patience, seed, encodeBatchSize, imageMerge, features);
             }
         }
     }
@@ -393,10 +420,12 @@ public final class Flickr8kRecipe {
      */
     public static Result run(Options options, PrintStream log) {
         Path out = options.outDir().toAbsolutePath().normalize();
-        CaptionDataset dataset = usableImages(options.dataset());
+        FeatureShards shards = options.features() == null ? null : FeatureShards.open(options.features());
+        CaptionDataset dataset = shards == null ? usableImages(options.dataset()) : Flickr8kReader.load(options.dataset());
         Map<Split, List<ImageCaptions>> splits = new LinkedHashMap<>();
         for (Split s : List.of(Split.TRAIN, Split.DEV, Split.TEST)) {
-            splits.put(s, dataset.split(s));
+            splits.put(s, shards == null ? dataset.split(s)
+                    : withFeatures(dataset, options.dataset(), s, shards, options.features(), log));
         }
         Tokenizer tokenizer = Tokenizer.standard();
         TokenizedCaptions train = TokenizedCaptions.of(splits.get(Split.TRAIN), tokenizer);
@@ -408,23 +437,28 @@ public final class Flickr8kRecipe {
         try (BlockEncoder encoder = openEncoder(options, featuresDir)) {
             CacheKey key = new CacheKey(encoder.name(), encoder.featureSize(), weightsDigest(options, featuresDir),
                     encoder.preprocessing().toString());
-            ImageLoader loader = ImageLoader.standard();
             Map<Split, float[][]> features = new EnumMap<>(Split.class);
             int encoded = 0;
-            for (Map.Entry<Split, List<ImageCaptions>> e : splits.entrySet()) {
-                List<String> ids = e.getValue().stream().map(ImageCaptions::imageId).toList();
-                Path dir = featuresDir.resolve(key.encoder() + "-" + key.weightsSha256().substring(0, 12))
-                        .resolve(e.getKey().name().toLowerCase(Locale.ROOT));
-                int encodedHere;
-                try (CountingBar bar = new CountingBar(log, "features " + e.getKey().name().toLowerCase(Locale.ROOT))) {
-                    features.put(e.getKey(), cachedFeatures(dir, key, ids, id -> loader.load(dataset.imagePath(id)),
-                            encoder, options.encodeBatchSize(), bar));
-                    encodedHere = bar.encoded;
+            if (shards != null) {
+                readShards(shards, options.features(), key, splits, features, log);
+            } else {
+                ImageLoader loader = ImageLoader.standard();
+                for (Map.Entry<Split, List<ImageCaptions>> e : splits.entrySet()) {
+                    List<String> ids = e.getValue().stream().map(ImageCaptions::imageId).toList();
+                    Path dir = featuresDir.resolve(key.encoder() + "-" + key.weightsSha256().substring(0, 12))
+                            .resolve(e.getKey().name().toLowerCase(Locale.ROOT));
+                    int encodedHere;
+                    try (CountingBar bar = new CountingBar(log,
+                            "features " + e.getKey().name().toLowerCase(Locale.ROOT))) {
+                        features.put(e.getKey(), cachedFeatures(dir, key, ids,
+                                id -> loader.load(dataset.imagePath(id)), encoder, options.encodeBatchSize(), bar));
+                        encodedHere = bar.encoded;
+                    }
+                    log.printf(Locale.ROOT, "features %s: %d images, %s%n",
+                            e.getKey().name().toLowerCase(Locale.ROOT), ids.size(), encodedHere == 0
+                                    ? "reused the cache in " + dir : "encoded " + encodedHere + " into " + dir);
+                    encoded += encodedHere;
                 }
-                log.printf(Locale.ROOT, "features %s: %d images, %s%n", e.getKey().name().toLowerCase(Locale.ROOT),
-                        ids.size(), encodedHere == 0 ? "reused the cache in " + dir : "encoded " + encodedHere
-                                + " into " + dir);
-                encoded += encodedHere;
             }
 
             TrainingConfig trainingConfig = TrainingConfig.builder().optEpochs(options.epochs())
@@ -470,6 +504,44 @@ public final class Flickr8kRecipe {
                     .run(PipelineFeatures.precomputed(encoder, spec, features, encoder.featureSize()));
             return new Result(result.test().scores(), test.size(), result.training().trainSeconds(),
                     result.training().history().size(), result.training().bestEpoch(), encoded, result.model());
+        }
+    }
+
+    /** The images of a split that have a row in the feature shards; a split left empty is an error. */
+    private static List<ImageCaptions> withFeatures(CaptionDataset dataset, Path datasetDir, Split split,
+            FeatureShards shards, Path dir, PrintStream log) {
+        List<ImageCaptions> all = dataset.split(split);
+        List<ImageCaptions> kept = all.stream().filter(i -> shards.contains(i.imageId())).toList();
+        String name = split.name().toLowerCase(Locale.ROOT);
+        if (kept.isEmpty()) {
+            throw new CaptionerException(dir + ": no features for any of the " + all.size() + " " + name
+                    + " images of " + datasetDir + " (the shards hold " + shards.size()
+                    + " images, e.g. " + shards.ids().stream().limit(3).toList()
+                    + "); extract the dataset's image directory; the recipe needs train, dev and test images");
+        }
+        if (kept.size() < all.size()) {
+            List<String> missing = all.stream().map(ImageCaptions::imageId).filter(id -> !shards.contains(id))
+                    .limit(5).toList();
+            log.printf(Locale.ROOT, "features %s: skipped %d of %d images that have no features in %s (failed or"
+                    + " not extracted), e.g. %s%n", name, all.size() - kept.size(), all.size(), dir, missing);
+        }
+        return kept;
+    }
+
+    /** Checks that the shards fit the encoder and the decoder, then copies each split's rows out. */
+    private static void readShards(FeatureShards shards, Path dir, CacheKey key, Map<Split, List<ImageCaptions>> splits,
+            Map<Split, float[][]> features, PrintStream log) {
+        shards.requireKey(key);
+        if (!Arrays.equals(shards.shape(), new int[] {key.featureSize()})) {
+            throw new CaptionerException(dir + ": features of shape " + Arrays.toString(shards.shape())
+                    + " are spatial maps, but the Show-and-Tell decoder trains on pooled vectors [" + key.featureSize()
+                    + "]; extract them without --spatial");
+        }
+        for (Map.Entry<Split, List<ImageCaptions>> e : splits.entrySet()) {
+            List<String> ids = e.getValue().stream().map(ImageCaptions::imageId).toList();
+            features.put(e.getKey(), shards.rows(ids));
+            log.printf(Locale.ROOT, "features %s: %d images, read from %s%n", e.getKey().name().toLowerCase(Locale.ROOT),
+                    ids.size(), dir);
         }
     }
 

@@ -34,6 +34,7 @@ class Flickr8kRecipeOptionsTest {
         assertThat(o.seed()).isEqualTo(42L);
         assertThat(o.encodeBatchSize()).isEqualTo(16);
         assertThat(o.imageMerge()).isFalse();
+        assertThat(o.features()).isNull();
     }
 
     @Test
@@ -42,9 +43,9 @@ class Flickr8kRecipeOptionsTest {
         Flickr8kRecipe.Options o = Flickr8kRecipe.Options.builder().setDataset(DATASET).setEncoder(EncoderKind.RESNET50)
                 .optWeights(weights).setOutDir(OUT).optEpochs(7).optBatchSize(32).optMinCount(2).optBeam(5)
                 .optHiddenSize(256).optEmbeddingSize(128).optPatience(4).optSeed(9).optEncodeBatchSize(8)
-                .optImageMerge(true).build();
+                .optImageMerge(true).optFeatures(Path.of("feats")).build();
         assertThat(o).isEqualTo(new Flickr8kRecipe.Options(DATASET, EncoderKind.RESNET50, weights, OUT, 7, 32, 2, 5,
-                256, 128, 4, 9, 8, true));
+                256, 128, 4, 9, 8, true, Path.of("feats")));
     }
 
     @Test
@@ -71,5 +72,12 @@ class Flickr8kRecipeOptionsTest {
         assertThatThrownBy(() -> smallCnn().optWeights(Path.of("x.npz")).build())
                 .hasMessageContaining("--weights is not used by encoder small-cnn")
                 .hasMessageContaining("x.npz");
+    }
+
+    @Test
+    void featuresAreRefusedForTheSmallCnn() {
+        assertThatThrownBy(() -> smallCnn().optFeatures(Path.of("feats")).build())
+                .hasMessage("--features needs encoder vgg16 or resnet50 (the encoders the feature extraction job"
+                        + " runs), found small-cnn");
     }
 }
