@@ -209,7 +209,9 @@ public final class ModelArtifact {
             throw new CaptionerException(file + ": holds a decoder of type " + found.id()
                     + " but manifest.json decoder.type says " + expected.type().id());
         }
-        checkParameterBytes(artifact, file, leastDecoderParameters(expected), "decoder.config");
+        // the sizes the file itself claims must fit its length before the engine allocates them;
+        // then load() compares them with the manifest's, naming the first field that differs
+        checkParameterBytes(artifact, file, leastDecoderParameters(found.readSpec(file)), "decoder.config");
         return found.load(file, expected);
     }
 
