@@ -1,0 +1,135 @@
+package io.captioner.models.decoder;
+
+/**
+ * The plain-Java kernels ({@link StepKernel#SCALAR}): products with {@link PackedMatrix} panels,
+ * the LSTM cell's element-wise gates and the log-softmax, written as simple loops that the JIT
+ * compiler may vectorise itself. The Vector API kernels ({@link VectorKernels}) compute the same
+ * values and fall back to these where they have no faster form. Stateless and thread-safe.
+ */
+final class ScalarKernels {
+
+    private ScalarKernels() {}
+
+    /** See {@link PackedMatrix#multiply(float[], int, int, int, float[], int, int, int, int, boolean)}. */
+    static void multiply(PackedMatrix w, float[] x, int xOffset, int xStride, int rows, float[] out, int outOffset,
+            int outStride, int panelFrom, int panelTo, boolean accumulate) {
+        int k = w.rows();
+        int p = w.panelWidth();
+        float[] acc = new float[p];
+        for (int panel = panelFrom; panel < panelTo; panel++) {
+            int base = panel * k * p;
+            int col = panel * p;
+            for (int r = 0; r < rows; r++) {
+                java.util.Arrays.fill(acc, 0f);
+                int xr = xOffset + r * xStride;
+                switch (w.precision()) {
+                    case FP32 -> {
+                        float[] v = w.f32();
+                        for (int i = 0; i < k; i++) {
+                            float xi = x[xr + i];
+                            int wi = base + i * p;
+                            for (int j = 0; j < p; j++) {
+                                acc[j] += xi * v[wi + j];
+                            }
+                        }
+                    }
+                    case BF16 -> {
+                        short[] v = w.bf16();
+                        for (int i = 0; i < k; i++) {
+                            float xi = x[xr + i];
+                            int wi = base + i * p;
+                            for (int j = 0; j < p; j++) {
+                                acc[j] += xi * Float.intBitsToFloat(v[wi + j] << 16);
+                            }
+                        }
+                    }
+                    case INT8 -> {
+                        byte[] v = w.i8();
+                        for (int i = 0; i < k; i++) {
+                            float xi = x[xr + i];
+                            int wi = base + i * p;
+                            for (int j = 0; j < p; j++) {
+                                acc[j] += xi * v[wi + j];
+                            }
+                        }
+                        float[] s = w.scales();
+                        for (int j = 0; j < p; j++) {
+                            acc[j] *= s[col + j];
+                        }
+                    }
+                    default -> throw new IllegalStateException(w.precision().toString());
+                }
+                int o = outOffset + r * outStride + col;
+                if (accumulate) {
+                    for (int j = 0; j < p; j++) {
+                        out[o + j] += acc[j];
+                    }
+                } else {
+                    System.arraycopy(acc, 0, out, o, p);
+                }
+            }
+        }
+    }
+
+    /**
+     * One LSTM cell step for R rows from its pre-activation gates (PyTorch's order: input, forget,
+     * cell, output, each H wide): {@code c' = σ(f)·c + σ(i)·tanh(g)}, {@code h' = σ(o)·tanh(c')}.
+     *
+     * @param gates {@code [R, gateStride]}, the four gates of a row from {@code r · gateStride}
+     * @param gateStride the distance between rows of {@code gates}, at least 4H
+     * @param c the previous cell state {@code [R, H]}
+     * @param rows R
+     * @param hidden H
+     * @param hOut receives h' {@code [R, H]}
+     * @param cOut receives c' {@code [R, H]}
+     */
+    static void lstmCell(float[] gates, int gateStride, float[] c, int rows, int hidden, float[] hOut, float[] cOut) {
+        for (int r = 0; r < rows; r++) {
+            int g = r * gateStride;
+            int s = r * hidden;
+            for (int j = 0; j < hidden; j++) {
+                double in = sigmoid(gates[g + j]);
+                double forget = sigmoid(gates[g + hidden + j]);
+                double cell = tanh(gates[g + 2 * hidden + j]);
+                double out = sigmoid(gates[g + 3 * hidden + j]);
+                float cNext = (float) (forget * c[s + j] + in * cell);
+                cOut[s + j] = cNext;
+                hOut[s + j] = (float) (out * tanh(cNext));
+            }
+        }
+    }
+
+    /**
+     * Writes the log-softmax of one row of logits.
+     *
+     * @param logits the logits
+     * @param offset where the row starts
+     * @param n the row's length V
+     * @param out receives V log-probabilities from index 0
+     */
+    static void logSoftmax(float[] logits, int offset, int n, float[] out) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < n; j++) {
+            max = Math.max(max, logits[offset + j]);
+        }
+        double sum = 0;
+        for (int j = 0; j < n; j++) {
+            sum += Math.exp(logits[offset + j] - max);
+        }
+        float shift = (float) (max + Math.log(sum));
+        for (int j = 0; j < n; j++) {
+            out[j] = logits[offset + j] - shift;
+        }
+    }
+
+    static double sigmoid(double x) {
+        return 1.0 / (1.0 + Math.exp(-x));
+    }
+
+    /** tanh through exp, which the JIT compiles to a fast intrinsic (Math.tanh is not one on Java 17). */
+    static double tanh(double x) {
+        double e = Math.exp(-2.0 * Math.abs(x));
+        double t = (1.0 - e) / (1.0 + e);
+        return x < 0 ? -t : t;
+    }
+}
