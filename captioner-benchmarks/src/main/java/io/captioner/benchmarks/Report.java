@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import io.captioner.models.decoder.Precision;
+import io.captioner.models.decoder.StepKernel;
 
 /**
  * Turns the suite's measurements into the results files: one JSON document, a Markdown summary
@@ -43,8 +45,12 @@ final class Report {
     /** The decoding benchmark, whose {@code impl} parameter picks the project's decoder or the naive loop. */
     static final String DECODING = DecodingBenchmark.class.getSimpleName();
 
-    private static String key(String impl, String model, String search, int batch) {
-        return impl + "/" + model + "/" + search + "/" + batch;
+    /** The project decoder's default precision and kernel, as DecodingBenchmark's parameters say them. */
+    static final String DEFAULT_PRECISION = "fp32";
+    static final String DEFAULT_KERNEL = "auto";
+
+    private static String key(String impl, String model, String search, int batch, String precision, String kernel) {
+        return impl + "/" + model + "/" + search + "/" + batch + "/" + precision + "/" + kernel;
     }
 
     Report(String mode, Instant started, Instant finished, Map<String, Suite.RooflineFigures> roofline,
@@ -65,10 +71,20 @@ final class Report {
         judge();
     }
 
-    /** One decoding configuration: project, naive and roofline time per step. */
+    /**
+     * One decoding configuration: project, naive and roofline time per step. {@code precision} and
+     * {@code kernel} are the project decoder's parameters; the naive loop is float32 in every row,
+     * and the bandwidth bound counts the step weights in the row's precision.
+     */
     record DecodingRow(String model, String search, int batch, String device, int rows,
             Double projectMs, Double projectError, Double naiveMs, Double naiveError, double rooflineStepUs,
-            double bandwidthBoundUs, double gemmBoundUs, double gemmRate, double stepFlops) {
+            double bandwidthBoundUs, double gemmBoundUs, double gemmRate, double stepFlops, String precision,
+            String kernel) {
+
+        /** Whether this row is the SDK's default decoder (float32, the {@code auto} kernel). */
+        boolean isDefault() {
+            return precision.equals(DEFAULT_PRECISION) && kernel.equals(DEFAULT_KERNEL);
+        }
 
         Double projectStepUs() {
             return projectMs == null ? null : projectMs * 1000 / Workloads.STEPS;
@@ -146,24 +162,65 @@ final class Report {
         return r == null ? null : r.error();
     }
 
+    /**
+     * The project decoder's (precision, kernel) pairs that have results for a model, the default
+     * pair first (it gets a row even without results, to show the roofline).
+     */
+    private List<String[]> variants(String model) {
+        List<String[]> out = new ArrayList<>();
+        out.add(new String[] {DEFAULT_PRECISION, DEFAULT_KERNEL});
+        for (BenchmarkScore r : results) {
+            if (r.benchmark().equals(DECODING) && Decoding.PROJECT.equals(r.params().get("impl"))
+                    && model.equals(r.params().get("model"))) {
+                String p = r.params().getOrDefault("precision", DEFAULT_PRECISION);
+                String k = r.params().getOrDefault("kernel", DEFAULT_KERNEL);
+                if (out.stream().noneMatch(v -> v[0].equals(p) && v[1].equals(k))) {
+                    out.add(new String[] {p, k});
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A project result with these parameters; a result without precision or kernel has the defaults. */
+    private BenchmarkScore findProject(Map<String, String> params, String precision, String kernel) {
+        for (BenchmarkScore r : results) {
+            if (r.matches(DECODING, with(params, "impl", Decoding.PROJECT))
+                    && r.params().getOrDefault("precision", DEFAULT_PRECISION).equals(precision)
+                    && r.params().getOrDefault("kernel", DEFAULT_KERNEL).equals(kernel)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
     private void collect() {
         for (Suite.RooflineFigures fig : roofline.values()) {
             ModelShape shape = fig.shape();
-            for (String search : new String[] {"greedy", "beam3", "beam5", "beam10"}) {
-                for (int batch : new int[] {1, 16, 64}) {
-                    int rows = batch * Workloads.beamWidth(search);
-                    Map<String, String> p = Map.of("model", shape.name(), "search", search,
-                            "batch", Integer.toString(batch), "device", Devices.CPU);
-                    BenchmarkScore project = find(DECODING, with(p, "impl", Decoding.PROJECT));
-                    BenchmarkScore naive = find(DECODING, with(p, "impl", Decoding.NAIVE));
-                    bestMs.put(key("project", shape.name(), search, batch), best(project));
-                    bestMs.put(key("naive", shape.name(), search, batch), best(naive));
-                    double gemmRate = fig.gemm().get(rows).flopsPerSecond();
-                    double bw = shape.stepWeightBytes() / fig.bandwidth() * 1e6;
-                    double gemm = shape.stepFlops(rows) / gemmRate * 1e6;
-                    decoding.add(new DecodingRow(shape.name(), search, batch, "cpu", rows, score(project),
-                            error(project), score(naive), error(naive), Math.max(bw, gemm), bw, gemm, gemmRate,
-                            shape.stepFlops(rows)));
+            for (String[] variant : variants(shape.name())) {
+                String precision = variant[0];
+                String kernel = variant[1];
+                boolean isDefault = precision.equals(DEFAULT_PRECISION) && kernel.equals(DEFAULT_KERNEL);
+                for (String search : new String[] {"greedy", "beam3", "beam5", "beam10"}) {
+                    for (int batch : new int[] {1, 16, 64}) {
+                        int rows = batch * Workloads.beamWidth(search);
+                        Map<String, String> p = Map.of("model", shape.name(), "search", search,
+                                "batch", Integer.toString(batch), "device", Devices.CPU);
+                        BenchmarkScore project = findProject(p, precision, kernel);
+                        if (project == null && !isDefault) {
+                            continue;
+                        }
+                        // the naive loop is float32 whatever the project's precision and kernel
+                        BenchmarkScore naive = find(DECODING, with(p, "impl", Decoding.NAIVE));
+                        bestMs.put(key("project", shape.name(), search, batch, precision, kernel), best(project));
+                        bestMs.put(key("naive", shape.name(), search, batch, precision, kernel), best(naive));
+                        double gemmRate = fig.gemm().get(rows).flopsPerSecond();
+                        double bw = shape.stepWeightBytes(precisionOf(precision)) / fig.bandwidth() * 1e6;
+                        double gemm = shape.stepFlops(rows) / gemmRate * 1e6;
+                        decoding.add(new DecodingRow(shape.name(), search, batch, "cpu", rows, score(project),
+                                error(project), score(naive), error(naive), Math.max(bw, gemm), bw, gemm, gemmRate,
+                                shape.stepFlops(rows), precision, kernel));
+                    }
                 }
             }
         }
@@ -192,12 +249,35 @@ final class Report {
     }
 
     private DecodingRow row(String model, String search, int batch) {
+        return row(model, search, batch, DEFAULT_PRECISION, DEFAULT_KERNEL);
+    }
+
+    private DecodingRow row(String model, String search, int batch, String precision, String kernel) {
         for (DecodingRow r : decoding) {
-            if (r.model.equals(model) && r.search.equals(search) && r.batch == batch) {
+            if (r.model.equals(model) && r.search.equals(search) && r.batch == batch && r.precision.equals(precision)
+                    && r.kernel.equals(kernel)) {
                 return r;
             }
         }
         return null;
+    }
+
+    /** The precision a benchmark parameter names; an unknown name counts as float32 (a parameter typo fails in JMH). */
+    static Precision precisionOf(String name) {
+        try {
+            return Precision.parse(name);
+        } catch (IllegalArgumentException e) {
+            return Precision.FP32;
+        }
+    }
+
+    /** The kernel that ran for a row's parameters in this JVM (the suite's forks get the same JVM options). */
+    static String resolvedKernel(String kernel, String precision) {
+        try {
+            return StepKernel.parse(kernel).resolve(precisionOf(precision)).id();
+        } catch (IllegalArgumentException e) {
+            return kernel;
+        }
     }
 
     private void judge() {
@@ -231,6 +311,7 @@ final class Report {
                                 f * b.gemmRate() / 1e9, b.gemmRate() / 1e9, b.rows()), f >= 0.6, ""));
             }
         }
+        judgeIssue20();
         for (EncoderRow e : encoders) {
             if (e.arch.equals("resnet50") && e.batch == 8 && e.input.equals("tensor")) {
                 double f = e.peakFraction();
@@ -258,6 +339,50 @@ final class Report {
         }
     }
 
+    /**
+     * The decoding targets of issue 20, for every precision and kernel measured: greedy batch 1
+     * within 1.2x of its bandwidth bound, beam 5 within 2x of greedy per caption, reduced precision
+     * greedy at most 0.6x float32's step time (the default kernel's), and batches of 16 to 64 rows
+     * within 5% of the PyTorch kernel's time.
+     */
+    private void judgeIssue20() {
+        for (DecodingRow g : decoding) {
+            if (!g.model.equals("flickr8k") || !g.search.equals("greedy") || g.batch != 1 || g.projectMs == null) {
+                continue;
+            }
+            String v = g.precision + "/" + g.kernel;
+            double ratio = g.projectStepUs() / g.bandwidthBoundUs;
+            targets.add(new Target("greedy, batch 1, flickr8k, " + v + ": time per step vs bandwidth bound (issue 20)",
+                    "<= 1.2x", fmt("%.2fx (%.1f µs vs %.1f µs)", ratio, g.projectStepUs(), g.bandwidthBoundUs),
+                    ratio <= 1.2, ""));
+            DecodingRow b5 = row(g.model, "beam5", 1, g.precision, g.kernel);
+            if (b5 != null && b5.projectMs != null) {
+                double r = b5.projectMs / g.projectMs;
+                targets.add(new Target("beam 5 vs greedy, batch 1, flickr8k, " + v + ": time per caption (issue 20)",
+                        "<= 2.0x", fmt("%.2fx (%.2f ms vs %.2f ms)", r, b5.projectMs, g.projectMs), r <= 2.0, ""));
+            }
+            DecodingRow fp32 = row(g.model, "greedy", 1, DEFAULT_PRECISION, DEFAULT_KERNEL);
+            if (!g.precision.equals(DEFAULT_PRECISION) && fp32 != null && fp32.projectMs != null) {
+                double r = g.projectMs / fp32.projectMs;
+                targets.add(new Target("greedy, batch 1, flickr8k, " + v + " vs fp32/auto: time per step (issue 20)",
+                        "<= 0.6x", fmt("%.2fx (%.1f µs vs %.1f µs)", r, g.projectStepUs(), fp32.projectStepUs()),
+                        r <= 0.6, ""));
+            }
+        }
+        for (DecodingRow r : decoding) {
+            if (r.batch < 16 || r.projectMs == null || r.kernel.equals("torch")) {
+                continue;
+            }
+            DecodingRow torch = row(r.model, r.search, r.batch, r.precision, "torch");
+            if (torch != null && torch.projectMs != null) {
+                double ratio = r.projectMs / torch.projectMs;
+                targets.add(new Target(fmt("%s %s batch %d, %s/%s vs %s/torch (issue 20)", r.model, r.search, r.batch,
+                        r.precision, r.kernel, r.precision), "<= 1.05x",
+                        fmt("%.2fx (%.2f ms vs %.2f ms)", ratio, r.projectMs, torch.projectMs), ratio <= 1.05, ""));
+            }
+        }
+    }
+
     static String fmt(String format, Object... args) {
         return String.format(Locale.ROOT, format, args);
     }
@@ -276,6 +401,11 @@ final class Report {
         machine.addProperty("torchThreads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
         machine.addProperty("ompWaitPolicy", String.valueOf(System.getenv("OMP_WAIT_POLICY")));
         machine.addProperty("malloc", RssSoak.allocator());
+        machine.addProperty("vectorApi", StepKernel.vectorAvailable());
+        machine.add("cpuFlags", Machine.relevantCpuFlags());
+        machine.addProperty("helperThreads", System.getProperty("captioner.decoder.helperThreads", "default"));
+        machine.addProperty("splitMinRows", System.getProperty("captioner.decoder.splitMinRows", "default"));
+        machine.addProperty("kernelProperty", System.getProperty(StepKernel.PROPERTY, "unset"));
         machine.addProperty("gpuCount", Devices.gpuCount());
         if (gpuSkip != null) {
             machine.addProperty("gpuSkipped", gpuSkip);
@@ -313,13 +443,16 @@ final class Report {
             o.addProperty("batch", r.batch);
             o.addProperty("rows", r.rows);
             o.addProperty("device", r.device);
+            o.addProperty("precision", r.precision);
+            o.addProperty("kernel", r.kernel);
+            o.addProperty("kernelResolved", resolvedKernel(r.kernel, r.precision));
             if (r.projectMs != null) {
                 o.addProperty("projectMsPerDecode", r.projectMs);
                 o.addProperty("projectMsError", r.projectError);
                 o.addProperty("projectUsPerStep", r.projectStepUs());
             }
             for (String impl : new String[] {"project", "naive"}) {
-                Double b = bestMs.get(key(impl, r.model, r.search, r.batch));
+                Double b = bestMs.get(key(impl, r.model, r.search, r.batch, r.precision, r.kernel));
                 if (b != null) {
                     o.addProperty(impl + "BestIterationMs", b);
                 }
@@ -336,7 +469,12 @@ final class Report {
             o.addProperty("gemmRateGflops", r.gemmRate / 1e9);
             if (r.projectMs != null) {
                 o.addProperty("projectVsRoofline", r.projectStepUs() / r.rooflineStepUs);
+                o.addProperty("projectVsBandwidthBound", r.projectStepUs() / r.bandwidthBoundUs);
                 o.addProperty("projectGemmFraction", r.achievedGemmFraction());
+                DecodingRow fp32 = row(r.model, r.search, r.batch, DEFAULT_PRECISION, DEFAULT_KERNEL);
+                if (!r.isDefault() && fp32 != null && fp32.projectMs != null) {
+                    o.addProperty("projectVsFp32Default", r.projectMs / fp32.projectMs);
+                }
             }
             if (r.naiveMs != null) {
                 o.addProperty("naiveVsRoofline", r.naiveStepUs() / r.rooflineStepUs);
@@ -424,12 +562,15 @@ final class Report {
         }
         md.append(fmt("%nPeak GEMM rate (best of large products): %.2f GFLOP/s.%n%n", peakGemm / 1e9));
         md.append("## Decoding, time per step (16 steps per decode, cpu)\n\n"
-                + "| model | search | batch | rows | project µs/step | naive µs/step |"
+                + "Precision and kernel are the project decoder's (kernel as asked → as run); the naive loop is"
+                + " float32 in every row; the roofline's bandwidth bound counts the weights in the row's precision.\n\n"
+                + "| model | search | batch | rows | precision | kernel | project µs/step | naive µs/step |"
                 + " roofline µs/step | project/roofline | naive/project | GEMM share |\n"
-                + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "|---|---|---:|---:|---|---|---:|---:|---:|---:|---:|---:|\n");
         for (DecodingRow r : decoding) {
-            md.append(fmt("| %s | %s | %d | %d | %s | %s | %.1f | %s | %s | %s |%n", r.model, r.search, r.batch,
-                    r.rows, opt("%.1f", r.projectStepUs()), opt("%.1f", r.naiveStepUs()),
+            md.append(fmt("| %s | %s | %d | %d | %s | %s → %s | %s | %s | %.1f | %s | %s | %s |%n", r.model, r.search,
+                    r.batch, r.rows, r.precision, r.kernel, resolvedKernel(r.kernel, r.precision),
+                    opt("%.1f", r.projectStepUs()), opt("%.1f", r.naiveStepUs()),
                     r.rooflineStepUs,
                     r.projectMs == null ? "–" : fmt("%.2f", r.projectStepUs() / r.rooflineStepUs),
                     r.projectMs == null || r.naiveMs == null ? "–" : fmt("%.2f", r.naiveMs / r.projectMs),
