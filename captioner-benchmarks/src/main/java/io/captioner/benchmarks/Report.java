@@ -44,6 +44,8 @@ final class Report {
 
     /** The decoding benchmark, whose {@code impl} parameter picks the project's decoder or the naive loop. */
     static final String DECODING = DecodingBenchmark.class.getSimpleName();
+    /** The attention decoder's benchmark (issue 15). */
+    static final String ATTENTION = AttentionDecodingBenchmark.class.getSimpleName();
 
     /** The project decoder's default precision and kernel, as DecodingBenchmark's parameters say them. */
     static final String DEFAULT_PRECISION = "fp32";
@@ -485,6 +487,65 @@ final class Report {
             dec.add(o);
         }
         root.add("decoding", dec);
+        JsonArray att = new JsonArray();
+        for (AttentionRow r : attention) {
+            JsonObject o = new JsonObject();
+            o.addProperty("map", r.shape().name());
+            o.addProperty("mapShape", r.shape().mapHeight() + "x" + r.shape().mapWidth() + "x" + r.shape().channels());
+            o.addProperty("search", r.search());
+            o.addProperty("batch", r.batch());
+            o.addProperty("rows", r.rows());
+            o.addProperty("precision", DEFAULT_PRECISION);
+            if (r.projectMs() != null) {
+                o.addProperty("projectMsPerDecode", r.projectMs());
+                o.addProperty("projectMsError", r.projectError());
+                o.addProperty("projectUsPerStep", r.projectStepUs());
+                o.addProperty("projectVsRoofline", r.projectStepUs() / r.rooflineUs());
+            }
+            if (r.bestMs() != null) {
+                o.addProperty("projectBestIterationMs", r.bestMs());
+            }
+            o.addProperty("stepWeightBytes", r.shape().stepWeightBytes());
+            o.addProperty("mapBytes", r.shape().mapBytes(r.batch()));
+            o.addProperty("bandwidthGBps", r.bandwidth() / 1e9);
+            o.addProperty("rooflineUsPerStep", r.rooflineUs());
+            o.addProperty("rooflineBandwidthBoundUs", r.bandwidthBoundUs());
+            o.addProperty("rooflineGemmBoundUs", r.gemmBoundUs());
+            att.add(o);
+        }
+        root.add("attentionDecoding", att);
+        JsonArray tr = new JsonArray();
+        TrainingThroughput.Result project = trainingResult(TrainingThroughput.PROJECT);
+        TrainingThroughput.Result naive = trainingResult(TrainingThroughput.NAIVE);
+        if (project != null || naive != null) {
+            TrainingThroughput.Settings st = (project != null ? project : naive).settings();
+            JsonObject o = new JsonObject();
+            o.addProperty("captions", st.captions());
+            o.addProperty("images", st.images());
+            o.addProperty("vocabulary", st.vocabulary());
+            o.addProperty("embedding", st.embedding());
+            o.addProperty("hidden", st.hidden());
+            o.addProperty("feature", st.feature());
+            o.addProperty("batch", st.batch());
+            o.addProperty("warmupBatches", st.warmupBatches());
+            if (project != null) {
+                o.addProperty("projectCaptionsPerSecond", project.captionsPerSecond());
+                o.addProperty("projectEpochSeconds", project.epochSeconds());
+                o.addProperty("peakRssMiB", project.peakRssMiB());
+                o.add("projectPhaseSeconds", new com.google.gson.Gson().toJsonTree(project.phases()));
+            }
+            if (naive != null) {
+                o.addProperty("naiveCaptionsPerSecond", naive.captionsPerSecond());
+                o.addProperty("naiveEpochSeconds", naive.epochSeconds());
+                o.addProperty("naivePeakRssMiB", naive.peakRssMiB());
+                o.add("naivePhaseSeconds", new com.google.gson.Gson().toJsonTree(naive.phases()));
+            }
+            if (project != null && naive != null) {
+                o.addProperty("projectVsNaive", project.captionsPerSecond() / naive.captionsPerSecond());
+            }
+            tr.add(o);
+        }
+        root.add("training", tr);
         JsonArray enc = new JsonArray();
         for (EncoderRow e : encoders) {
             JsonObject o = new JsonObject();
@@ -576,6 +637,28 @@ final class Report {
                     r.projectMs == null || r.naiveMs == null ? "–" : fmt("%.2f", r.naiveMs / r.projectMs),
                     r.projectMs == null ? "–" : fmt("%.0f%%", 100 * r.achievedGemmFraction())));
         }
+        if (!attention.isEmpty()) {
+            md.append("\n## Attention decoding, time per step (16 steps per decode, cpu, fp32)\n\n"
+                    + "Roofline: the step's weights plus each image's map and encoder projection read once, or the"
+                    + " step's arithmetic at the LSTM products' GEMM rate for as many rows, whichever is slower.\n\n"
+                    + "| map | search | batch | rows | project µs/step | roofline µs/step | bandwidth bound µs |"
+                    + " GEMM bound µs | project/roofline |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (AttentionRow r : attention) {
+                md.append(fmt("| %s %dx%dx%d | %s | %d | %d | %s | %.1f | %.1f | %.1f | %s |%n", r.shape().name(),
+                        r.shape().mapHeight(), r.shape().mapWidth(), r.shape().channels(), r.search(), r.batch(),
+                        r.rows(), opt("%.1f", r.projectStepUs()), r.rooflineUs(), r.bandwidthBoundUs(), r.gemmBoundUs(),
+                        r.projectMs() == null ? "–" : fmt("%.2f", r.projectStepUs() / r.rooflineUs())));
+            }
+        }
+        if (!training.isEmpty()) {
+            md.append("\n## Training throughput (one epoch, child JVM per implementation)\n\n"
+                    + "| implementation | captions | captions/s | epoch s | peak RSS MiB | time by phase (s) |\n"
+                    + "|---|---:|---:|---:|---:|---|\n");
+            for (TrainingThroughput.Result r : training) {
+                md.append(fmt("| %s | %d | %.1f | %.0f | %.0f | %s |%n", r.impl(), r.settings().captions(),
+                        r.captionsPerSecond(), r.epochSeconds(), r.peakRssMiB(), phasesText(r.phases())));
+            }
+        }
         if (!encoders.isEmpty()) {
             md.append("\n## Encoders (cpu)\n\n| encoder | batch | input | ms/batch | ms/image | GFLOP/s | share of peak GEMM |\n"
                     + "|---|---:|---|---:|---:|---:|---:|\n");
@@ -616,6 +699,104 @@ final class Report {
         return md.toString();
     }
 
+    /**
+     * One attention decoding configuration (issue 15): the project's time per step against its own
+     * roofline, the step's weights plus each image's map and encoder projection read once (at the
+     * bandwidth measured over a buffer that size), or its arithmetic at the GEMM rate the LSTM's
+     * step products reach at the same row count, whichever is slower.
+     */
+    record AttentionRow(AttentionShape shape, String search, int batch, int rows, Double projectMs, Double projectError,
+            Double bestMs, double bandwidth, double gemmRate) {
+
+        Double projectStepUs() {
+            return projectMs == null ? null : projectMs * 1000 / Workloads.STEPS;
+        }
+
+        double bytes() {
+            return shape.stepWeightBytes() + shape.mapBytes(batch);
+        }
+
+        double bandwidthBoundUs() {
+            return bytes() / bandwidth * 1e6;
+        }
+
+        double gemmBoundUs() {
+            return shape.stepFlops(rows) / gemmRate * 1e6;
+        }
+
+        double rooflineUs() {
+            return Math.max(bandwidthBoundUs(), gemmBoundUs());
+        }
+    }
+
+    final List<AttentionRow> attention = new ArrayList<>();
+
+    /**
+     * Adds the attention decoding rows and their targets (issue 15: batch 1 within 1.5x of its
+     * roofline) from the attention benchmark's results.
+     *
+     * @param bandwidth per map name, the read rate measured over a buffer of its batch-1 step's
+     *     bytes; maps without a figure get no rows
+     */
+    void addAttention(Map<String, Double> bandwidth) {
+        Suite.RooflineFigures lstm = roofline.get(ModelShape.FLICKR8K.name());
+        for (AttentionShape shape : new AttentionShape[] {AttentionShape.RESNET50, AttentionShape.VGG16}) {
+            Double bw = bandwidth.get(shape.name());
+            if (bw == null || lstm == null) {
+                continue;
+            }
+            for (String search : new String[] {"greedy", "beam5"}) {
+                for (int batch : new int[] {1, 64}) {
+                    int rows = batch * Workloads.beamWidth(search);
+                    BenchmarkScore r = find(ATTENTION, Map.of("map", shape.name(), "search", search,
+                            "batch", Integer.toString(batch), "device", Devices.CPU));
+                    Roofline.StepGemm gemm = lstm.gemm().get(rows);
+                    double rate = gemm != null ? gemm.flopsPerSecond() : peakGemm;
+                    AttentionRow row = new AttentionRow(shape, search, batch, rows, score(r), error(r), best(r), bw, rate);
+                    attention.add(row);
+                    if (batch == 1 && row.projectMs() != null) {
+                        double ratio = row.projectStepUs() / row.rooflineUs();
+                        targets.add(new Target("attention " + search + ", batch 1, " + shape.name()
+                                + ": time per step vs its roofline (issue 15)", "<= 1.5x",
+                                fmt("%.2fx (%.1f µs vs %.1f µs)", ratio, row.projectStepUs(), row.rooflineUs()),
+                                ratio <= 1.5, ""));
+                    }
+                }
+            }
+        }
+    }
+
+    /** The training throughput results; empty when the suite ran none. */
+    private final List<TrainingThroughput.Result> training = new ArrayList<>();
+
+    /**
+     * Adds the training throughput results and their target (issue 20: the project's trainer at
+     * least 2x the naive DJL loop's captions per second).
+     *
+     * @param results one per implementation, as {@link TrainingThroughput#runForked} returns them
+     */
+    void addTraining(List<TrainingThroughput.Result> results) {
+        training.addAll(results);
+        TrainingThroughput.Result project = trainingResult(TrainingThroughput.PROJECT);
+        TrainingThroughput.Result naive = trainingResult(TrainingThroughput.NAIVE);
+        if (project != null && naive != null) {
+            double ratio = project.captionsPerSecond() / naive.captionsPerSecond();
+            targets.add(new Target("training, " + project.settings().captions() + " captions: project vs naive DJL"
+                    + " loop, captions per second (issue 20)", ">= 2x", fmt("%.2fx (%.0f vs %.0f captions/s; peak RSS"
+                    + " %.0f vs %.0f MiB)", ratio, project.captionsPerSecond(), naive.captionsPerSecond(),
+                    project.peakRssMiB(), naive.peakRssMiB()), ratio >= 2, ""));
+        }
+    }
+
+    private TrainingThroughput.Result trainingResult(String impl) {
+        for (TrainingThroughput.Result r : training) {
+            if (r.impl().equals(impl)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
     /** The RSS soak's results; empty when the suite ran none. */
     private final List<RssSoak.Result> soak = new ArrayList<>();
 
@@ -635,6 +816,12 @@ final class Report {
                             r.arraysAfterWarmup(), r.arraysAfter(), r.rssAfterWarmupKiB() / 1024, r.rssEndKiB() / 1024,
                             r.growth().rssPeakKiB() / 1024, r.growth().kibPer1000Calls()), r.flat(), ""));
         }
+    }
+
+    private static String phasesText(Map<String, Double> phases) {
+        StringBuilder sb = new StringBuilder();
+        phases.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(' ').append(fmt("%.1f", v)));
+        return sb.toString();
     }
 
     private static String opt(String format, Double v) {
