@@ -5,10 +5,11 @@ package io.captioner.models.decoder;
  * K] · W}, computed by the Java kernels ({@link StepKernel#VECTOR}, {@link StepKernel#SCALAR}).
  *
  * <p>Layout: the columns are cut into panels of P columns (the last padded with zeros); a panel is
- * stored as {@code [K, P]}, row after row, and panels follow each other. A product walks each
- * panel once, top to bottom, and keeps the P sums of up to four rows in registers, so the weights
- * are read from memory once per product whatever the row count (further row groups reread the
- * panel, {@code 4·K·P} bytes or less, from the core's cache). Values are stored in the matrix's
+ * stored as {@code [K, P]}, row after row, and panels follow each other. The vector kernel's
+ * panels are two vector registers wide: a product walks each panel once, top to bottom, and keeps
+ * the P sums of up to four rows in registers, so the weights are read from memory once per product
+ * whatever the row count (further row groups reread the panel, {@code 4·K·P} bytes or less, from
+ * the core's cache). The scalar kernel's single panel spans every column (see {@link ScalarKernels}). Values are stored in the matrix's
  * {@link Precision}: float32, bfloat16 bits, or int8 with one float32 scale per column applied to
  * the finished sums.
  *
@@ -16,8 +17,12 @@ package io.captioner.models.decoder;
  */
 final class PackedMatrix {
 
-    /** Panel width of the scalar kernel (the vector kernel's is two vector registers). */
-    static final int SCALAR_PANEL = 16;
+    /**
+     * The scalar kernel's panels are as wide as the matrix rounded up to a multiple of this: one
+     * panel, row-major, whose long rows the JIT compiler vectorises (the vector kernel's panels are
+     * two vector registers wide).
+     */
+    static final int SCALAR_PANEL_MULTIPLE = 16;
 
     private final Precision precision;
     private final boolean vector;
@@ -53,7 +58,8 @@ final class PackedMatrix {
         this.vector = kernel == StepKernel.VECTOR;
         this.k = k;
         this.n = n;
-        this.panel = vector ? VectorKernels.panelWidth() : SCALAR_PANEL;
+        this.panel = vector ? VectorKernels.panelWidth()
+                : (n + SCALAR_PANEL_MULTIPLE - 1) / SCALAR_PANEL_MULTIPLE * SCALAR_PANEL_MULTIPLE;
         this.panels = (n + panel - 1) / panel;
         int size = Math.multiplyExact(Math.multiplyExact(panels, panel), k);
         float[] colScales = precision == Precision.INT8 ? WeightRounding.int8Scales(w, k, n) : null;

@@ -1,7 +1,7 @@
 package io.captioner.models.decoder;
 
 /**
- * The plain-Java kernels ({@link StepKernel#SCALAR}): products with {@link PackedMatrix} panels,
+ * The plain-Java kernels ({@link StepKernel#SCALAR}): products with {@link PackedMatrix}es,
  * the LSTM cell's element-wise gates and the log-softmax, written as simple loops that the JIT
  * compiler may vectorise itself. The Vector API kernels ({@link VectorKernels}) compute the same
  * values and fall back to these where they have no faster form. Stateless and thread-safe.
@@ -10,62 +10,84 @@ final class ScalarKernels {
 
     private ScalarKernels() {}
 
-    /** See {@link PackedMatrix#multiply(float[], int, int, int, float[], int, int, int, int, boolean)}. */
+    /**
+     * See {@link PackedMatrix#multiply(float[], int, int, int, float[], int, int, int, int, boolean)}.
+     * The scalar layout has one panel as wide as the padded matrix (row-major), so that every inner
+     * loop is a long {@code y += x_i · W[i, :]} the JIT compiler can vectorise, and each row of W is
+     * read once for all rows of x while it is in the cache.
+     */
     static void multiply(PackedMatrix w, float[] x, int xOffset, int xStride, int rows, float[] out, int outOffset,
             int outStride, int panelFrom, int panelTo, boolean accumulate) {
         int k = w.rows();
         int p = w.panelWidth();
-        float[] acc = new float[p];
         for (int panel = panelFrom; panel < panelTo; panel++) {
             int base = panel * k * p;
             int col = panel * p;
-            for (int r = 0; r < rows; r++) {
-                java.util.Arrays.fill(acc, 0f);
-                int xr = xOffset + r * xStride;
-                switch (w.precision()) {
-                    case FP32 -> {
-                        float[] v = w.f32();
-                        for (int i = 0; i < k; i++) {
-                            float xi = x[xr + i];
-                            int wi = base + i * p;
+            float[] acc = new float[rows * p];
+            switch (w.precision()) {
+                case FP32 -> {
+                    float[] v = w.f32();
+                    for (int i = 0; i < k; i++) {
+                        int wi = base + i * p;
+                        for (int r = 0; r < rows; r++) {
+                            float xi = x[xOffset + r * xStride + i];
+                            int a = r * p;
                             for (int j = 0; j < p; j++) {
-                                acc[j] += xi * v[wi + j];
+                                acc[a + j] += xi * v[wi + j];
                             }
                         }
                     }
-                    case BF16 -> {
-                        short[] v = w.bf16();
-                        for (int i = 0; i < k; i++) {
-                            float xi = x[xr + i];
-                            int wi = base + i * p;
-                            for (int j = 0; j < p; j++) {
-                                acc[j] += xi * Float.intBitsToFloat(v[wi + j] << 16);
-                            }
-                        }
-                    }
-                    case INT8 -> {
-                        byte[] v = w.i8();
-                        for (int i = 0; i < k; i++) {
-                            float xi = x[xr + i];
-                            int wi = base + i * p;
-                            for (int j = 0; j < p; j++) {
-                                acc[j] += xi * v[wi + j];
-                            }
-                        }
-                        float[] s = w.scales();
-                        for (int j = 0; j < p; j++) {
-                            acc[j] *= s[col + j];
-                        }
-                    }
-                    default -> throw new IllegalStateException(w.precision().toString());
                 }
+                case BF16 -> {
+                    short[] v = w.bf16();
+                    float[] row = new float[p];
+                    for (int i = 0; i < k; i++) {
+                        int wi = base + i * p;
+                        for (int j = 0; j < p; j++) {
+                            row[j] = Float.intBitsToFloat(v[wi + j] << 16);
+                        }
+                        for (int r = 0; r < rows; r++) {
+                            float xi = x[xOffset + r * xStride + i];
+                            int a = r * p;
+                            for (int j = 0; j < p; j++) {
+                                acc[a + j] += xi * row[j];
+                            }
+                        }
+                    }
+                }
+                case INT8 -> {
+                    byte[] v = w.i8();
+                    float[] row = new float[p];
+                    for (int i = 0; i < k; i++) {
+                        int wi = base + i * p;
+                        for (int j = 0; j < p; j++) {
+                            row[j] = v[wi + j];
+                        }
+                        for (int r = 0; r < rows; r++) {
+                            float xi = x[xOffset + r * xStride + i];
+                            int a = r * p;
+                            for (int j = 0; j < p; j++) {
+                                acc[a + j] += xi * row[j];
+                            }
+                        }
+                    }
+                    float[] scales = w.scales();
+                    for (int r = 0; r < rows; r++) {
+                        for (int j = 0; j < p; j++) {
+                            acc[r * p + j] *= scales[col + j];
+                        }
+                    }
+                }
+                default -> throw new IllegalStateException(w.precision().toString());
+            }
+            for (int r = 0; r < rows; r++) {
                 int o = outOffset + r * outStride + col;
                 if (accumulate) {
                     for (int j = 0; j < p; j++) {
-                        out[o + j] += acc[j];
+                        out[o + j] += acc[r * p + j];
                     }
                 } else {
-                    System.arraycopy(acc, 0, out, o, p);
+                    System.arraycopy(acc, r * p, out, o, p);
                 }
             }
         }

@@ -71,271 +71,392 @@ final class VectorKernels {
             int outStride, int panelFrom, int panelTo, boolean accumulate) {
         int k = w.rows();
         int p = w.panelWidth();
+        Precision precision = w.precision();
         for (int panel = panelFrom; panel < panelTo; panel++) {
             int base = panel * k * p;
             int col = panel * p;
             int r = 0;
             while (r < rows) {
-                int group = Math.min(4, rows - r);
-                if (group == 3) {
-                    group = 2; // 2 + 1: no three-row form
-                }
+                int group = rows - r >= 4 ? 4 : rows - r >= 2 ? 2 : 1;
                 int xr = xOffset + r * xStride;
                 int o = outOffset + r * outStride + col;
-                switch (w.precision()) {
-                    case FP32 -> f32(w.f32(), base, k, group, x, xr, xStride, out, o, outStride, accumulate);
-                    case BF16 -> bf16(w.bf16(), base, k, group, x, xr, xStride, out, o, outStride, accumulate);
-                    case INT8 -> i8(w.i8(), w.scales(), col, base, k, group, x, xr, xStride, out, o, outStride,
-                            accumulate);
-                    default -> throw new IllegalStateException(w.precision().toString());
+                // one small method per precision and row group, so the JIT compiles each with every
+                // vector operation inlined (one large method exceeded its inlining budget, and the
+                // vectors it could not keep in registers were boxed: ten times slower)
+                if (precision == Precision.FP32) {
+                    if (group == 4) {
+                        f32Rows4(w.f32(), base, k, x, xr, xStride, out, o, outStride, accumulate);
+                    } else if (group == 2) {
+                        f32Rows2(w.f32(), base, k, x, xr, xStride, out, o, outStride, accumulate);
+                    } else {
+                        f32Rows1(w.f32(), base, k, x, xr, xStride, out, o, outStride, accumulate);
+                    }
+                } else if (precision == Precision.BF16) {
+                    if (group == 4) {
+                        bf16Rows4(w.bf16(), base, k, x, xr, xStride, out, o, outStride, accumulate);
+                    } else if (group == 2) {
+                        bf16Rows2(w.bf16(), base, k, x, xr, xStride, out, o, outStride, accumulate);
+                    } else {
+                        bf16Rows1(w.bf16(), base, k, x, xr, xStride, out, o, outStride, accumulate);
+                    }
+                } else {
+                    if (group == 4) {
+                        i8Rows4(w.i8(), w.scales(), col, base, k, x, xr, xStride, out, o, outStride, accumulate);
+                    } else if (group == 2) {
+                        i8Rows2(w.i8(), w.scales(), col, base, k, x, xr, xStride, out, o, outStride, accumulate);
+                    } else {
+                        i8Rows1(w.i8(), w.scales(), col, base, k, x, xr, xStride, out, o, outStride, accumulate);
+                    }
                 }
                 r += group;
             }
         }
     }
 
-    // --- float32 ---------------------------------------------------------------------------
-
-    private static void f32(float[] w, int base, int k, int rows, float[] x, int x0, int xs, float[] out, int o,
-            int os, boolean acc) {
-        if (rows == 4) {
-            FloatVector a0 = FloatVector.zero(F);
-            FloatVector b0 = a0;
-            FloatVector a1 = a0;
-            FloatVector b1 = a0;
-            FloatVector a2 = a0;
-            FloatVector b2 = a0;
-            FloatVector a3 = a0;
-            FloatVector b3 = a0;
-            for (int i = 0, wi = base; i < k; i++, wi += 2 * L) {
-                FloatVector wa = FloatVector.fromArray(F, w, wi);
-                FloatVector wb = FloatVector.fromArray(F, w, wi + L);
-                FloatVector s = FloatVector.broadcast(F, x[x0 + i]);
-                a0 = wa.fma(s, a0);
-                b0 = wb.fma(s, b0);
-                s = FloatVector.broadcast(F, x[x0 + xs + i]);
-                a1 = wa.fma(s, a1);
-                b1 = wb.fma(s, b1);
-                s = FloatVector.broadcast(F, x[x0 + 2 * xs + i]);
-                a2 = wa.fma(s, a2);
-                b2 = wb.fma(s, b2);
-                s = FloatVector.broadcast(F, x[x0 + 3 * xs + i]);
-                a3 = wa.fma(s, a3);
-                b3 = wb.fma(s, b3);
-            }
-            store(a0, b0, out, o, acc);
-            store(a1, b1, out, o + os, acc);
-            store(a2, b2, out, o + 2 * os, acc);
-            store(a3, b3, out, o + 3 * os, acc);
-        } else if (rows == 2) {
-            FloatVector a0 = FloatVector.zero(F);
-            FloatVector b0 = a0;
-            FloatVector a1 = a0;
-            FloatVector b1 = a0;
-            for (int i = 0, wi = base; i < k; i++, wi += 2 * L) {
-                FloatVector wa = FloatVector.fromArray(F, w, wi);
-                FloatVector wb = FloatVector.fromArray(F, w, wi + L);
-                FloatVector s = FloatVector.broadcast(F, x[x0 + i]);
-                a0 = wa.fma(s, a0);
-                b0 = wb.fma(s, b0);
-                s = FloatVector.broadcast(F, x[x0 + xs + i]);
-                a1 = wa.fma(s, a1);
-                b1 = wb.fma(s, b1);
-            }
-            store(a0, b0, out, o, acc);
-            store(a1, b1, out, o + os, acc);
-        } else {
-            // one row: two independent pairs of sums (even and odd k) so the adds do not wait on
-            // each other, the weights stream at full speed
-            FloatVector a0 = FloatVector.zero(F);
-            FloatVector b0 = a0;
-            FloatVector a1 = a0;
-            FloatVector b1 = a0;
-            int i = 0;
-            int wi = base;
-            for (; i + 1 < k; i += 2, wi += 4 * L) {
-                FloatVector s0 = FloatVector.broadcast(F, x[x0 + i]);
-                FloatVector s1 = FloatVector.broadcast(F, x[x0 + i + 1]);
-                a0 = FloatVector.fromArray(F, w, wi).fma(s0, a0);
-                b0 = FloatVector.fromArray(F, w, wi + L).fma(s0, b0);
-                a1 = FloatVector.fromArray(F, w, wi + 2 * L).fma(s1, a1);
-                b1 = FloatVector.fromArray(F, w, wi + 3 * L).fma(s1, b1);
-            }
-            if (i < k) {
-                FloatVector s0 = FloatVector.broadcast(F, x[x0 + i]);
-                a0 = FloatVector.fromArray(F, w, wi).fma(s0, a0);
-                b0 = FloatVector.fromArray(F, w, wi + L).fma(s0, b0);
-            }
-            store(a0.add(a1), b0.add(b1), out, o, acc);
-        }
-    }
-
-    // --- bfloat16: widened by a 16-bit shift ---------------------------------------------------
-
+    /** bfloat16 bits widened to floats by a 16-bit shift. */
     private static FloatVector widen(short[] w, int at) {
         return ((IntVector) ShortVector.fromArray(S, w, at).convertShape(VectorOperators.S2I, I, 0))
                 .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
     }
 
-    private static void bf16(short[] w, int base, int k, int rows, float[] x, int x0, int xs, float[] out, int o,
-            int os, boolean acc) {
-        if (rows == 4) {
-            FloatVector a0 = FloatVector.zero(F);
-            FloatVector b0 = a0;
-            FloatVector a1 = a0;
-            FloatVector b1 = a0;
-            FloatVector a2 = a0;
-            FloatVector b2 = a0;
-            FloatVector a3 = a0;
-            FloatVector b3 = a0;
-            for (int i = 0, wi = base; i < k; i++, wi += 2 * L) {
-                FloatVector wa = widen(w, wi);
-                FloatVector wb = widen(w, wi + L);
-                FloatVector s = FloatVector.broadcast(F, x[x0 + i]);
-                a0 = wa.fma(s, a0);
-                b0 = wb.fma(s, b0);
-                s = FloatVector.broadcast(F, x[x0 + xs + i]);
-                a1 = wa.fma(s, a1);
-                b1 = wb.fma(s, b1);
-                s = FloatVector.broadcast(F, x[x0 + 2 * xs + i]);
-                a2 = wa.fma(s, a2);
-                b2 = wb.fma(s, b2);
-                s = FloatVector.broadcast(F, x[x0 + 3 * xs + i]);
-                a3 = wa.fma(s, a3);
-                b3 = wb.fma(s, b3);
-            }
-            store(a0, b0, out, o, acc);
-            store(a1, b1, out, o + os, acc);
-            store(a2, b2, out, o + 2 * os, acc);
-            store(a3, b3, out, o + 3 * os, acc);
-        } else if (rows == 2) {
-            FloatVector a0 = FloatVector.zero(F);
-            FloatVector b0 = a0;
-            FloatVector a1 = a0;
-            FloatVector b1 = a0;
-            for (int i = 0, wi = base; i < k; i++, wi += 2 * L) {
-                FloatVector wa = widen(w, wi);
-                FloatVector wb = widen(w, wi + L);
-                FloatVector s = FloatVector.broadcast(F, x[x0 + i]);
-                a0 = wa.fma(s, a0);
-                b0 = wb.fma(s, b0);
-                s = FloatVector.broadcast(F, x[x0 + xs + i]);
-                a1 = wa.fma(s, a1);
-                b1 = wb.fma(s, b1);
-            }
-            store(a0, b0, out, o, acc);
-            store(a1, b1, out, o + os, acc);
-        } else {
-            FloatVector a0 = FloatVector.zero(F);
-            FloatVector b0 = a0;
-            FloatVector a1 = a0;
-            FloatVector b1 = a0;
-            int i = 0;
-            int wi = base;
-            for (; i + 1 < k; i += 2, wi += 4 * L) {
-                FloatVector s0 = FloatVector.broadcast(F, x[x0 + i]);
-                FloatVector s1 = FloatVector.broadcast(F, x[x0 + i + 1]);
-                a0 = widen(w, wi).fma(s0, a0);
-                b0 = widen(w, wi + L).fma(s0, b0);
-                a1 = widen(w, wi + 2 * L).fma(s1, a1);
-                b1 = widen(w, wi + 3 * L).fma(s1, b1);
-            }
-            if (i < k) {
-                FloatVector s0 = FloatVector.broadcast(F, x[x0 + i]);
-                a0 = widen(w, wi).fma(s0, a0);
-                b0 = widen(w, wi + L).fma(s0, b0);
-            }
-            store(a0.add(a1), b0.add(b1), out, o, acc);
-        }
-    }
-
-    // --- int8 with column scales ---------------------------------------------------------------
-
+    /** int8 values converted to floats (their column scales are applied to the finished sums). */
     private static FloatVector widen(byte[] w, int at) {
         return (FloatVector) ByteVector.fromArray(B, w, at).convertShape(VectorOperators.B2F, F, 0);
     }
 
-    private static void i8(byte[] w, float[] scales, int col, int base, int k, int rows, float[] x, int x0, int xs,
-            float[] out, int o, int os, boolean acc) {
-        FloatVector sa = FloatVector.fromArray(F, scales, col);
-        FloatVector sb = FloatVector.fromArray(F, scales, col + L);
-        if (rows == 4) {
-            FloatVector a0 = FloatVector.zero(F);
-            FloatVector b0 = a0;
-            FloatVector a1 = a0;
-            FloatVector b1 = a0;
-            FloatVector a2 = a0;
-            FloatVector b2 = a0;
-            FloatVector a3 = a0;
-            FloatVector b3 = a0;
-            for (int i = 0, wi = base; i < k; i++, wi += 2 * L) {
-                FloatVector wa = widen(w, wi);
-                FloatVector wb = widen(w, wi + L);
-                FloatVector s = FloatVector.broadcast(F, x[x0 + i]);
-                a0 = wa.fma(s, a0);
-                b0 = wb.fma(s, b0);
-                s = FloatVector.broadcast(F, x[x0 + xs + i]);
-                a1 = wa.fma(s, a1);
-                b1 = wb.fma(s, b1);
-                s = FloatVector.broadcast(F, x[x0 + 2 * xs + i]);
-                a2 = wa.fma(s, a2);
-                b2 = wb.fma(s, b2);
-                s = FloatVector.broadcast(F, x[x0 + 3 * xs + i]);
-                a3 = wa.fma(s, a3);
-                b3 = wb.fma(s, b3);
-            }
-            store(a0.mul(sa), b0.mul(sb), out, o, acc);
-            store(a1.mul(sa), b1.mul(sb), out, o + os, acc);
-            store(a2.mul(sa), b2.mul(sb), out, o + 2 * os, acc);
-            store(a3.mul(sa), b3.mul(sb), out, o + 3 * os, acc);
-        } else if (rows == 2) {
-            FloatVector a0 = FloatVector.zero(F);
-            FloatVector b0 = a0;
-            FloatVector a1 = a0;
-            FloatVector b1 = a0;
-            for (int i = 0, wi = base; i < k; i++, wi += 2 * L) {
-                FloatVector wa = widen(w, wi);
-                FloatVector wb = widen(w, wi + L);
-                FloatVector s = FloatVector.broadcast(F, x[x0 + i]);
-                a0 = wa.fma(s, a0);
-                b0 = wb.fma(s, b0);
-                s = FloatVector.broadcast(F, x[x0 + xs + i]);
-                a1 = wa.fma(s, a1);
-                b1 = wb.fma(s, b1);
-            }
-            store(a0.mul(sa), b0.mul(sb), out, o, acc);
-            store(a1.mul(sa), b1.mul(sb), out, o + os, acc);
-        } else {
-            FloatVector a0 = FloatVector.zero(F);
-            FloatVector b0 = a0;
-            FloatVector a1 = a0;
-            FloatVector b1 = a0;
-            int i = 0;
-            int wi = base;
-            for (; i + 1 < k; i += 2, wi += 4 * L) {
-                FloatVector s0 = FloatVector.broadcast(F, x[x0 + i]);
-                FloatVector s1 = FloatVector.broadcast(F, x[x0 + i + 1]);
-                a0 = widen(w, wi).fma(s0, a0);
-                b0 = widen(w, wi + L).fma(s0, b0);
-                a1 = widen(w, wi + 2 * L).fma(s1, a1);
-                b1 = widen(w, wi + 3 * L).fma(s1, b1);
-            }
-            if (i < k) {
-                FloatVector s0 = FloatVector.broadcast(F, x[x0 + i]);
-                a0 = widen(w, wi).fma(s0, a0);
-                b0 = widen(w, wi + L).fma(s0, b0);
-            }
-            store(a0.add(a1).mul(sa), b0.add(b1).mul(sb), out, o, acc);
+    private static void f32Rows4(float[] w, int base, int k, float[] x, int x0, int xs, float[] out,
+            int o, int os, boolean acc) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector b0 = a0;
+        FloatVector a1 = a0;
+        FloatVector b1 = a0;
+        FloatVector a2 = a0;
+        FloatVector b2 = a0;
+        FloatVector a3 = a0;
+        FloatVector b3 = a0;
+        for (int i = 0, wi = base; i < k; i++, wi += 2 * L) {
+            FloatVector wa = FloatVector.fromArray(F, w, wi);
+            FloatVector wb = FloatVector.fromArray(F, w, wi + L);
+            FloatVector s0 = FloatVector.broadcast(F, x[x0 + i]);
+            a0 = wa.fma(s0, a0);
+            b0 = wb.fma(s0, b0);
+            FloatVector s1 = FloatVector.broadcast(F, x[x0 + xs + i]);
+            a1 = wa.fma(s1, a1);
+            b1 = wb.fma(s1, b1);
+            FloatVector s2 = FloatVector.broadcast(F, x[x0 + 2 * xs + i]);
+            a2 = wa.fma(s2, a2);
+            b2 = wb.fma(s2, b2);
+            FloatVector s3 = FloatVector.broadcast(F, x[x0 + 3 * xs + i]);
+            a3 = wa.fma(s3, a3);
+            b3 = wb.fma(s3, b3);
         }
+        if (acc) {
+            a0 = a0.add(FloatVector.fromArray(F, out, o));
+            b0 = b0.add(FloatVector.fromArray(F, out, o + L));
+            a1 = a1.add(FloatVector.fromArray(F, out, o + os));
+            b1 = b1.add(FloatVector.fromArray(F, out, o + os + L));
+            a2 = a2.add(FloatVector.fromArray(F, out, o + 2 * os));
+            b2 = b2.add(FloatVector.fromArray(F, out, o + 2 * os + L));
+            a3 = a3.add(FloatVector.fromArray(F, out, o + 3 * os));
+            b3 = b3.add(FloatVector.fromArray(F, out, o + 3 * os + L));
+        }
+        a0.intoArray(out, o);
+        b0.intoArray(out, o + L);
+        a1.intoArray(out, o + os);
+        b1.intoArray(out, o + os + L);
+        a2.intoArray(out, o + 2 * os);
+        b2.intoArray(out, o + 2 * os + L);
+        a3.intoArray(out, o + 3 * os);
+        b3.intoArray(out, o + 3 * os + L);
     }
 
-    private static void store(FloatVector a, FloatVector b, float[] out, int o, boolean acc) {
-        if (acc) {
-            a = a.add(FloatVector.fromArray(F, out, o));
-            b = b.add(FloatVector.fromArray(F, out, o + L));
+    private static void f32Rows2(float[] w, int base, int k, float[] x, int x0, int xs, float[] out,
+            int o, int os, boolean acc) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector b0 = a0;
+        FloatVector a1 = a0;
+        FloatVector b1 = a0;
+        for (int i = 0, wi = base; i < k; i++, wi += 2 * L) {
+            FloatVector wa = FloatVector.fromArray(F, w, wi);
+            FloatVector wb = FloatVector.fromArray(F, w, wi + L);
+            FloatVector s0 = FloatVector.broadcast(F, x[x0 + i]);
+            a0 = wa.fma(s0, a0);
+            b0 = wb.fma(s0, b0);
+            FloatVector s1 = FloatVector.broadcast(F, x[x0 + xs + i]);
+            a1 = wa.fma(s1, a1);
+            b1 = wb.fma(s1, b1);
         }
-        a.intoArray(out, o);
-        b.intoArray(out, o + L);
+        if (acc) {
+            a0 = a0.add(FloatVector.fromArray(F, out, o));
+            b0 = b0.add(FloatVector.fromArray(F, out, o + L));
+            a1 = a1.add(FloatVector.fromArray(F, out, o + os));
+            b1 = b1.add(FloatVector.fromArray(F, out, o + os + L));
+        }
+        a0.intoArray(out, o);
+        b0.intoArray(out, o + L);
+        a1.intoArray(out, o + os);
+        b1.intoArray(out, o + os + L);
+    }
+
+    private static void f32Rows1(float[] w, int base, int k, float[] x, int x0, int xs, float[] out,
+            int o, int os, boolean acc) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector b0 = a0;
+        FloatVector a1 = a0;
+        FloatVector b1 = a0;
+        int i = 0;
+        int wi = base;
+        for (; i + 1 < k; i += 2, wi += 4 * L) {
+            FloatVector s0 = FloatVector.broadcast(F, x[x0 + i]);
+            FloatVector s1 = FloatVector.broadcast(F, x[x0 + i + 1]);
+            a0 = FloatVector.fromArray(F, w, wi).fma(s0, a0);
+            b0 = FloatVector.fromArray(F, w, wi + L).fma(s0, b0);
+            a1 = FloatVector.fromArray(F, w, wi + 2 * L).fma(s1, a1);
+            b1 = FloatVector.fromArray(F, w, wi + 3 * L).fma(s1, b1);
+        }
+        if (i < k) {
+            FloatVector s0 = FloatVector.broadcast(F, x[x0 + i]);
+            a0 = FloatVector.fromArray(F, w, wi).fma(s0, a0);
+            b0 = FloatVector.fromArray(F, w, wi + L).fma(s0, b0);
+        }
+        a0 = a0.add(a1);
+        b0 = b0.add(b1);
+        if (acc) {
+            a0 = a0.add(FloatVector.fromArray(F, out, o));
+            b0 = b0.add(FloatVector.fromArray(F, out, o + L));
+        }
+        a0.intoArray(out, o);
+        b0.intoArray(out, o + L);
+    }
+
+    private static void bf16Rows4(short[] w, int base, int k, float[] x, int x0, int xs, float[] out,
+            int o, int os, boolean acc) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector b0 = a0;
+        FloatVector a1 = a0;
+        FloatVector b1 = a0;
+        FloatVector a2 = a0;
+        FloatVector b2 = a0;
+        FloatVector a3 = a0;
+        FloatVector b3 = a0;
+        for (int i = 0, wi = base; i < k; i++, wi += 2 * L) {
+            FloatVector wa = widen(w, wi);
+            FloatVector wb = widen(w, wi + L);
+            FloatVector s0 = FloatVector.broadcast(F, x[x0 + i]);
+            a0 = wa.fma(s0, a0);
+            b0 = wb.fma(s0, b0);
+            FloatVector s1 = FloatVector.broadcast(F, x[x0 + xs + i]);
+            a1 = wa.fma(s1, a1);
+            b1 = wb.fma(s1, b1);
+            FloatVector s2 = FloatVector.broadcast(F, x[x0 + 2 * xs + i]);
+            a2 = wa.fma(s2, a2);
+            b2 = wb.fma(s2, b2);
+            FloatVector s3 = FloatVector.broadcast(F, x[x0 + 3 * xs + i]);
+            a3 = wa.fma(s3, a3);
+            b3 = wb.fma(s3, b3);
+        }
+        if (acc) {
+            a0 = a0.add(FloatVector.fromArray(F, out, o));
+            b0 = b0.add(FloatVector.fromArray(F, out, o + L));
+            a1 = a1.add(FloatVector.fromArray(F, out, o + os));
+            b1 = b1.add(FloatVector.fromArray(F, out, o + os + L));
+            a2 = a2.add(FloatVector.fromArray(F, out, o + 2 * os));
+            b2 = b2.add(FloatVector.fromArray(F, out, o + 2 * os + L));
+            a3 = a3.add(FloatVector.fromArray(F, out, o + 3 * os));
+            b3 = b3.add(FloatVector.fromArray(F, out, o + 3 * os + L));
+        }
+        a0.intoArray(out, o);
+        b0.intoArray(out, o + L);
+        a1.intoArray(out, o + os);
+        b1.intoArray(out, o + os + L);
+        a2.intoArray(out, o + 2 * os);
+        b2.intoArray(out, o + 2 * os + L);
+        a3.intoArray(out, o + 3 * os);
+        b3.intoArray(out, o + 3 * os + L);
+    }
+
+    private static void bf16Rows2(short[] w, int base, int k, float[] x, int x0, int xs, float[] out,
+            int o, int os, boolean acc) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector b0 = a0;
+        FloatVector a1 = a0;
+        FloatVector b1 = a0;
+        for (int i = 0, wi = base; i < k; i++, wi += 2 * L) {
+            FloatVector wa = widen(w, wi);
+            FloatVector wb = widen(w, wi + L);
+            FloatVector s0 = FloatVector.broadcast(F, x[x0 + i]);
+            a0 = wa.fma(s0, a0);
+            b0 = wb.fma(s0, b0);
+            FloatVector s1 = FloatVector.broadcast(F, x[x0 + xs + i]);
+            a1 = wa.fma(s1, a1);
+            b1 = wb.fma(s1, b1);
+        }
+        if (acc) {
+            a0 = a0.add(FloatVector.fromArray(F, out, o));
+            b0 = b0.add(FloatVector.fromArray(F, out, o + L));
+            a1 = a1.add(FloatVector.fromArray(F, out, o + os));
+            b1 = b1.add(FloatVector.fromArray(F, out, o + os + L));
+        }
+        a0.intoArray(out, o);
+        b0.intoArray(out, o + L);
+        a1.intoArray(out, o + os);
+        b1.intoArray(out, o + os + L);
+    }
+
+    private static void bf16Rows1(short[] w, int base, int k, float[] x, int x0, int xs, float[] out,
+            int o, int os, boolean acc) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector b0 = a0;
+        FloatVector a1 = a0;
+        FloatVector b1 = a0;
+        int i = 0;
+        int wi = base;
+        for (; i + 1 < k; i += 2, wi += 4 * L) {
+            FloatVector s0 = FloatVector.broadcast(F, x[x0 + i]);
+            FloatVector s1 = FloatVector.broadcast(F, x[x0 + i + 1]);
+            a0 = widen(w, wi).fma(s0, a0);
+            b0 = widen(w, wi + L).fma(s0, b0);
+            a1 = widen(w, wi + 2 * L).fma(s1, a1);
+            b1 = widen(w, wi + 3 * L).fma(s1, b1);
+        }
+        if (i < k) {
+            FloatVector s0 = FloatVector.broadcast(F, x[x0 + i]);
+            a0 = widen(w, wi).fma(s0, a0);
+            b0 = widen(w, wi + L).fma(s0, b0);
+        }
+        a0 = a0.add(a1);
+        b0 = b0.add(b1);
+        if (acc) {
+            a0 = a0.add(FloatVector.fromArray(F, out, o));
+            b0 = b0.add(FloatVector.fromArray(F, out, o + L));
+        }
+        a0.intoArray(out, o);
+        b0.intoArray(out, o + L);
+    }
+
+    private static void i8Rows4(byte[] w, float[] scales, int col, int base, int k, float[] x, int x0, int xs,
+            float[] out, int o, int os, boolean acc) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector b0 = a0;
+        FloatVector a1 = a0;
+        FloatVector b1 = a0;
+        FloatVector a2 = a0;
+        FloatVector b2 = a0;
+        FloatVector a3 = a0;
+        FloatVector b3 = a0;
+        for (int i = 0, wi = base; i < k; i++, wi += 2 * L) {
+            FloatVector wa = widen(w, wi);
+            FloatVector wb = widen(w, wi + L);
+            FloatVector s0 = FloatVector.broadcast(F, x[x0 + i]);
+            a0 = wa.fma(s0, a0);
+            b0 = wb.fma(s0, b0);
+            FloatVector s1 = FloatVector.broadcast(F, x[x0 + xs + i]);
+            a1 = wa.fma(s1, a1);
+            b1 = wb.fma(s1, b1);
+            FloatVector s2 = FloatVector.broadcast(F, x[x0 + 2 * xs + i]);
+            a2 = wa.fma(s2, a2);
+            b2 = wb.fma(s2, b2);
+            FloatVector s3 = FloatVector.broadcast(F, x[x0 + 3 * xs + i]);
+            a3 = wa.fma(s3, a3);
+            b3 = wb.fma(s3, b3);
+        }
+        FloatVector sa = FloatVector.fromArray(F, scales, col);
+        FloatVector sb = FloatVector.fromArray(F, scales, col + L);
+        a0 = a0.mul(sa);
+        b0 = b0.mul(sb);
+        a1 = a1.mul(sa);
+        b1 = b1.mul(sb);
+        a2 = a2.mul(sa);
+        b2 = b2.mul(sb);
+        a3 = a3.mul(sa);
+        b3 = b3.mul(sb);
+        if (acc) {
+            a0 = a0.add(FloatVector.fromArray(F, out, o));
+            b0 = b0.add(FloatVector.fromArray(F, out, o + L));
+            a1 = a1.add(FloatVector.fromArray(F, out, o + os));
+            b1 = b1.add(FloatVector.fromArray(F, out, o + os + L));
+            a2 = a2.add(FloatVector.fromArray(F, out, o + 2 * os));
+            b2 = b2.add(FloatVector.fromArray(F, out, o + 2 * os + L));
+            a3 = a3.add(FloatVector.fromArray(F, out, o + 3 * os));
+            b3 = b3.add(FloatVector.fromArray(F, out, o + 3 * os + L));
+        }
+        a0.intoArray(out, o);
+        b0.intoArray(out, o + L);
+        a1.intoArray(out, o + os);
+        b1.intoArray(out, o + os + L);
+        a2.intoArray(out, o + 2 * os);
+        b2.intoArray(out, o + 2 * os + L);
+        a3.intoArray(out, o + 3 * os);
+        b3.intoArray(out, o + 3 * os + L);
+    }
+
+    private static void i8Rows2(byte[] w, float[] scales, int col, int base, int k, float[] x, int x0, int xs,
+            float[] out, int o, int os, boolean acc) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector b0 = a0;
+        FloatVector a1 = a0;
+        FloatVector b1 = a0;
+        for (int i = 0, wi = base; i < k; i++, wi += 2 * L) {
+            FloatVector wa = widen(w, wi);
+            FloatVector wb = widen(w, wi + L);
+            FloatVector s0 = FloatVector.broadcast(F, x[x0 + i]);
+            a0 = wa.fma(s0, a0);
+            b0 = wb.fma(s0, b0);
+            FloatVector s1 = FloatVector.broadcast(F, x[x0 + xs + i]);
+            a1 = wa.fma(s1, a1);
+            b1 = wb.fma(s1, b1);
+        }
+        FloatVector sa = FloatVector.fromArray(F, scales, col);
+        FloatVector sb = FloatVector.fromArray(F, scales, col + L);
+        a0 = a0.mul(sa);
+        b0 = b0.mul(sb);
+        a1 = a1.mul(sa);
+        b1 = b1.mul(sb);
+        if (acc) {
+            a0 = a0.add(FloatVector.fromArray(F, out, o));
+            b0 = b0.add(FloatVector.fromArray(F, out, o + L));
+            a1 = a1.add(FloatVector.fromArray(F, out, o + os));
+            b1 = b1.add(FloatVector.fromArray(F, out, o + os + L));
+        }
+        a0.intoArray(out, o);
+        b0.intoArray(out, o + L);
+        a1.intoArray(out, o + os);
+        b1.intoArray(out, o + os + L);
+    }
+
+    private static void i8Rows1(byte[] w, float[] scales, int col, int base, int k, float[] x, int x0, int xs,
+            float[] out, int o, int os, boolean acc) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector b0 = a0;
+        FloatVector a1 = a0;
+        FloatVector b1 = a0;
+        int i = 0;
+        int wi = base;
+        for (; i + 1 < k; i += 2, wi += 4 * L) {
+            FloatVector s0 = FloatVector.broadcast(F, x[x0 + i]);
+            FloatVector s1 = FloatVector.broadcast(F, x[x0 + i + 1]);
+            a0 = widen(w, wi).fma(s0, a0);
+            b0 = widen(w, wi + L).fma(s0, b0);
+            a1 = widen(w, wi + 2 * L).fma(s1, a1);
+            b1 = widen(w, wi + 3 * L).fma(s1, b1);
+        }
+        if (i < k) {
+            FloatVector s0 = FloatVector.broadcast(F, x[x0 + i]);
+            a0 = widen(w, wi).fma(s0, a0);
+            b0 = widen(w, wi + L).fma(s0, b0);
+        }
+        a0 = a0.add(a1);
+        b0 = b0.add(b1);
+        FloatVector sa = FloatVector.fromArray(F, scales, col);
+        FloatVector sb = FloatVector.fromArray(F, scales, col + L);
+        a0 = a0.mul(sa);
+        b0 = b0.mul(sb);
+        if (acc) {
+            a0 = a0.add(FloatVector.fromArray(F, out, o));
+            b0 = b0.add(FloatVector.fromArray(F, out, o + L));
+        }
+        a0.intoArray(out, o);
+        b0.intoArray(out, o + L);
     }
 
     // --- element-wise ----------------------------------------------------------------------
@@ -351,10 +472,15 @@ final class VectorKernels {
             int g = r * gateStride;
             int s = r * hidden;
             for (int j = 0; j < whole; j += L) {
-                FloatVector in = sigmoid(FloatVector.fromArray(F, gates, g + j), one);
-                FloatVector forget = sigmoid(FloatVector.fromArray(F, gates, g + hidden + j), one);
+                // sigmoid(x) = 1 / (1 + exp(-x)), written out: a helper taking vectors would box them
+                // wherever the JIT does not inline it
+                FloatVector in = one.div(one.add(FloatVector.fromArray(F, gates, g + j).neg()
+                        .lanewise(VectorOperators.EXP)));
+                FloatVector forget = one.div(one.add(FloatVector.fromArray(F, gates, g + hidden + j).neg()
+                        .lanewise(VectorOperators.EXP)));
                 FloatVector cell = FloatVector.fromArray(F, gates, g + 2 * hidden + j).lanewise(VectorOperators.TANH);
-                FloatVector out = sigmoid(FloatVector.fromArray(F, gates, g + 3 * hidden + j), one);
+                FloatVector out = one.div(one.add(FloatVector.fromArray(F, gates, g + 3 * hidden + j).neg()
+                        .lanewise(VectorOperators.EXP)));
                 FloatVector cNext = forget.mul(FloatVector.fromArray(F, c, s + j)).add(in.mul(cell));
                 cNext.intoArray(cOut, s + j);
                 out.mul(cNext.lanewise(VectorOperators.TANH)).intoArray(hOut, s + j);
@@ -369,10 +495,6 @@ final class VectorKernels {
                 hOut[s + j] = (float) (out * ScalarKernels.tanh(cNext));
             }
         }
-    }
-
-    private static FloatVector sigmoid(FloatVector x, FloatVector one) {
-        return one.div(one.add(x.neg().lanewise(VectorOperators.EXP)));
     }
 
     /** See {@link ScalarKernels#logSoftmax}; the maximum and the sum of exponentials in vectors. */
