@@ -25,8 +25,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * projection, read once ({@link AttentionShape}). Score: milliseconds per decode of the whole
  * batch; divide by 16 for the time per step. The decoder allocates on DJL's default device.
  *
+ * <p>{@code kernel} picks the steps of at most 16 rows: the block's PyTorch step, or the Java
+ * kernels (Vector API, scalar) over a copy of the weights.
+ *
  * <p>Run alone: {@code java --add-modules jdk.incubator.vector -Dai.djl.offline=true -jar
- * captioner-benchmarks/target/benchmarks.jar AttentionDecodingBenchmark -p map=vgg16 -p batch=1}.
+ * captioner-benchmarks/target/benchmarks.jar AttentionDecodingBenchmark -p map=vgg16 -p batch=1 -p
+ * kernel=torch,vector}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -52,6 +56,13 @@ public class AttentionDecodingBenchmark {
     @Param({Devices.CPU})
     public String device;
 
+    /**
+     * The few-row kernel: {@code auto} (the SDK's default: the block's PyTorch step at float32),
+     * {@code torch}, {@code vector} or {@code scalar} ({@code JavaAttentionWeights}).
+     */
+    @Param({"auto"})
+    public String kernel;
+
     private AttentionCaptionDecoder decoder;
     private CaptionSearch captionSearch;
     private float[][] features;
@@ -68,7 +79,7 @@ public class AttentionDecodingBenchmark {
         AttentionShape shape = AttentionShape.of(map);
         features = Workloads.features(batch, shape.featureSize(), 7);
         captionSearch = ProjectDecoding.search(search);
-        decoder = AttentionCaptionDecoder.create(shape.config(), 1);
+        decoder = AttentionCaptionDecoder.create(shape.config(), 1, ProjectDecoding.settings("fp32", kernel));
         try {
             ProjectDecoding.checkFixedSteps(decoder, captionSearch, features);
         } catch (RuntimeException e) {

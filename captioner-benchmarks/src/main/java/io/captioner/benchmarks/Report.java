@@ -496,6 +496,8 @@ final class Report {
             o.addProperty("batch", r.batch());
             o.addProperty("rows", r.rows());
             o.addProperty("precision", DEFAULT_PRECISION);
+            o.addProperty("kernel", r.kernel());
+            o.addProperty("kernelResolved", resolvedKernel(r.kernel(), DEFAULT_PRECISION));
             if (r.projectMs() != null) {
                 o.addProperty("projectMsPerDecode", r.projectMs());
                 o.addProperty("projectMsError", r.projectError());
@@ -639,14 +641,16 @@ final class Report {
         }
         if (!attention.isEmpty()) {
             md.append("\n## Attention decoding, time per step (16 steps per decode, cpu, fp32)\n\n"
-                    + "Roofline: the step's weights plus each image's map and encoder projection read once, or the"
-                    + " step's arithmetic at the LSTM products' GEMM rate for as many rows, whichever is slower.\n\n"
-                    + "| map | search | batch | rows | project µs/step | roofline µs/step | bandwidth bound µs |"
-                    + " GEMM bound µs | project/roofline |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                    + "Roofline (issue 15): the step's weights plus each image's map and encoder projection read once"
+                    + " at the measured bandwidth; the GEMM bound (the step's arithmetic at the LSTM products' rate"
+                    + " for as many rows) is shown beside it.\n\n"
+                    + "| map | search | batch | rows | kernel | project µs/step | roofline µs/step | bandwidth bound µs |"
+                    + " GEMM bound µs | project/roofline |\n|---|---|---:|---:|---|---:|---:|---:|---:|---:|\n");
             for (AttentionRow r : attention) {
-                md.append(fmt("| %s %dx%dx%d | %s | %d | %d | %s | %.1f | %.1f | %.1f | %s |%n", r.shape().name(),
-                        r.shape().mapHeight(), r.shape().mapWidth(), r.shape().channels(), r.search(), r.batch(),
-                        r.rows(), opt("%.1f", r.projectStepUs()), r.rooflineUs(), r.bandwidthBoundUs(), r.gemmBoundUs(),
+                md.append(fmt("| %s %dx%dx%d | %s | %d | %d | %s → %s | %s | %.1f | %.1f | %.1f | %s |%n",
+                        r.shape().name(), r.shape().mapHeight(), r.shape().mapWidth(), r.shape().channels(), r.search(),
+                        r.batch(), r.rows(), r.kernel(), resolvedKernel(r.kernel(), DEFAULT_PRECISION),
+                        opt("%.1f", r.projectStepUs()), r.rooflineUs(), r.bandwidthBoundUs(), r.gemmBoundUs(),
                         r.projectMs() == null ? "–" : fmt("%.2f", r.projectStepUs() / r.rooflineUs())));
             }
         }
@@ -701,12 +705,13 @@ final class Report {
 
     /**
      * One attention decoding configuration (issue 15): the project's time per step against its own
-     * roofline, the step's weights plus each image's map and encoder projection read once (at the
-     * bandwidth measured over a buffer that size), or its arithmetic at the GEMM rate the LSTM's
-     * step products reach at the same row count, whichever is slower.
+     * roofline as issue 15 defines it, the step's weights plus each image's map and encoder
+     * projection read once at the bandwidth measured over a buffer that size. The arithmetic at the
+     * GEMM rate the LSTM's step products reach at the same row count is reported beside it (it
+     * bounds the large batches, which the target does not judge).
      */
     record AttentionRow(AttentionShape shape, String search, int batch, int rows, Double projectMs, Double projectError,
-            Double bestMs, double bandwidth, double gemmRate) {
+            Double bestMs, double bandwidth, double gemmRate, String kernel) {
 
         Double projectStepUs() {
             return projectMs == null ? null : projectMs * 1000 / Workloads.STEPS;
@@ -725,7 +730,7 @@ final class Report {
         }
 
         double rooflineUs() {
-            return Math.max(bandwidthBoundUs(), gemmBoundUs());
+            return bandwidthBoundUs();
         }
     }
 
@@ -745,25 +750,47 @@ final class Report {
             if (bw == null || lstm == null) {
                 continue;
             }
-            for (String search : new String[] {"greedy", "beam5"}) {
-                for (int batch : new int[] {1, 64}) {
-                    int rows = batch * Workloads.beamWidth(search);
-                    BenchmarkScore r = find(ATTENTION, Map.of("map", shape.name(), "search", search,
-                            "batch", Integer.toString(batch), "device", Devices.CPU));
-                    Roofline.StepGemm gemm = lstm.gemm().get(rows);
-                    double rate = gemm != null ? gemm.flopsPerSecond() : peakGemm;
-                    AttentionRow row = new AttentionRow(shape, search, batch, rows, score(r), error(r), best(r), bw, rate);
-                    attention.add(row);
-                    if (batch == 1 && row.projectMs() != null) {
-                        double ratio = row.projectStepUs() / row.rooflineUs();
-                        targets.add(new Target("attention " + search + ", batch 1, " + shape.name()
-                                + ": time per step vs its roofline (issue 15)", "<= 1.5x",
-                                fmt("%.2fx (%.1f µs vs %.1f µs)", ratio, row.projectStepUs(), row.rooflineUs()),
-                                ratio <= 1.5, ""));
+            List<String> kernels = new ArrayList<>(List.of(DEFAULT_KERNEL));
+            for (BenchmarkScore r : results) {
+                String k = r.params().getOrDefault("kernel", DEFAULT_KERNEL);
+                if (r.benchmark().equals(ATTENTION) && !kernels.contains(k)) {
+                    kernels.add(k);
+                }
+            }
+            for (String kernel : kernels) {
+                for (String search : new String[] {"greedy", "beam5"}) {
+                    for (int batch : new int[] {1, 64}) {
+                        int rows = batch * Workloads.beamWidth(search);
+                        BenchmarkScore r = findAttention(shape.name(), search, batch, kernel);
+                        if (r == null && !kernel.equals(DEFAULT_KERNEL)) {
+                            continue;
+                        }
+                        Roofline.StepGemm gemm = lstm.gemm().get(rows);
+                        double rate = gemm != null ? gemm.flopsPerSecond() : peakGemm;
+                        AttentionRow row = new AttentionRow(shape, search, batch, rows, score(r), error(r), best(r), bw,
+                                rate, kernel);
+                        attention.add(row);
+                        if (batch == 1 && row.projectMs() != null) {
+                            double ratio = row.projectStepUs() / row.rooflineUs();
+                            targets.add(new Target("attention " + search + ", batch 1, " + shape.name() + ", " + kernel
+                                    + ": time per step vs its roofline (issue 15)", "<= 1.5x",
+                                    fmt("%.2fx (%.1f µs vs %.1f µs)", ratio, row.projectStepUs(), row.rooflineUs()),
+                                    ratio <= 1.5, ""));
+                        }
                     }
                 }
             }
         }
+    }
+
+    private BenchmarkScore findAttention(String map, String search, int batch, String kernel) {
+        for (BenchmarkScore r : results) {
+            if (r.matches(ATTENTION, Map.of("map", map, "search", search, "batch", Integer.toString(batch), "device",
+                    Devices.CPU)) && r.params().getOrDefault("kernel", DEFAULT_KERNEL).equals(kernel)) {
+                return r;
+            }
+        }
+        return null;
     }
 
     /** The training throughput results; empty when the suite ran none. */

@@ -102,7 +102,7 @@ class Issue20ReportTest {
         assertThat(vgg.get("projectVsRoofline").getAsDouble())
                 .isCloseTo(250.0 / vgg.get("rooflineUsPerStep").getAsDouble(), within(1e-9));
         assertThat(report.targets).filteredOn(t -> t.name().startsWith("attention")).hasSize(1);
-        assertThat(report.markdown()).contains("## Attention decoding").contains("| vgg16 14x14x512 | greedy | 1 | 1 |");
+        assertThat(report.markdown()).contains("## Attention decoding").contains("| vgg16 14x14x512 | greedy | 1 | 1 | auto → torch |");
     }
 
     @Test

@@ -45,8 +45,7 @@ public enum DecoderType {
         @Override
         public CaptionDecoder load(Path file, DecoderSpec expected, InferenceSettings settings) {
             requireSupported(settings.precision(), file);
-            return expected == null ? AttentionCaptionDecoder.load(file)
-                    : AttentionCaptionDecoder.load(file, (AttentionDecoderConfig) expected);
+            return AttentionCaptionDecoder.load(file, (AttentionDecoderConfig) expected, settings);
         }
 
         @Override

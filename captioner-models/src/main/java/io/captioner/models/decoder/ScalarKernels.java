@@ -144,6 +144,72 @@ final class ScalarKernels {
         }
     }
 
+    /**
+     * Additive attention scores of one row over L locations: {@code e[l] = Σ_a w[a] · act(proj[l, a]
+     * + q[a])}, act tanh or ReLU.
+     *
+     * @param proj the image's encoder projection {@code [L, A]}, row-major
+     * @param locations L
+     * @param a A
+     * @param q the row's hidden projection, A values from {@code qOffset}
+     * @param qOffset where q starts
+     * @param w the score weights, A values
+     * @param tanh tanh if true, else ReLU
+     * @param out receives L scores from index 0
+     */
+    static void attentionScores(float[] proj, int locations, int a, float[] q, int qOffset, float[] w, boolean tanh,
+            float[] out) {
+        for (int l = 0; l < locations; l++) {
+            int base = l * a;
+            double sum = 0;
+            for (int j = 0; j < a; j++) {
+                double v = proj[base + j] + q[qOffset + j];
+                sum += w[j] * (tanh ? tanh(v) : Math.max(0, v));
+            }
+            out[l] = (float) sum;
+        }
+    }
+
+    /**
+     * Turns n scores into their softmax, in place.
+     *
+     * @param x the scores, replaced by probabilities that sum to 1
+     * @param n how many
+     */
+    static void softmax(float[] x, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            max = Math.max(max, x[i]);
+        }
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += Math.exp(x[i] - max);
+        }
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) (Math.exp(x[i] - max) / sum);
+        }
+    }
+
+    /**
+     * The attention context of one row: {@code out[d] = Σ_l alpha[l] · features[l, d]}.
+     *
+     * @param alpha L weights
+     * @param locations L
+     * @param features the image's map {@code [L, D]}, row-major
+     * @param d D
+     * @param out receives D values from {@code outOffset}
+     * @param outOffset where they start
+     */
+    static void weightedSum(float[] alpha, int locations, float[] features, int d, float[] out, int outOffset) {
+        for (int l = 0; l < locations; l++) {
+            float al = alpha[l];
+            int base = l * d;
+            for (int j = 0; j < d; j++) {
+                out[outOffset + j] += al * features[base + j];
+            }
+        }
+    }
+
     static double sigmoid(double x) {
         return 1.0 / (1.0 + Math.exp(-x));
     }

@@ -497,6 +497,44 @@ final class VectorKernels {
         }
     }
 
+    /** See {@link ScalarKernels#attentionScores}; each location's sum over A in vectors. */
+    static void attentionScores(float[] proj, int locations, int a, float[] q, int qOffset, float[] w, boolean tanh,
+            float[] out) {
+        int whole = a - a % L;
+        FloatVector zero = FloatVector.zero(F);
+        for (int l = 0; l < locations; l++) {
+            int base = l * a;
+            FloatVector acc = zero;
+            for (int j = 0; j < whole; j += L) {
+                FloatVector v = FloatVector.fromArray(F, proj, base + j).add(FloatVector.fromArray(F, q, qOffset + j));
+                v = tanh ? v.lanewise(VectorOperators.TANH) : v.max(zero);
+                acc = v.fma(FloatVector.fromArray(F, w, j), acc);
+            }
+            double sum = acc.reduceLanes(VectorOperators.ADD);
+            for (int j = whole; j < a; j++) {
+                double v = proj[base + j] + q[qOffset + j];
+                sum += w[j] * (tanh ? ScalarKernels.tanh(v) : Math.max(0, v));
+            }
+            out[l] = (float) sum;
+        }
+    }
+
+    /** See {@link ScalarKernels#weightedSum}; each location's row added in vectors. */
+    static void weightedSum(float[] alpha, int locations, float[] features, int d, float[] out, int outOffset) {
+        int whole = d - d % L;
+        for (int l = 0; l < locations; l++) {
+            FloatVector al = FloatVector.broadcast(F, alpha[l]);
+            int base = l * d;
+            for (int j = 0; j < whole; j += L) {
+                FloatVector.fromArray(F, features, base + j).fma(al, FloatVector.fromArray(F, out, outOffset + j))
+                        .intoArray(out, outOffset + j);
+            }
+            for (int j = whole; j < d; j++) {
+                out[outOffset + j] += alpha[l] * features[base + j];
+            }
+        }
+    }
+
     /** See {@link ScalarKernels#logSoftmax}; the maximum and the sum of exponentials in vectors. */
     static void logSoftmax(float[] logits, int offset, int n, float[] out) {
         int whole = n - n % L;
