@@ -609,11 +609,14 @@ final class Report {
     String markdown() {
         StringBuilder md = new StringBuilder();
         md.append("# captioner-benchmarks results (").append(mode).append(" mode)\n\n");
-        md.append(fmt("Run %s to %s on %s, %d cores, %s; torch threads %s, OMP_WAIT_POLICY %s. GPU: %s.%n%n",
+        md.append(fmt("Run %s to %s on %s (%s), %d cores, %s; torch threads %s, OMP_WAIT_POLICY %s, decoder helper"
+                + " threads %s, allocator %s, Vector API %s. GPU: %s.%n%n",
                 started, finished,
-                Machine.cpuModel(), Runtime.getRuntime().availableProcessors(),
+                Machine.cpuModel(), Machine.relevantCpuFlags().toString(), Runtime.getRuntime().availableProcessors(),
                 ai.djl.engine.Engine.getInstance().getEngineName() + " " + ai.djl.engine.Engine.getInstance().getVersion(),
                 System.getProperty("ai.djl.pytorch.num_threads", "default"), System.getenv("OMP_WAIT_POLICY"),
+                System.getProperty("captioner.decoder.helperThreads", "default"), RssSoak.allocator(),
+                StepKernel.vectorAvailable() ? "on" : "off",
                 gpuSkip == null ? Devices.gpuCount() + " device(s)" : "skipped (no CUDA device)"));
         md.append("## Roofline\n\n| model | step weights | NDArray sum | direct buffer 1 thread | direct buffer all threads |"
                 + " GEMM rows=1 | GEMM rows=64 | GEMM rows=192 |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");

@@ -41,11 +41,13 @@ import picocli.CommandLine.Spec;
  * and {@code results.png}.
  *
  * <p>Order: machine facts and memory at start; the roofline (memory bandwidth over a buffer the
- * size of each decoder's step weights, GEMM rates at the decoder's shapes for every row count the
- * decoding benchmarks use, a peak GEMM rate); the JMH benchmarks ({@link DecodingBenchmark} with
- * the naive loop, then with the project's decoder + search; encoders; end to end) with JMH's
- * non-forking mode by default so that memory can be followed across the whole run; a leak check;
- * the roofline again (the better of the two measurements counts); memory at the end. JMH runs
+ * size of each decoder's step weights, and of the attention decoder's batch-1 step, GEMM rates at
+ * the decoder's shapes for every row count the decoding benchmarks use, a peak GEMM rate); the JMH
+ * benchmarks ({@link DecodingBenchmark} with the naive loop, then with the project's decoder +
+ * search; {@link AttentionDecodingBenchmark}; encoders; end to end) with JMH's non-forking mode by
+ * default so that memory can be followed across the whole run; the training throughput ({@link
+ * TrainingThroughput}, each implementation in a child JVM); a leak check; the roofline again (the
+ * better of the two measurements counts); memory at the end. JMH runs
  * every configuration on the same worker threads ({@link PersistentWorkers}) unless {@code
  * -Djmh.executor} says otherwise, so glibc's per-thread arenas are reused instead of filled anew.
  *
