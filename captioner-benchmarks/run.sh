@@ -8,14 +8,17 @@
 # quick: short JMH iterations, under 10 minutes on 2 cores; full: 3 warm-up + 5 measured
 # iterations of 2 s per configuration. Suite options (picocli; --help lists them): --param
 # name=v1,v2 (restrict a JMH parameter, e.g. impl=project), --include REGEX (benchmark classes:
-# DecodingBenchmark, EncoderBenchmark, EndToEndBenchmark, RssSoak), --forks N (0 = one JVM for
+# DecodingBenchmark, AttentionDecodingBenchmark, EncoderBenchmark, EndToEndBenchmark, TrainingThroughput,
+# RssSoak), --forks N (0 = one JVM for
 # everything, the default, so native memory can be followed across the whole run), --out DIR (the
 # last --out counts, so it overrides the default below).
 # Environment: SKIP_BUILD=1 reuses target/benchmarks.jar; BENCH_HEAP sets the fixed Java heap
 # (default 2g); JAVA_OPTS is passed to the JVM
 # (e.g. -Dai.djl.pytorch.num_threads=1); OMP_WAIT_POLICY defaults to PASSIVE (see README);
 # BENCH_MALLOC=glibc or jemalloc chooses the C allocator (default: glibc for quick and full,
-# jemalloc for soak when installed; README, "Native memory and RSS"). RssSoak options: --captions N,
+# jemalloc for soak when installed; README, "Native memory and RSS"). BENCH_VECTOR=0 starts the JVM
+# without the Vector API module (the decoder's vector kernel then runs as its scalar fallback;
+# default 1: --add-modules jdk.incubator.vector). RssSoak options: --captions N,
 # --decodes N, --batch N, --samples N, --threads fixed,new, --out DIR (--help lists them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -62,6 +65,10 @@ else
   main=io.captioner.benchmarks.Suite
   set -- --mode "$mode" --out captioner-benchmarks/results "$@"
 fi
+# The decoder's Vector API kernel (StepKernel.VECTOR) needs the incubating module in the boot layer;
+# the JVM then prints one line, "WARNING: Using incubator modules: jdk.incubator.vector".
+vector=()
+if [[ "${BENCH_VECTOR:-1}" != 0 ]]; then vector=(--add-modules jdk.incubator.vector); fi
 # A fixed, pre-touched Java heap: RSS then only moves with native memory, so the RSS figures in
 # the results show native growth rather than the Java heap expanding towards its default limit.
 heap="${BENCH_HEAP:-2g}"
@@ -72,6 +79,6 @@ if [[ -n "$preload" ]]; then
   # return them within 1 s, from a background thread, so RSS follows live memory.
   export MALLOC_CONF="${MALLOC_CONF:-background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0}"
 fi
-exec java -Xms"$heap" -Xmx"$heap" -XX:+AlwaysPreTouch ${JAVA_OPTS:-} -Dai.djl.offline=true \
+exec java "${vector[@]}" -Xms"$heap" -Xmx"$heap" -XX:+AlwaysPreTouch ${JAVA_OPTS:-} -Dai.djl.offline=true \
   -Djava.awt.headless=true \
   -cp captioner-benchmarks/target/benchmarks.jar "$main" "$@"

@@ -48,7 +48,8 @@ final class Chart {
         List<Double> naive = new ArrayList<>();
         List<Double> roofline = new ArrayList<>();
         for (Report.DecodingRow r : rows) {
-            labels.add(String.format(Locale.ROOT, "%s %s b=%d", r.model(), r.search(), r.batch()));
+            labels.add(String.format(Locale.ROOT, "%s %s b=%d", r.model(), r.search(), r.batch())
+                    + (r.isDefault() ? "" : " " + r.precision() + "/" + r.kernel()));
             project.add(positiveOrNull(r.projectStepUs()));
             naive.add(positiveOrNull(r.naiveStepUs()));
             roofline.add(positiveOrNull(r.rooflineStepUs()));

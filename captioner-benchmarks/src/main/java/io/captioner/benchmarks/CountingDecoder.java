@@ -42,8 +42,23 @@ public final class CountingDecoder implements CaptionDecoder {
     }
 
     @Override
+    public int[] featureShape() {
+        return delegate.featureShape();
+    }
+
+    @Override
+    public boolean hasAttention() {
+        return delegate.hasAttention();
+    }
+
+    @Override
     public DecoderState start(float[][] features) {
         return delegate.start(features);
+    }
+
+    @Override
+    public DecoderState start(float[][] features, boolean withAttention) {
+        return delegate.start(features, withAttention);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.captioner.benchmarks;
 
 import ai.djl.Device;
+import io.captioner.models.decoder.InferenceSettings;
 import io.captioner.models.decoder.LstmCaptionDecoder;
 import io.captioner.search.CaptionSearch;
 
@@ -47,12 +48,13 @@ public interface Decoding extends AutoCloseable {
      * @param search {@code greedy} or {@code beamK}
      * @param device where the naive loop allocates; the project's decoder always uses DJL's default
      *     device
+     * @param settings the project decoder's precision and few-row kernel (the naive loop ignores them)
      * @return the implementation; the caller closes it
      * @throws IllegalArgumentException for an unknown {@code impl} or {@code search}
      */
-    static Decoding create(String impl, ModelShape shape, String search, Device device) {
+    static Decoding create(String impl, ModelShape shape, String search, Device device, InferenceSettings settings) {
         return switch (impl) {
-            case PROJECT -> new Project(shape, search);
+            case PROJECT -> new Project(shape, search, settings);
             case NAIVE -> new Naive(shape, search, device);
             default -> throw new IllegalArgumentException("impl must be " + PROJECT + " or " + NAIVE + ", found '"
                     + impl + "'");
@@ -66,9 +68,9 @@ public interface Decoding extends AutoCloseable {
         private final CaptionSearch search;
         private boolean closed;
 
-        Project(ModelShape shape, String search) {
+        Project(ModelShape shape, String search, InferenceSettings settings) {
             this.search = ProjectDecoding.search(search);
-            this.decoder = ProjectDecoding.decoder(shape, 1);
+            this.decoder = ProjectDecoding.decoder(shape, 1, settings);
         }
 
         @Override

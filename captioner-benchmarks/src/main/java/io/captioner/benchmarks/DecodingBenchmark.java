@@ -26,8 +26,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * The project's decoder allocates on DJL's default device, so its {@code device=cpu} on a GPU
  * machine still runs on the GPU; the naive loop follows {@code device}.
  *
- * <p>Run alone: {@code java -Dai.djl.offline=true -jar captioner-benchmarks/target/benchmarks.jar
- * DecodingBenchmark -p impl=project,naive -p model=flickr8k -p search=greedy -p batch=1}. A
+ * <p>{@code precision} and {@code kernel} choose the project decoder's {@code InferenceSettings}
+ * (weights in float32, bfloat16 or int8; PyTorch, Vector API or plain Java for steps of at most 16
+ * rows). The Vector API kernel needs the JVM option {@code --add-modules jdk.incubator.vector}
+ * ({@code run.sh} passes it); without it {@code vector} runs as {@code scalar}.
+ *
+ * <p>Run alone: {@code java --add-modules jdk.incubator.vector -Dai.djl.offline=true -jar
+ * captioner-benchmarks/target/benchmarks.jar DecodingBenchmark -p impl=project,naive -p
+ * model=flickr8k -p search=greedy -p batch=1 -p precision=fp32,int8 -p kernel=torch,vector}. A
  * {@code device=gpu} configuration fails in setup with the reason, and reports no time, when DJL
  * sees no CUDA device.
  */
@@ -59,6 +65,20 @@ public class DecodingBenchmark {
     @Param({Devices.CPU})
     public String device;
 
+    /**
+     * The project decoder's weight precision: {@code fp32}, {@code bf16} or {@code int8} (the naive
+     * loop is float32 whatever this says; the suite runs it at {@code fp32} only).
+     */
+    @Param({"fp32"})
+    public String precision;
+
+    /**
+     * The project decoder's few-row kernel: {@code auto} (the SDK's default), {@code torch}, {@code
+     * vector} or {@code scalar} (ignored by the naive loop; see {@code StepKernel}).
+     */
+    @Param({"auto"})
+    public String kernel;
+
     private Decoding decoding;
     private float[][] features;
 
@@ -74,7 +94,7 @@ public class DecodingBenchmark {
         Device d = Devices.resolve(device);
         ModelShape shape = ModelShape.of(model);
         features = Workloads.features(batch, shape.featureSize(), 7);
-        decoding = Decoding.create(impl, shape, search, d);
+        decoding = Decoding.create(impl, shape, search, d, ProjectDecoding.settings(precision, kernel));
         try {
             decoding.checkFixedSteps(features);
         } catch (RuntimeException e) {

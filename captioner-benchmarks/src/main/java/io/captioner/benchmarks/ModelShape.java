@@ -1,5 +1,6 @@
 package io.captioner.benchmarks;
 
+import io.captioner.models.decoder.Precision;
 import java.util.Locale;
 
 /**
@@ -67,6 +68,24 @@ public record ModelShape(String name, int vocabularySize, int embeddingSize, int
         long lstm = 4 * h * (e + h) + 2 * 4 * h;
         long projection = h * v + v;
         return 4 * (lstm + projection);
+    }
+
+    /**
+     * Returns the bytes every step must read at least once with the weight matrices stored in a
+     * precision: the matrices of {@link #stepWeightBytes()} at {@link Precision#bytesPerWeight()},
+     * biases in float32, and for int8 one float32 scale per output unit.
+     *
+     * @param precision the matrices' format
+     * @return bytes per step; {@link #stepWeightBytes()} for {@link Precision#FP32}
+     */
+    public long stepWeightBytes(Precision precision) {
+        long e = embeddingSize;
+        long h = hiddenSize;
+        long v = vocabularySize;
+        long matrices = 4 * h * (e + h) + h * v;
+        long biases = 2 * 4 * h + v;
+        long scales = precision == Precision.INT8 ? 4 * h + v : 0;
+        return precision.bytesPerWeight() * matrices + 4 * (biases + scales);
     }
 
     /**

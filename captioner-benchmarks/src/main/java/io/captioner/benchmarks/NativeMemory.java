@@ -158,9 +158,23 @@ public final class NativeMemory {
      * @return VmRSS in kibibytes, or -1 where {@code /proc} is not available
      */
     public static long rssKiB() {
+        return status("VmRSS:");
+    }
+
+    /**
+     * Returns the peak resident set size of this process so far from {@code /proc/self/status}
+     * (Linux only): the high-water mark, which also catches peaks between samples.
+     *
+     * @return VmHWM in kibibytes, or -1 where {@code /proc} is not available
+     */
+    public static long peakRssKiB() {
+        return status("VmHWM:");
+    }
+
+    private static long status(String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
+                if (line.startsWith(field)) {
                     return Long.parseLong(line.replaceAll("[^0-9]", ""));
                 }
             }

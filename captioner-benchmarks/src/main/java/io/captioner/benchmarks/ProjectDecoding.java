@@ -3,7 +3,10 @@ package io.captioner.benchmarks;
 import io.captioner.CaptionDecoder;
 import io.captioner.DecodingOptions;
 import io.captioner.models.decoder.DecoderConfig;
+import io.captioner.models.decoder.InferenceSettings;
 import io.captioner.models.decoder.LstmCaptionDecoder;
+import io.captioner.models.decoder.Precision;
+import io.captioner.models.decoder.StepKernel;
 import io.captioner.search.CaptionSearch;
 
 /**
@@ -25,6 +28,18 @@ public final class ProjectDecoding {
      * @return the decoder; the caller closes it
      */
     public static LstmCaptionDecoder decoder(ModelShape shape, int seed) {
+        return decoder(shape, seed, InferenceSettings.defaults());
+    }
+
+    /**
+     * Creates the project's LSTM decoder with random weights, decoding with the given settings.
+     *
+     * @param shape the sizes
+     * @param seed the engine seed for the initial weights
+     * @param settings precision and few-row kernel
+     * @return the decoder; the caller closes it
+     */
+    public static LstmCaptionDecoder decoder(ModelShape shape, int seed, InferenceSettings settings) {
         DecoderConfig config = DecoderConfig.builder()
                 .setVocabularySize(shape.vocabularySize())
                 .setFeatureSize(shape.featureSize())
@@ -32,7 +47,20 @@ public final class ProjectDecoding {
                 .optHiddenSize(shape.hiddenSize())
                 .optNumLayers(1)
                 .build();
-        return LstmCaptionDecoder.create(config, seed);
+        return LstmCaptionDecoder.create(config, seed, settings);
+    }
+
+    /**
+     * Parses the {@code precision} and {@code kernel} benchmark parameters into decoder settings
+     * (the few-row limit is the SDK's default).
+     *
+     * @param precision {@code fp32}, {@code bf16} or {@code int8}
+     * @param kernel {@code auto}, {@code torch}, {@code vector} or {@code scalar}
+     * @return the settings
+     * @throws IllegalArgumentException naming an unknown value
+     */
+    public static InferenceSettings settings(String precision, String kernel) {
+        return InferenceSettings.of(Precision.parse(precision)).withKernel(StepKernel.parse(kernel));
     }
 
     /**

@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import io.captioner.models.decoder.Precision;
+import io.captioner.models.decoder.StepKernel;
 
 /**
  * Turns the suite's measurements into the results files: one JSON document, a Markdown summary
@@ -42,9 +44,15 @@ final class Report {
 
     /** The decoding benchmark, whose {@code impl} parameter picks the project's decoder or the naive loop. */
     static final String DECODING = DecodingBenchmark.class.getSimpleName();
+    /** The attention decoder's benchmark (issue 15). */
+    static final String ATTENTION = AttentionDecodingBenchmark.class.getSimpleName();
 
-    private static String key(String impl, String model, String search, int batch) {
-        return impl + "/" + model + "/" + search + "/" + batch;
+    /** The project decoder's default precision and kernel, as DecodingBenchmark's parameters say them. */
+    static final String DEFAULT_PRECISION = "fp32";
+    static final String DEFAULT_KERNEL = "auto";
+
+    private static String key(String impl, String model, String search, int batch, String precision, String kernel) {
+        return impl + "/" + model + "/" + search + "/" + batch + "/" + precision + "/" + kernel;
     }
 
     Report(String mode, Instant started, Instant finished, Map<String, Suite.RooflineFigures> roofline,
@@ -65,10 +73,20 @@ final class Report {
         judge();
     }
 
-    /** One decoding configuration: project, naive and roofline time per step. */
+    /**
+     * One decoding configuration: project, naive and roofline time per step. {@code precision} and
+     * {@code kernel} are the project decoder's parameters; the naive loop is float32 in every row,
+     * and the bandwidth bound counts the step weights in the row's precision.
+     */
     record DecodingRow(String model, String search, int batch, String device, int rows,
             Double projectMs, Double projectError, Double naiveMs, Double naiveError, double rooflineStepUs,
-            double bandwidthBoundUs, double gemmBoundUs, double gemmRate, double stepFlops) {
+            double bandwidthBoundUs, double gemmBoundUs, double gemmRate, double stepFlops, String precision,
+            String kernel) {
+
+        /** Whether this row is the SDK's default decoder (float32, the {@code auto} kernel). */
+        boolean isDefault() {
+            return precision.equals(DEFAULT_PRECISION) && kernel.equals(DEFAULT_KERNEL);
+        }
 
         Double projectStepUs() {
             return projectMs == null ? null : projectMs * 1000 / Workloads.STEPS;
@@ -146,24 +164,65 @@ final class Report {
         return r == null ? null : r.error();
     }
 
+    /**
+     * The project decoder's (precision, kernel) pairs that have results for a model, the default
+     * pair first (it gets a row even without results, to show the roofline).
+     */
+    private List<String[]> variants(String model) {
+        List<String[]> out = new ArrayList<>();
+        out.add(new String[] {DEFAULT_PRECISION, DEFAULT_KERNEL});
+        for (BenchmarkScore r : results) {
+            if (r.benchmark().equals(DECODING) && Decoding.PROJECT.equals(r.params().get("impl"))
+                    && model.equals(r.params().get("model"))) {
+                String p = r.params().getOrDefault("precision", DEFAULT_PRECISION);
+                String k = r.params().getOrDefault("kernel", DEFAULT_KERNEL);
+                if (out.stream().noneMatch(v -> v[0].equals(p) && v[1].equals(k))) {
+                    out.add(new String[] {p, k});
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A project result with these parameters; a result without precision or kernel has the defaults. */
+    private BenchmarkScore findProject(Map<String, String> params, String precision, String kernel) {
+        for (BenchmarkScore r : results) {
+            if (r.matches(DECODING, with(params, "impl", Decoding.PROJECT))
+                    && r.params().getOrDefault("precision", DEFAULT_PRECISION).equals(precision)
+                    && r.params().getOrDefault("kernel", DEFAULT_KERNEL).equals(kernel)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
     private void collect() {
         for (Suite.RooflineFigures fig : roofline.values()) {
             ModelShape shape = fig.shape();
-            for (String search : new String[] {"greedy", "beam3", "beam5", "beam10"}) {
-                for (int batch : new int[] {1, 16, 64}) {
-                    int rows = batch * Workloads.beamWidth(search);
-                    Map<String, String> p = Map.of("model", shape.name(), "search", search,
-                            "batch", Integer.toString(batch), "device", Devices.CPU);
-                    BenchmarkScore project = find(DECODING, with(p, "impl", Decoding.PROJECT));
-                    BenchmarkScore naive = find(DECODING, with(p, "impl", Decoding.NAIVE));
-                    bestMs.put(key("project", shape.name(), search, batch), best(project));
-                    bestMs.put(key("naive", shape.name(), search, batch), best(naive));
-                    double gemmRate = fig.gemm().get(rows).flopsPerSecond();
-                    double bw = shape.stepWeightBytes() / fig.bandwidth() * 1e6;
-                    double gemm = shape.stepFlops(rows) / gemmRate * 1e6;
-                    decoding.add(new DecodingRow(shape.name(), search, batch, "cpu", rows, score(project),
-                            error(project), score(naive), error(naive), Math.max(bw, gemm), bw, gemm, gemmRate,
-                            shape.stepFlops(rows)));
+            for (String[] variant : variants(shape.name())) {
+                String precision = variant[0];
+                String kernel = variant[1];
+                boolean isDefault = precision.equals(DEFAULT_PRECISION) && kernel.equals(DEFAULT_KERNEL);
+                for (String search : new String[] {"greedy", "beam3", "beam5", "beam10"}) {
+                    for (int batch : new int[] {1, 16, 64}) {
+                        int rows = batch * Workloads.beamWidth(search);
+                        Map<String, String> p = Map.of("model", shape.name(), "search", search,
+                                "batch", Integer.toString(batch), "device", Devices.CPU);
+                        BenchmarkScore project = findProject(p, precision, kernel);
+                        if (project == null && !isDefault) {
+                            continue;
+                        }
+                        // the naive loop is float32 whatever the project's precision and kernel
+                        BenchmarkScore naive = find(DECODING, with(p, "impl", Decoding.NAIVE));
+                        bestMs.put(key("project", shape.name(), search, batch, precision, kernel), best(project));
+                        bestMs.put(key("naive", shape.name(), search, batch, precision, kernel), best(naive));
+                        double gemmRate = fig.gemm().get(rows).flopsPerSecond();
+                        double bw = shape.stepWeightBytes(precisionOf(precision)) / fig.bandwidth() * 1e6;
+                        double gemm = shape.stepFlops(rows) / gemmRate * 1e6;
+                        decoding.add(new DecodingRow(shape.name(), search, batch, "cpu", rows, score(project),
+                                error(project), score(naive), error(naive), Math.max(bw, gemm), bw, gemm, gemmRate,
+                                shape.stepFlops(rows), precision, kernel));
+                    }
                 }
             }
         }
@@ -192,12 +251,35 @@ final class Report {
     }
 
     private DecodingRow row(String model, String search, int batch) {
+        return row(model, search, batch, DEFAULT_PRECISION, DEFAULT_KERNEL);
+    }
+
+    private DecodingRow row(String model, String search, int batch, String precision, String kernel) {
         for (DecodingRow r : decoding) {
-            if (r.model.equals(model) && r.search.equals(search) && r.batch == batch) {
+            if (r.model.equals(model) && r.search.equals(search) && r.batch == batch && r.precision.equals(precision)
+                    && r.kernel.equals(kernel)) {
                 return r;
             }
         }
         return null;
+    }
+
+    /** The precision a benchmark parameter names; an unknown name counts as float32 (a parameter typo fails in JMH). */
+    static Precision precisionOf(String name) {
+        try {
+            return Precision.parse(name);
+        } catch (IllegalArgumentException e) {
+            return Precision.FP32;
+        }
+    }
+
+    /** The kernel that ran for a row's parameters in this JVM (the suite's forks get the same JVM options). */
+    static String resolvedKernel(String kernel, String precision) {
+        try {
+            return StepKernel.parse(kernel).resolve(precisionOf(precision)).id();
+        } catch (IllegalArgumentException e) {
+            return kernel;
+        }
     }
 
     private void judge() {
@@ -231,6 +313,7 @@ final class Report {
                                 f * b.gemmRate() / 1e9, b.gemmRate() / 1e9, b.rows()), f >= 0.6, ""));
             }
         }
+        judgeIssue20();
         for (EncoderRow e : encoders) {
             if (e.arch.equals("resnet50") && e.batch == 8 && e.input.equals("tensor")) {
                 double f = e.peakFraction();
@@ -258,6 +341,50 @@ final class Report {
         }
     }
 
+    /**
+     * The decoding targets of issue 20, for every precision and kernel measured: greedy batch 1
+     * within 1.2x of its bandwidth bound, beam 5 within 2x of greedy per caption, reduced precision
+     * greedy at most 0.6x float32's step time (the default kernel's), and batches of 16 to 64 rows
+     * within 5% of the PyTorch kernel's time.
+     */
+    private void judgeIssue20() {
+        for (DecodingRow g : decoding) {
+            if (!g.model.equals("flickr8k") || !g.search.equals("greedy") || g.batch != 1 || g.projectMs == null) {
+                continue;
+            }
+            String v = g.precision + "/" + g.kernel;
+            double ratio = g.projectStepUs() / g.bandwidthBoundUs;
+            targets.add(new Target("greedy, batch 1, flickr8k, " + v + ": time per step vs bandwidth bound (issue 20)",
+                    "<= 1.2x", fmt("%.2fx (%.1f µs vs %.1f µs)", ratio, g.projectStepUs(), g.bandwidthBoundUs),
+                    ratio <= 1.2, ""));
+            DecodingRow b5 = row(g.model, "beam5", 1, g.precision, g.kernel);
+            if (b5 != null && b5.projectMs != null) {
+                double r = b5.projectMs / g.projectMs;
+                targets.add(new Target("beam 5 vs greedy, batch 1, flickr8k, " + v + ": time per caption (issue 20)",
+                        "<= 2.0x", fmt("%.2fx (%.2f ms vs %.2f ms)", r, b5.projectMs, g.projectMs), r <= 2.0, ""));
+            }
+            DecodingRow fp32 = row(g.model, "greedy", 1, DEFAULT_PRECISION, DEFAULT_KERNEL);
+            if (!g.precision.equals(DEFAULT_PRECISION) && fp32 != null && fp32.projectMs != null) {
+                double r = g.projectMs / fp32.projectMs;
+                targets.add(new Target("greedy, batch 1, flickr8k, " + v + " vs fp32/auto: time per step (issue 20)",
+                        "<= 0.6x", fmt("%.2fx (%.1f µs vs %.1f µs)", r, g.projectStepUs(), fp32.projectStepUs()),
+                        r <= 0.6, ""));
+            }
+        }
+        for (DecodingRow r : decoding) {
+            if (r.batch < 16 || r.projectMs == null || r.kernel.equals("torch")) {
+                continue;
+            }
+            DecodingRow torch = row(r.model, r.search, r.batch, r.precision, "torch");
+            if (torch != null && torch.projectMs != null) {
+                double ratio = r.projectMs / torch.projectMs;
+                targets.add(new Target(fmt("%s %s batch %d, %s/%s vs %s/torch (issue 20)", r.model, r.search, r.batch,
+                        r.precision, r.kernel, r.precision), "<= 1.05x",
+                        fmt("%.2fx (%.2f ms vs %.2f ms)", ratio, r.projectMs, torch.projectMs), ratio <= 1.05, ""));
+            }
+        }
+    }
+
     static String fmt(String format, Object... args) {
         return String.format(Locale.ROOT, format, args);
     }
@@ -276,6 +403,11 @@ final class Report {
         machine.addProperty("torchThreads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
         machine.addProperty("ompWaitPolicy", String.valueOf(System.getenv("OMP_WAIT_POLICY")));
         machine.addProperty("malloc", RssSoak.allocator());
+        machine.addProperty("vectorApi", StepKernel.vectorAvailable());
+        machine.add("cpuFlags", Machine.relevantCpuFlags());
+        machine.addProperty("helperThreads", System.getProperty("captioner.decoder.helperThreads", "default"));
+        machine.addProperty("splitMinRows", System.getProperty("captioner.decoder.splitMinRows", "default"));
+        machine.addProperty("kernelProperty", System.getProperty(StepKernel.PROPERTY, "unset"));
         machine.addProperty("gpuCount", Devices.gpuCount());
         if (gpuSkip != null) {
             machine.addProperty("gpuSkipped", gpuSkip);
@@ -313,13 +445,16 @@ final class Report {
             o.addProperty("batch", r.batch);
             o.addProperty("rows", r.rows);
             o.addProperty("device", r.device);
+            o.addProperty("precision", r.precision);
+            o.addProperty("kernel", r.kernel);
+            o.addProperty("kernelResolved", resolvedKernel(r.kernel, r.precision));
             if (r.projectMs != null) {
                 o.addProperty("projectMsPerDecode", r.projectMs);
                 o.addProperty("projectMsError", r.projectError);
                 o.addProperty("projectUsPerStep", r.projectStepUs());
             }
             for (String impl : new String[] {"project", "naive"}) {
-                Double b = bestMs.get(key(impl, r.model, r.search, r.batch));
+                Double b = bestMs.get(key(impl, r.model, r.search, r.batch, r.precision, r.kernel));
                 if (b != null) {
                     o.addProperty(impl + "BestIterationMs", b);
                 }
@@ -336,7 +471,12 @@ final class Report {
             o.addProperty("gemmRateGflops", r.gemmRate / 1e9);
             if (r.projectMs != null) {
                 o.addProperty("projectVsRoofline", r.projectStepUs() / r.rooflineStepUs);
+                o.addProperty("projectVsBandwidthBound", r.projectStepUs() / r.bandwidthBoundUs);
                 o.addProperty("projectGemmFraction", r.achievedGemmFraction());
+                DecodingRow fp32 = row(r.model, r.search, r.batch, DEFAULT_PRECISION, DEFAULT_KERNEL);
+                if (!r.isDefault() && fp32 != null && fp32.projectMs != null) {
+                    o.addProperty("projectVsFp32Default", r.projectMs / fp32.projectMs);
+                }
             }
             if (r.naiveMs != null) {
                 o.addProperty("naiveVsRoofline", r.naiveStepUs() / r.rooflineStepUs);
@@ -347,6 +487,67 @@ final class Report {
             dec.add(o);
         }
         root.add("decoding", dec);
+        JsonArray att = new JsonArray();
+        for (AttentionRow r : attention) {
+            JsonObject o = new JsonObject();
+            o.addProperty("map", r.shape().name());
+            o.addProperty("mapShape", r.shape().mapHeight() + "x" + r.shape().mapWidth() + "x" + r.shape().channels());
+            o.addProperty("search", r.search());
+            o.addProperty("batch", r.batch());
+            o.addProperty("rows", r.rows());
+            o.addProperty("precision", DEFAULT_PRECISION);
+            o.addProperty("kernel", r.kernel());
+            o.addProperty("kernelResolved", resolvedKernel(r.kernel(), DEFAULT_PRECISION));
+            if (r.projectMs() != null) {
+                o.addProperty("projectMsPerDecode", r.projectMs());
+                o.addProperty("projectMsError", r.projectError());
+                o.addProperty("projectUsPerStep", r.projectStepUs());
+                o.addProperty("projectVsRoofline", r.projectStepUs() / r.rooflineUs());
+            }
+            if (r.bestMs() != null) {
+                o.addProperty("projectBestIterationMs", r.bestMs());
+            }
+            o.addProperty("stepWeightBytes", r.shape().stepWeightBytes());
+            o.addProperty("mapBytes", r.shape().mapBytes(r.batch()));
+            o.addProperty("bandwidthGBps", r.bandwidth() / 1e9);
+            o.addProperty("rooflineUsPerStep", r.rooflineUs());
+            o.addProperty("rooflineBandwidthBoundUs", r.bandwidthBoundUs());
+            o.addProperty("rooflineGemmBoundUs", r.gemmBoundUs());
+            att.add(o);
+        }
+        root.add("attentionDecoding", att);
+        JsonArray tr = new JsonArray();
+        TrainingThroughput.Result project = trainingResult(TrainingThroughput.PROJECT);
+        TrainingThroughput.Result naive = trainingResult(TrainingThroughput.NAIVE);
+        if (project != null || naive != null) {
+            TrainingThroughput.Settings st = (project != null ? project : naive).settings();
+            JsonObject o = new JsonObject();
+            o.addProperty("captions", st.captions());
+            o.addProperty("images", st.images());
+            o.addProperty("vocabulary", st.vocabulary());
+            o.addProperty("embedding", st.embedding());
+            o.addProperty("hidden", st.hidden());
+            o.addProperty("feature", st.feature());
+            o.addProperty("batch", st.batch());
+            o.addProperty("warmupBatches", st.warmupBatches());
+            if (project != null) {
+                o.addProperty("projectCaptionsPerSecond", project.captionsPerSecond());
+                o.addProperty("projectEpochSeconds", project.epochSeconds());
+                o.addProperty("peakRssMiB", project.peakRssMiB());
+                o.add("projectPhaseSeconds", new com.google.gson.Gson().toJsonTree(project.phases()));
+            }
+            if (naive != null) {
+                o.addProperty("naiveCaptionsPerSecond", naive.captionsPerSecond());
+                o.addProperty("naiveEpochSeconds", naive.epochSeconds());
+                o.addProperty("naivePeakRssMiB", naive.peakRssMiB());
+                o.add("naivePhaseSeconds", new com.google.gson.Gson().toJsonTree(naive.phases()));
+            }
+            if (project != null && naive != null) {
+                o.addProperty("projectVsNaive", project.captionsPerSecond() / naive.captionsPerSecond());
+            }
+            tr.add(o);
+        }
+        root.add("training", tr);
         JsonArray enc = new JsonArray();
         for (EncoderRow e : encoders) {
             JsonObject o = new JsonObject();
@@ -408,11 +609,14 @@ final class Report {
     String markdown() {
         StringBuilder md = new StringBuilder();
         md.append("# captioner-benchmarks results (").append(mode).append(" mode)\n\n");
-        md.append(fmt("Run %s to %s on %s, %d cores, %s; torch threads %s, OMP_WAIT_POLICY %s. GPU: %s.%n%n",
+        md.append(fmt("Run %s to %s on %s (%s), %d cores, %s; torch threads %s, OMP_WAIT_POLICY %s, decoder helper"
+                + " threads %s, allocator %s, Vector API %s. GPU: %s.%n%n",
                 started, finished,
-                Machine.cpuModel(), Runtime.getRuntime().availableProcessors(),
+                Machine.cpuModel(), Machine.relevantCpuFlags().toString(), Runtime.getRuntime().availableProcessors(),
                 ai.djl.engine.Engine.getInstance().getEngineName() + " " + ai.djl.engine.Engine.getInstance().getVersion(),
                 System.getProperty("ai.djl.pytorch.num_threads", "default"), System.getenv("OMP_WAIT_POLICY"),
+                System.getProperty("captioner.decoder.helperThreads", "default"), RssSoak.allocator(),
+                StepKernel.vectorAvailable() ? "on" : "off",
                 gpuSkip == null ? Devices.gpuCount() + " device(s)" : "skipped (no CUDA device)"));
         md.append("## Roofline\n\n| model | step weights | NDArray sum | direct buffer 1 thread | direct buffer all threads |"
                 + " GEMM rows=1 | GEMM rows=64 | GEMM rows=192 |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -424,16 +628,43 @@ final class Report {
         }
         md.append(fmt("%nPeak GEMM rate (best of large products): %.2f GFLOP/s.%n%n", peakGemm / 1e9));
         md.append("## Decoding, time per step (16 steps per decode, cpu)\n\n"
-                + "| model | search | batch | rows | project µs/step | naive µs/step |"
+                + "Precision and kernel are the project decoder's (kernel as asked → as run); the naive loop is"
+                + " float32 in every row; the roofline's bandwidth bound counts the weights in the row's precision.\n\n"
+                + "| model | search | batch | rows | precision | kernel | project µs/step | naive µs/step |"
                 + " roofline µs/step | project/roofline | naive/project | GEMM share |\n"
-                + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "|---|---|---:|---:|---|---|---:|---:|---:|---:|---:|---:|\n");
         for (DecodingRow r : decoding) {
-            md.append(fmt("| %s | %s | %d | %d | %s | %s | %.1f | %s | %s | %s |%n", r.model, r.search, r.batch,
-                    r.rows, opt("%.1f", r.projectStepUs()), opt("%.1f", r.naiveStepUs()),
+            md.append(fmt("| %s | %s | %d | %d | %s | %s → %s | %s | %s | %.1f | %s | %s | %s |%n", r.model, r.search,
+                    r.batch, r.rows, r.precision, r.kernel, resolvedKernel(r.kernel, r.precision),
+                    opt("%.1f", r.projectStepUs()), opt("%.1f", r.naiveStepUs()),
                     r.rooflineStepUs,
                     r.projectMs == null ? "–" : fmt("%.2f", r.projectStepUs() / r.rooflineStepUs),
                     r.projectMs == null || r.naiveMs == null ? "–" : fmt("%.2f", r.naiveMs / r.projectMs),
                     r.projectMs == null ? "–" : fmt("%.0f%%", 100 * r.achievedGemmFraction())));
+        }
+        if (!attention.isEmpty()) {
+            md.append("\n## Attention decoding, time per step (16 steps per decode, cpu, fp32)\n\n"
+                    + "Roofline (issue 15): the step's weights plus each image's map and encoder projection read once"
+                    + " at the measured bandwidth; the GEMM bound (the step's arithmetic at the LSTM products' rate"
+                    + " for as many rows) is shown beside it.\n\n"
+                    + "| map | search | batch | rows | kernel | project µs/step | roofline µs/step | bandwidth bound µs |"
+                    + " GEMM bound µs | project/roofline |\n|---|---|---:|---:|---|---:|---:|---:|---:|---:|\n");
+            for (AttentionRow r : attention) {
+                md.append(fmt("| %s %dx%dx%d | %s | %d | %d | %s → %s | %s | %.1f | %.1f | %.1f | %s |%n",
+                        r.shape().name(), r.shape().mapHeight(), r.shape().mapWidth(), r.shape().channels(), r.search(),
+                        r.batch(), r.rows(), r.kernel(), resolvedKernel(r.kernel(), DEFAULT_PRECISION),
+                        opt("%.1f", r.projectStepUs()), r.rooflineUs(), r.bandwidthBoundUs(), r.gemmBoundUs(),
+                        r.projectMs() == null ? "–" : fmt("%.2f", r.projectStepUs() / r.rooflineUs())));
+            }
+        }
+        if (!training.isEmpty()) {
+            md.append("\n## Training throughput (one epoch, child JVM per implementation)\n\n"
+                    + "| implementation | captions | captions/s | epoch s | peak RSS MiB | time by phase (s) |\n"
+                    + "|---|---:|---:|---:|---:|---|\n");
+            for (TrainingThroughput.Result r : training) {
+                md.append(fmt("| %s | %d | %.1f | %.0f | %.0f | %s |%n", r.impl(), r.settings().captions(),
+                        r.captionsPerSecond(), r.epochSeconds(), r.peakRssMiB(), phasesText(r.phases())));
+            }
         }
         if (!encoders.isEmpty()) {
             md.append("\n## Encoders (cpu)\n\n| encoder | batch | input | ms/batch | ms/image | GFLOP/s | share of peak GEMM |\n"
@@ -475,6 +706,127 @@ final class Report {
         return md.toString();
     }
 
+    /**
+     * One attention decoding configuration (issue 15): the project's time per step against its own
+     * roofline as issue 15 defines it, the step's weights plus each image's map and encoder
+     * projection read once at the bandwidth measured over a buffer that size. The arithmetic at the
+     * GEMM rate the LSTM's step products reach at the same row count is reported beside it (it
+     * bounds the large batches, which the target does not judge).
+     */
+    record AttentionRow(AttentionShape shape, String search, int batch, int rows, Double projectMs, Double projectError,
+            Double bestMs, double bandwidth, double gemmRate, String kernel) {
+
+        Double projectStepUs() {
+            return projectMs == null ? null : projectMs * 1000 / Workloads.STEPS;
+        }
+
+        double bytes() {
+            return shape.stepWeightBytes() + shape.mapBytes(batch);
+        }
+
+        double bandwidthBoundUs() {
+            return bytes() / bandwidth * 1e6;
+        }
+
+        double gemmBoundUs() {
+            return shape.stepFlops(rows) / gemmRate * 1e6;
+        }
+
+        double rooflineUs() {
+            return bandwidthBoundUs();
+        }
+    }
+
+    final List<AttentionRow> attention = new ArrayList<>();
+
+    /**
+     * Adds the attention decoding rows and their targets (issue 15: batch 1 within 1.5x of its
+     * roofline) from the attention benchmark's results.
+     *
+     * @param bandwidth per map name, the read rate measured over a buffer of its batch-1 step's
+     *     bytes; maps without a figure get no rows
+     */
+    void addAttention(Map<String, Double> bandwidth) {
+        Suite.RooflineFigures lstm = roofline.get(ModelShape.FLICKR8K.name());
+        for (AttentionShape shape : new AttentionShape[] {AttentionShape.RESNET50, AttentionShape.VGG16}) {
+            Double bw = bandwidth.get(shape.name());
+            if (bw == null || lstm == null) {
+                continue;
+            }
+            List<String> kernels = new ArrayList<>(List.of(DEFAULT_KERNEL));
+            for (BenchmarkScore r : results) {
+                String k = r.params().getOrDefault("kernel", DEFAULT_KERNEL);
+                if (r.benchmark().equals(ATTENTION) && !kernels.contains(k)) {
+                    kernels.add(k);
+                }
+            }
+            for (String kernel : kernels) {
+                for (String search : new String[] {"greedy", "beam5"}) {
+                    for (int batch : new int[] {1, 64}) {
+                        int rows = batch * Workloads.beamWidth(search);
+                        BenchmarkScore r = findAttention(shape.name(), search, batch, kernel);
+                        if (r == null && !kernel.equals(DEFAULT_KERNEL)) {
+                            continue;
+                        }
+                        Roofline.StepGemm gemm = lstm.gemm().get(rows);
+                        double rate = gemm != null ? gemm.flopsPerSecond() : peakGemm;
+                        AttentionRow row = new AttentionRow(shape, search, batch, rows, score(r), error(r), best(r), bw,
+                                rate, kernel);
+                        attention.add(row);
+                        if (batch == 1 && row.projectMs() != null) {
+                            double ratio = row.projectStepUs() / row.rooflineUs();
+                            targets.add(new Target("attention " + search + ", batch 1, " + shape.name() + ", " + kernel
+                                    + ": time per step vs its roofline (issue 15)", "<= 1.5x",
+                                    fmt("%.2fx (%.1f µs vs %.1f µs)", ratio, row.projectStepUs(), row.rooflineUs()),
+                                    ratio <= 1.5, ""));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private BenchmarkScore findAttention(String map, String search, int batch, String kernel) {
+        for (BenchmarkScore r : results) {
+            if (r.matches(ATTENTION, Map.of("map", map, "search", search, "batch", Integer.toString(batch), "device",
+                    Devices.CPU)) && r.params().getOrDefault("kernel", DEFAULT_KERNEL).equals(kernel)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** The training throughput results; empty when the suite ran none. */
+    private final List<TrainingThroughput.Result> training = new ArrayList<>();
+
+    /**
+     * Adds the training throughput results and their target (issue 20: the project's trainer at
+     * least 2x the naive DJL loop's captions per second).
+     *
+     * @param results one per implementation, as {@link TrainingThroughput#runForked} returns them
+     */
+    void addTraining(List<TrainingThroughput.Result> results) {
+        training.addAll(results);
+        TrainingThroughput.Result project = trainingResult(TrainingThroughput.PROJECT);
+        TrainingThroughput.Result naive = trainingResult(TrainingThroughput.NAIVE);
+        if (project != null && naive != null) {
+            double ratio = project.captionsPerSecond() / naive.captionsPerSecond();
+            targets.add(new Target("training, " + project.settings().captions() + " captions: project vs naive DJL"
+                    + " loop, captions per second (issue 20)", ">= 2x", fmt("%.2fx (%.0f vs %.0f captions/s; peak RSS"
+                    + " %.0f vs %.0f MiB)", ratio, project.captionsPerSecond(), naive.captionsPerSecond(),
+                    project.peakRssMiB(), naive.peakRssMiB()), ratio >= 2, ""));
+        }
+    }
+
+    private TrainingThroughput.Result trainingResult(String impl) {
+        for (TrainingThroughput.Result r : training) {
+            if (r.impl().equals(impl)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
     /** The RSS soak's results; empty when the suite ran none. */
     private final List<RssSoak.Result> soak = new ArrayList<>();
 
@@ -494,6 +846,12 @@ final class Report {
                             r.arraysAfterWarmup(), r.arraysAfter(), r.rssAfterWarmupKiB() / 1024, r.rssEndKiB() / 1024,
                             r.growth().rssPeakKiB() / 1024, r.growth().kibPer1000Calls()), r.flat(), ""));
         }
+    }
+
+    private static String phasesText(Map<String, Double> phases) {
+        StringBuilder sb = new StringBuilder();
+        phases.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(' ').append(fmt("%.1f", v)));
+        return sb.toString();
     }
 
     private static String opt(String format, Double v) {

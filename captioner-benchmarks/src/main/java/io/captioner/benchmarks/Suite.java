@@ -41,11 +41,13 @@ import picocli.CommandLine.Spec;
  * and {@code results.png}.
  *
  * <p>Order: machine facts and memory at start; the roofline (memory bandwidth over a buffer the
- * size of each decoder's step weights, GEMM rates at the decoder's shapes for every row count the
- * decoding benchmarks use, a peak GEMM rate); the JMH benchmarks ({@link DecodingBenchmark} with
- * the naive loop, then with the project's decoder + search; encoders; end to end) with JMH's
- * non-forking mode by default so that memory can be followed across the whole run; a leak check;
- * the roofline again (the better of the two measurements counts); memory at the end. JMH runs
+ * size of each decoder's step weights, and of the attention decoder's batch-1 step, GEMM rates at
+ * the decoder's shapes for every row count the decoding benchmarks use, a peak GEMM rate); the JMH
+ * benchmarks ({@link DecodingBenchmark} with the naive loop, then with the project's decoder +
+ * search; {@link AttentionDecodingBenchmark}; encoders; end to end) with JMH's non-forking mode by
+ * default so that memory can be followed across the whole run; the training throughput ({@link
+ * TrainingThroughput}, each implementation in a child JVM); a leak check; the roofline again (the
+ * better of the two measurements counts); memory at the end. JMH runs
  * every configuration on the same worker threads ({@link PersistentWorkers}) unless {@code
  * -Djmh.executor} says otherwise, so glibc's per-thread arenas are reused instead of filled anew.
  *
@@ -65,7 +67,12 @@ public final class Suite {
     private static final ModelShape[] SHAPES = {ModelShape.FLICKR8K, ModelShape.LARGE};
     /** The JMH benchmark classes, in the order the suite runs them. */
     static final List<String> GROUPS = List.of(DecodingBenchmark.class.getSimpleName(),
-            EncoderBenchmark.class.getSimpleName(), EndToEndBenchmark.class.getSimpleName());
+            AttentionDecodingBenchmark.class.getSimpleName(), EncoderBenchmark.class.getSimpleName(),
+            EndToEndBenchmark.class.getSimpleName());
+    /** The attention decoder's maps, whose rooflines the suite measures. */
+    private static final AttentionShape[] ATTENTION_SHAPES = {AttentionShape.RESNET50, AttentionShape.VGG16};
+    /** The training benchmark's group name for {@code --include} (it runs in child JVMs, not in JMH). */
+    static final String TRAINING = TrainingThroughput.class.getSimpleName();
 
     private final String mode;
     private final Path out;
@@ -76,6 +83,7 @@ public final class Suite {
     private final Map<String, RooflineFigures> roofline = new LinkedHashMap<>();
     private final List<RunResult> results = new ArrayList<>();
     private final JsonArray notes = new JsonArray();
+    private final Map<String, Double> attentionBandwidth = new LinkedHashMap<>();
     private double peakGemm;
 
     private Suite(String mode, Path out, int forks, String include, Map<String, String[]> params) {
@@ -149,7 +157,7 @@ public final class Suite {
         int forks;
 
         @Option(names = "--include", defaultValue = ".*", paramLabel = "REGEX",
-                description = "Benchmark classes (and RssSoak) to run, matched against the simple class name,"
+                description = "Benchmark classes (and RssSoak, TrainingThroughput) to run, matched against the simple class name,"
                         + " such as 'Encoder.*' (default: all).")
         String include;
 
@@ -238,6 +246,23 @@ public final class Suite {
             runGroup(run);
             sampleMemory("after " + run.label());
         }
+        List<TrainingThroughput.Result> training = List.of();
+        if (TRAINING.matches(include)) {
+            // quick mode trains a fifth of the epoch; full mode the whole Flickr8k-sized epoch
+            TrainingThroughput.Settings flickr8k = TrainingThroughput.Settings.flickr8k();
+            TrainingThroughput.Settings settings = mode.equals("quick") ? new TrainingThroughput.Settings(1200,
+                    flickr8k.captionsPerImage(), flickr8k.vocabulary(), flickr8k.embedding(), flickr8k.hidden(),
+                    flickr8k.feature(), flickr8k.batch(), flickr8k.warmupBatches(), flickr8k.seed()) : flickr8k;
+            try {
+                training = TrainingThroughput.runForked(List.of(TrainingThroughput.PROJECT, TrainingThroughput.NAIVE),
+                        settings, "3g", Suite::log);
+            } catch (IllegalStateException e) {
+                String note = "training throughput failed: " + e.getMessage();
+                log(note);
+                notes.add(note);
+            }
+            sampleMemory("after " + TRAINING);
+        }
         List<LeakCheck.Result> leak = LeakCheck.run(Suite::log);
         List<RssSoak.Result> soak = "RssSoak".matches(include)
                 ? RssSoak.run(mode.equals("quick") ? RssSoak.Plan.quick() : RssSoak.Plan.full(), Suite::log) : List.of();
@@ -248,6 +273,8 @@ public final class Suite {
         Report report = new Report(mode, started, finished, roofline, peakGemm,
                 results.stream().map(BenchmarkScore::of).toList(), memory, leak, notes, gpuSkip, plan.skipped());
         report.addSoak(soak);
+        report.addAttention(attentionBandwidth);
+        report.addTraining(training);
         Files.createDirectories(out);
         write(out.resolve("results.json"), new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
                 .create().toJson(report.json()) + "\n");
@@ -287,6 +314,16 @@ public final class Suite {
                         + " rows=192 %.2f GFLOP/s", shape.name(), bytes / 1e6, nd / 1e9, direct1 / 1e9,
                         directN / 1e9, cores, fig.gemm().get(1).flopsPerSecond() / 1e9,
                         fig.gemm().get(192).flopsPerSecond() / 1e9));
+            }
+            for (AttentionShape shape : ATTENTION_SHAPES) {
+                // the step's weights and one image's map: what batch 1 reads per step
+                long bytes = shape.stepWeightBytes() + shape.mapBytes(1);
+                int cores = Runtime.getRuntime().availableProcessors();
+                double bw = Math.max(probe.ndArraySumBandwidth(bytes), Math.max(probe.directBufferBandwidth(bytes, 1),
+                        probe.directBufferBandwidth(bytes, cores)));
+                attentionBandwidth.merge(shape.name(), bw, Math::max);
+                log(String.format(Locale.ROOT, "roofline attention %s: %.1f MB per batch-1 step, %.1f GB/s",
+                        shape.name(), bytes / 1e6, attentionBandwidth.get(shape.name()) / 1e9));
             }
             peakGemm = Math.max(peakGemm, probe.peakGemmRate());
             log(String.format(Locale.ROOT, "peak GEMM %.2f GFLOP/s", peakGemm / 1e9));
@@ -367,6 +404,11 @@ public final class Suite {
             for (Map<String, String> variant : variants) {
                 Map<String, String[]> p = new LinkedHashMap<>(params);
                 variant.forEach((k, v) -> p.put(k, new String[] {v}));
+                if (Decoding.NAIVE.equals(variant.get("impl"))) {
+                    // the naive loop has no precision or kernel: once per configuration is enough
+                    p.put("precision", new String[] {Report.DEFAULT_PRECISION});
+                    p.put("kernel", new String[] {Report.DEFAULT_KERNEL});
+                }
                 if (!run.isEmpty()) {
                     p.put("device", run.toArray(String[]::new));
                     runs.add(new JmhRun(group, variant, p));
@@ -396,6 +438,9 @@ public final class Suite {
                 .timeUnit(TimeUnit.MILLISECONDS)
                 .shouldFailOnError(false);
         run.params().forEach(options::param);
+        if (forks > 0 && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            options.jvmArgsPrepend("--add-modules", "jdk.incubator.vector"); // the decoder's Vector API kernel
+        }
         if (forks > 0) {
             options.jvmArgsAppend("-Dai.djl.offline=" + System.getProperty("ai.djl.offline", "true"),
                     "-Djmh.executor=" + System.getProperty("jmh.executor"),

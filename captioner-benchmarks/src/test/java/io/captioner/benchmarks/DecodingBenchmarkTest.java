@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
+import io.captioner.models.decoder.InferenceSettings;
 import io.captioner.search.SearchResult;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
@@ -30,7 +31,7 @@ class DecodingBenchmarkTest {
     @Test
     void theProjectImplementationReturnsOneSearchResultPerImage() {
         float[][] features = Workloads.features(3, SMALL.featureSize(), 2);
-        try (Decoding d = Decoding.create("project", SMALL, "beam3", Device.cpu())) {
+        try (Decoding d = Decoding.create("project", SMALL, "beam3", Device.cpu(), InferenceSettings.defaults())) {
             d.checkFixedSteps(features);
             assertThat((List<?>) d.decode(features)).hasSize(3).hasOnlyElementsOfType(SearchResult.class);
         }
@@ -39,7 +40,7 @@ class DecodingBenchmarkTest {
     @Test
     void theNaiveImplementationReturnsSixteenTokensPerImage() {
         float[][] features = Workloads.features(3, SMALL.featureSize(), 2);
-        try (Decoding d = Decoding.create("naive", SMALL, "beam3", Device.cpu())) {
+        try (Decoding d = Decoding.create("naive", SMALL, "beam3", Device.cpu(), InferenceSettings.defaults())) {
             d.checkFixedSteps(features);
             long[][] tokens = (long[][]) d.decode(features);
             assertThat(tokens).hasNumberOfRows(3);
@@ -49,7 +50,7 @@ class DecodingBenchmarkTest {
 
     @Test
     void anUnknownImplementationIsRefusedNamingTheChoices() {
-        assertThatThrownBy(() -> Decoding.create("fused", SMALL, "greedy", Device.cpu()))
+        assertThatThrownBy(() -> Decoding.create("fused", SMALL, "greedy", Device.cpu(), InferenceSettings.defaults()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("impl must be project or naive, found 'fused'");
     }

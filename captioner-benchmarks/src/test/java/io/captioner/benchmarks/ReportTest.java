@@ -73,7 +73,8 @@ class ReportTest {
         List<JsonObject> skipped = new ArrayList<>();
         report.json().getAsJsonArray("skipped").forEach(e -> skipped.add(e.getAsJsonObject()));
         assertThat(skipped).extracting(o -> o.get("benchmark").getAsString())
-                .containsExactly("DecodingBenchmark", "DecodingBenchmark", "EncoderBenchmark", "EndToEndBenchmark");
+                .containsExactly("DecodingBenchmark", "DecodingBenchmark", "AttentionDecodingBenchmark", "EncoderBenchmark",
+                        "EndToEndBenchmark");
         assertThat(skipped).allSatisfy(o -> {
             assertThat(o.get("status").getAsString()).isEqualTo("skipped");
             assertThat(o.get("reason").getAsString()).isEqualTo(NO_GPU);

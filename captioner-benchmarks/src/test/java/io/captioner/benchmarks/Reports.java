@@ -37,6 +37,19 @@ final class Reports {
                 "batch", Integer.toString(batch), "device", device), ms, ms / 20, ms * 0.9);
     }
 
+    /** A project decoding score at a precision and kernel, in milliseconds per decode. */
+    static BenchmarkScore decoding(String model, String search, int batch, String precision, String kernel, double ms) {
+        return new BenchmarkScore(Report.DECODING, Map.of("impl", "project", "model", model, "search", search,
+                "batch", Integer.toString(batch), "device", "cpu", "precision", precision, "kernel", kernel), ms,
+                ms / 20, ms * 0.9);
+    }
+
+    /** An attention decoding score in milliseconds per decode. */
+    static BenchmarkScore attention(String map, String search, int batch, double ms) {
+        return new BenchmarkScore(Report.ATTENTION, Map.of("map", map, "search", search, "batch",
+                Integer.toString(batch), "device", "cpu"), ms, ms / 20, ms * 0.9);
+    }
+
     /** A report of the given scores and skipped configurations, with no memory figures or soaks. */
     static Report report(List<BenchmarkScore> scores, String gpuSkip, List<Report.Skipped> skipped) {
         List<JsonObject> memory = List.of();

@@ -35,9 +35,9 @@ class SuiteTest {
         Suite.Plan plan = Suite.plan(".*", Map.of(), NO_GPU);
 
         assertThat(plan.runs()).extracting(Suite.JmhRun::label).containsExactly("DecodingBenchmark impl=naive",
-                "DecodingBenchmark impl=project", "EncoderBenchmark", "EndToEndBenchmark");
+                "DecodingBenchmark impl=project", "AttentionDecodingBenchmark", "EncoderBenchmark", "EndToEndBenchmark");
         assertThat(plan.runs()).allSatisfy(r -> assertThat(r.params().get("device")).containsExactly("cpu"));
-        assertThat(plan.skipped()).hasSize(4).allSatisfy(s -> {
+        assertThat(plan.skipped()).hasSize(5).allSatisfy(s -> {
             assertThat(s.params()).containsEntry("device", "gpu");
             assertThat(s.reason()).isEqualTo(NO_GPU);
         });
@@ -48,7 +48,19 @@ class SuiteTest {
         Suite.Plan plan = Suite.plan(".*", Map.of("device", new String[] {"gpu"}), NO_GPU);
 
         assertThat(plan.runs()).isEmpty();
-        assertThat(plan.skipped()).hasSize(4);
+        assertThat(plan.skipped()).hasSize(5);
+    }
+
+    @Test
+    void theNaiveLoopRunsAtOnePrecisionAndKernelWhateverTheProjectSweeps() {
+        Suite.Plan plan = Suite.plan("DecodingBenchmark", Map.of("precision", new String[] {"fp32", "int8"},
+                "kernel", new String[] {"torch", "vector"}), NO_GPU);
+
+        assertThat(plan.runs().get(0).label()).isEqualTo("DecodingBenchmark impl=naive");
+        assertThat(plan.runs().get(0).params().get("precision")).containsExactly("fp32");
+        assertThat(plan.runs().get(0).params().get("kernel")).containsExactly("auto");
+        assertThat(plan.runs().get(1).params().get("precision")).containsExactly("fp32", "int8");
+        assertThat(plan.runs().get(1).params().get("kernel")).containsExactly("torch", "vector");
     }
 
     @Test

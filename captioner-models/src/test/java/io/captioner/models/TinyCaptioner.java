@@ -90,6 +90,16 @@ public final class TinyCaptioner {
      * @return a ready writer with a recorded provenance
      */
     public static ArtifactWriter writer(DjlCaptioner captioner) {
+        return writerBuilder(captioner).build();
+    }
+
+    /**
+     * Returns the builder behind {@link #writer}, for tests that set more options.
+     *
+     * @param captioner the captioner
+     * @return a builder with every required part and a recorded provenance
+     */
+    public static ArtifactWriter.Builder writerBuilder(DjlCaptioner captioner) {
         BlockEncoder encoder = (BlockEncoder) captioner.encoder();
         return ArtifactWriter.builder()
                 .setEncoder(encoder, EncoderSpec.smallCnn(encoder))
@@ -97,8 +107,7 @@ public final class TinyCaptioner {
                 .setVocabulary(captioner.vocabulary())
                 .optDecodingOptions(captioner.defaultOptions())
                 .optProvenance(new Provenance("synthetic (untrained, random weights)", 60, 0, 0, 0,
-                        Map.of("bleu4", 0.0)))
-                .build();
+                        Map.of("bleu4", 0.0)));
     }
 
     /**

@@ -6,6 +6,7 @@ import io.captioner.io.AtomicFiles;
 import io.captioner.io.Digests;
 import io.captioner.models.decoder.DecoderSpec;
 import io.captioner.models.decoder.DecoderType;
+import io.captioner.models.decoder.Precision;
 import io.captioner.models.decoder.SavableDecoder;
 import io.captioner.models.internal.ParameterFile;
 import io.captioner.models.encoder.BlockEncoder;
@@ -98,6 +99,67 @@ public final class ArtifactWriter {
         }
     }
 
+    /**
+     * Copies an artifact with another recorded decoder precision ({@code decoder.precision} in the
+     * manifest): what the command line's {@code convert --precision} does. Every other file is
+     * copied byte for byte (the parameters stay float32), so the copy loads anywhere the original
+     * does; the target is written atomically, as by {@link #write}.
+     *
+     * @param artifact the source artifact, a directory or {@code .zip}
+     * @param target the new artifact, a directory or a path ending in {@code .zip}; replaced if present
+     * @param precision the precision the copy's decoder decodes at by default
+     * @return the copy's manifest
+     * @throws CaptionerException if the source is not a valid artifact, its decoder does not decode
+     *     at that precision, or writing fails
+     */
+    public static Manifest copyWithPrecision(Path artifact, Path target, Precision precision) {
+        Manifest source = ModelArtifact.readManifest(artifact);
+        source.decoderConfig().type().requireSupported(precision, artifact);
+        Manifest copy = source.withPrecision(precision);
+        Path unzipped = null;
+        Path tmp = null;
+        try {
+            Path from = artifact;
+            if (!Files.isDirectory(artifact)) {
+                unzipped = Files.createTempDirectory("captioner-artifact-");
+                ArtifactFiles.unzip(artifact, unzipped);
+                from = unzipped;
+            }
+            Path src = from;
+            Path abs = target.toAbsolutePath().normalize();
+            if (!ModelArtifact.isZip(abs)) {
+                AtomicFiles.writeDirectory(abs, dir -> {
+                    copyInto(src, dir, copy);
+                    makeReadable(dir);
+                });
+                return copy;
+            }
+            Files.createDirectories(abs.getParent());
+            tmp = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".tmp-");
+            copyInto(src, tmp, copy);
+            makeReadable(tmp);
+            Path dir = tmp;
+            AtomicFiles.write(abs, out -> ArtifactFiles.zipDirectory(dir, out));
+            return copy;
+        } catch (IOException e) {
+            throw new CaptionerException(target + ": cannot write model artifact: " + e.getMessage(), e);
+        } finally {
+            ArtifactFiles.deleteRecursively(unzipped);
+            ArtifactFiles.deleteRecursively(tmp);
+        }
+    }
+
+    private static void copyInto(Path from, Path dir, Manifest manifest) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.list(from)) {
+            for (Path f : files.toList()) {
+                if (Files.isRegularFile(f) && !f.getFileName().toString().equals(Manifest.FILE_NAME)) {
+                    Files.copy(f, dir.resolve(f.getFileName().toString()));
+                }
+            }
+        }
+        Files.writeString(dir.resolve(Manifest.FILE_NAME), manifest.toJson(), StandardCharsets.UTF_8);
+    }
+
     private Manifest writeInto(Path dir) throws IOException {
         b.vocabulary.save(dir.resolve(VOCABULARY_FILE));
         FileRef vocab = embedded(dir, VOCABULARY_FILE);
@@ -133,7 +195,7 @@ public final class ArtifactWriter {
         }
         Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, Versions.sdk(), Versions.djl(), Versions.pytorch(),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), spec, encoderParams, base,
-                b.decoderConfig, decoder, b.vocabulary.size(), vocab, b.options, b.provenance);
+                b.decoderConfig, decoder, b.vocabulary.size(), vocab, b.options, b.provenance, b.precision);
         Files.writeString(dir.resolve(Manifest.FILE_NAME), manifest.toJson(), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve(SERVING_PROPERTIES), String.join("\n",
                 "# Lets DJL's Criteria load this captioner artifact (see io.captioner.models.djl).",
@@ -176,6 +238,7 @@ public final class ArtifactWriter {
         private Provenance provenance = Provenance.UNKNOWN;
         private boolean embedBaseWeights;
         private boolean saveEncoderParameters;
+        private Precision precision = Precision.FP32;
 
         private Builder() {}
 
@@ -291,6 +354,19 @@ public final class ArtifactWriter {
         }
 
         /**
+         * Sets the precision the saved decoder decodes at when the artifact is loaded (default
+         * {@link Precision#FP32}); the parameter file holds float32 either way, and a loader may
+         * choose another precision.
+         *
+         * @param precision the number format of the decoder's step weights
+         * @return this builder
+         */
+        public Builder optPrecision(Precision precision) {
+            this.precision = precision;
+            return this;
+        }
+
+        /**
          * Validates the parts.
          *
          * @return the writer
@@ -314,8 +390,12 @@ public final class ArtifactWriter {
             if (vocabulary == null) {
                 throw new IllegalArgumentException("vocabulary is required: call setVocabulary");
             }
-            if (options == null || provenance == null) {
-                throw new IllegalArgumentException("decoding options and provenance must not be null");
+            if (options == null || provenance == null || precision == null) {
+                throw new IllegalArgumentException("decoding options, provenance and precision must not be null");
+            }
+            if (!decoderConfig.type().precisions().contains(precision)) {
+                throw new IllegalArgumentException("the " + decoderConfig.type() + " decoder decodes at precision "
+                        + decoderConfig.type().precisions() + " only, not " + precision);
             }
             if (encoder.kind().orElse(null) != spec.kind() || spec.featureSize() != encoder.vectorSize()
                     || spec.spatial() != encoder.options().spatial()

@@ -14,6 +14,7 @@ import io.captioner.models.decoder.DecoderConfig;
 import io.captioner.models.decoder.DecoderSpec;
 import io.captioner.models.decoder.DecoderType;
 import io.captioner.models.decoder.ImageInjection;
+import io.captioner.models.decoder.Precision;
 import io.captioner.models.encoder.EncoderKind;
 import io.captioner.models.image.Preprocessing;
 import java.util.LinkedHashMap;
@@ -39,7 +40,8 @@ import java.util.Objects;
  *   "decoder": { "type": "show-and-tell-lstm" | "show-attend-tell", "config": { the fields of the
  *                decoder's spec record, e.g. vocabularySize, featureSize, embeddingSize, hiddenSize,
  *                numLayers, dropout, imageInjection, imageMerge },
- *                "parameters": FILE },                  (imageMerge absent: false)
+ *                "parameters": FILE,                    (imageMerge absent: false)
+ *                "precision": "bf16" | "int8" },        (absent: fp32)
  *   "vocabulary": { "size": V, "file": FILE },      (core Vocabulary text format)
  *   "decoding": { the fields of DecodingOptions },
  *   "training": { "dataset", "trainImages", "devImages", "testImages", "epochs",
@@ -65,11 +67,14 @@ import java.util.Objects;
  * @param vocabulary the vocabulary file
  * @param decoding the default decoding options
  * @param training where the model came from
+ * @param precision the number format of the decoder's step weights when the artifact is loaded
+ *     ({@link Precision}); the parameter file holds float32 whatever it says, so artifacts written
+ *     before the field existed, and readers that ignore it, decode at float32
  */
 public record Manifest(int formatVersion, String sdkVersion, String djlVersion, String pytorchVersion,
         String created, EncoderSpec encoder, FileRef encoderParameters, FileRef encoderBaseWeights,
         DecoderSpec decoderConfig, FileRef decoderParameters, int vocabularySize, FileRef vocabulary,
-        DecodingOptions decoding, Provenance training) {
+        DecodingOptions decoding, Provenance training, Precision precision) {
 
     /** The manifest's file name inside an artifact. */
     public static final String FILE_NAME = "manifest.json";
@@ -98,14 +103,62 @@ public record Manifest(int formatVersion, String sdkVersion, String djlVersion, 
      * @param vocabulary see the record description
      * @param decoding see the record description
      * @param training see the record description
+     * @param precision see the record description
+     * @throws NullPointerException naming a required part that is null
+     * @throws IllegalArgumentException if the decoder's type does not decode at the precision
      */
     public Manifest {
+        Objects.requireNonNull(precision, "precision");
         Objects.requireNonNull(encoder, "encoder");
         Objects.requireNonNull(decoderConfig, "decoderConfig");
         Objects.requireNonNull(decoderParameters, "decoderParameters");
         Objects.requireNonNull(vocabulary, "vocabulary");
         Objects.requireNonNull(decoding, "decoding");
         Objects.requireNonNull(training, "training");
+        if (!decoderConfig.type().precisions().contains(precision)) {
+            throw new IllegalArgumentException("the " + decoderConfig.type() + " decoder decodes at precision "
+                    + decoderConfig.type().precisions() + " only, not " + precision);
+        }
+    }
+
+    /**
+     * A manifest whose decoder decodes at float32, as every manifest did before the precision field.
+     *
+     * @param formatVersion see the record description
+     * @param sdkVersion see the record description
+     * @param djlVersion see the record description
+     * @param pytorchVersion see the record description
+     * @param created see the record description
+     * @param encoder see the record description
+     * @param encoderParameters see the record description
+     * @param encoderBaseWeights see the record description
+     * @param decoderConfig see the record description
+     * @param decoderParameters see the record description
+     * @param vocabularySize see the record description
+     * @param vocabulary see the record description
+     * @param decoding see the record description
+     * @param training see the record description
+     */
+    public Manifest(int formatVersion, String sdkVersion, String djlVersion, String pytorchVersion,
+            String created, EncoderSpec encoder, FileRef encoderParameters, FileRef encoderBaseWeights,
+            DecoderSpec decoderConfig, FileRef decoderParameters, int vocabularySize, FileRef vocabulary,
+            DecodingOptions decoding, Provenance training) {
+        this(formatVersion, sdkVersion, djlVersion, pytorchVersion, created, encoder, encoderParameters,
+                encoderBaseWeights, decoderConfig, decoderParameters, vocabularySize, vocabulary, decoding, training,
+                Precision.FP32);
+    }
+
+    /**
+     * Returns this manifest with another decoder precision.
+     *
+     * @param p the precision
+     * @return a copy
+     * @throws IllegalArgumentException if the decoder's type does not decode at it
+     */
+    public Manifest withPrecision(Precision p) {
+        return new Manifest(formatVersion, sdkVersion, djlVersion, pytorchVersion, created, encoder,
+                encoderParameters, encoderBaseWeights, decoderConfig, decoderParameters, vocabularySize, vocabulary,
+                decoding, training, p);
     }
 
     /**
@@ -150,6 +203,10 @@ public record Manifest(int formatVersion, String sdkVersion, String djlVersion, 
         dec.addProperty("type", decoderConfig.type().id());
         dec.add("config", GSON.toJsonTree(decoderConfig));
         dec.add("parameters", file(decoderParameters));
+        if (precision != Precision.FP32) {
+            // absent means fp32, so float32 artifacts keep their version-1 form
+            dec.addProperty("precision", precision.id());
+        }
         root.add("decoder", dec);
 
         JsonObject voc = new JsonObject();
@@ -297,6 +354,19 @@ public record Manifest(int formatVersion, String sdkVersion, String djlVersion, 
                 throw new CaptionerException(source + ": field decoder.config is empty");
             }
             FileRef decParams = f.file(dec, "decoder.parameters");
+            Precision precision = Precision.FP32;
+            if (Fields.lookup(dec, "decoder.precision") != null) {
+                String p = f.string(dec, "decoder.precision");
+                try {
+                    precision = Precision.parse(p);
+                } catch (IllegalArgumentException e) {
+                    throw new CaptionerException(source + ": field decoder.precision: " + e.getMessage(), e);
+                }
+                if (!decoderType.precisions().contains(precision)) {
+                    throw new CaptionerException(source + ": field decoder.precision is " + precision + " but the "
+                            + decoderType + " decoder decodes at " + decoderType.precisions() + " only");
+                }
+            }
 
             JsonObject voc = f.object(root, "vocabulary");
             int vocabSize = f.integer(voc, "vocabulary.size");
@@ -328,7 +398,7 @@ public record Manifest(int formatVersion, String sdkVersion, String djlVersion, 
             return new Manifest(version, optString(root, "sdkVersion", source),
                     optString(root, "djlVersion", source), optString(root, "pytorchVersion", source),
                     optString(root, "created", source), spec, encParams, baseWeights,
-                    config, decParams, vocabSize, vocabFile, decoding, training);
+                    config, decParams, vocabSize, vocabFile, decoding, training, precision);
         } catch (IllegalArgumentException | ArithmeticException | JsonParseException | NullPointerException e) {
             throw new CaptionerException(source + ": invalid manifest: " + e.getMessage(), e);
         }

@@ -8,6 +8,8 @@ import io.captioner.models.decoder.AttentionDecoderConfig;
 import io.captioner.models.decoder.DecoderConfig;
 import io.captioner.models.decoder.DecoderSpec;
 import io.captioner.models.decoder.DecoderType;
+import io.captioner.models.decoder.InferenceSettings;
+import io.captioner.models.decoder.Precision;
 import io.captioner.models.internal.ParameterFile;
 import io.captioner.models.encoder.BlockEncoder;
 import io.captioner.models.encoder.EncoderKind;
@@ -77,6 +79,21 @@ public final class ModelArtifact {
      *     incompatible
      */
     public static DjlCaptioner load(Path artifact, EncoderOptions encoderOptions) {
+        return load(artifact, encoderOptions, null);
+    }
+
+    /**
+     * Loads an artifact into a ready captioner whose decoder decodes at the given precision instead
+     * of the one the manifest records ({@code decoder.precision}).
+     *
+     * @param artifact the artifact directory or {@code .zip}
+     * @param encoderOptions the encoder's batch size (trainability is ignored: inference only)
+     * @param precision the number format of the decoder's step weights, or null for the manifest's
+     * @return the captioner; it owns the encoder and decoder, the caller closes it
+     * @throws CaptionerException naming what is wrong if the artifact is missing, corrupt or
+     *     incompatible, or its decoder does not decode at that precision
+     */
+    public static DjlCaptioner load(Path artifact, EncoderOptions encoderOptions, Precision precision) {
         Path tmp = null;
         try {
             Path dir = artifact;
@@ -91,7 +108,7 @@ public final class ModelArtifact {
                 ArtifactFiles.unzip(artifact, tmp);
                 dir = tmp;
             }
-            return loadDirectory(artifact, dir, encoderOptions);
+            return loadDirectory(artifact, dir, encoderOptions, precision);
         } catch (IOException e) {
             throw new CaptionerException(artifact + ": cannot open model artifact: " + e.getMessage(), e);
         } finally {
@@ -140,8 +157,11 @@ public final class ModelArtifact {
         return Manifest.parse(json, artifact + "/" + Manifest.FILE_NAME);
     }
 
-    private static DjlCaptioner loadDirectory(Path artifact, Path dir, EncoderOptions encoderOptions) {
+    private static DjlCaptioner loadDirectory(Path artifact, Path dir, EncoderOptions encoderOptions,
+            Precision precision) {
         Manifest m = readManifestIn(artifact, dir);
+        Precision decodeAt = precision == null ? m.precision() : precision;
+        m.decoderConfig().type().requireSupported(decodeAt, artifact);
         if (!Versions.djl().equals(m.djlVersion()) || !Versions.pytorch().equals(m.pytorchVersion())) {
             LOG.warn("{} was written with DJL {} / PyTorch {}; running DJL {} / PyTorch {}", artifact,
                     m.djlVersion(), m.pytorchVersion(), Versions.djl(), Versions.pytorch());
@@ -176,7 +196,7 @@ public final class ModelArtifact {
         BlockEncoder encoder = null;
         CaptionDecoder decoder = null;
         try {
-            decoder = loadDecoder(artifact, decoderFile, m.decoderConfig());
+            decoder = loadDecoder(artifact, decoderFile, m.decoderConfig(), InferenceSettings.of(decodeAt));
             encoder = buildEncoder(m, encoderFile, baseWeights, encoderOptions);
             if (!Arrays.equals(encoder.featureShape(), decoder.featureShape())) {
                 throw new CaptionerException(artifact + ": encoder " + encoder.name() + " gives features of shape "
@@ -203,7 +223,8 @@ public final class ModelArtifact {
         }
     }
 
-    private static CaptionDecoder loadDecoder(Path artifact, Path file, DecoderSpec expected) {
+    private static CaptionDecoder loadDecoder(Path artifact, Path file, DecoderSpec expected,
+            InferenceSettings settings) {
         DecoderType found = DecoderType.ofFile(file);
         if (found != expected.type()) {
             throw new CaptionerException(file + ": holds a decoder of type " + found.id()
@@ -212,7 +233,7 @@ public final class ModelArtifact {
         // the sizes the file itself claims must fit its length before the engine allocates them;
         // then load() compares them with the manifest's, naming the first field that differs
         checkParameterBytes(artifact, file, leastDecoderParameters(found.readSpec(file)), "decoder.config");
-        return found.load(file, expected);
+        return found.load(file, expected, settings);
     }
 
     /**

@@ -44,6 +44,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * number of steps. Decoders made by {@link #create} or {@link #load} own their parameters and free
  * them on {@link #close()}; a decoder made by {@link #view} leaves them to the block's owner.
  *
+ * <p>Kernels ({@link InferenceSettings}, fixed when the decoder is made; float32 only): with a Java
+ * kernel ({@link StepKernel#VECTOR} or {@link StepKernel#SCALAR}) steps of at most {@link
+ * InferenceSettings#fewRowMax()} rows run on {@link JavaAttentionWeights}, a copy of the parameters
+ * taken when the decoder is made, with the state and each image's map in Java arrays (no native
+ * call per step); states move between the two forms when a step's row count crosses the limit.
+ * The default ({@link StepKernel#AUTO} resolves to {@link StepKernel#TORCH} at float32) steps on
+ * the block itself; a decoder made by {@link #view} always does, since it follows parameters that
+ * change. Both give the same log-probabilities and attention weights to 1e-5.
+ *
  * <p>Thread-safety: {@code start}, {@code step} and {@code select} may be called from several
  * threads at once on different states, as long as nobody updates the parameters meanwhile; a single
  * state must not be used concurrently. {@code close()} must not race with other calls.
@@ -58,12 +67,28 @@ public final class AttentionCaptionDecoder implements SavableDecoder {
     private final NDManager ownedParameters;
     private final ParameterStore parameterStore;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final InferenceSettings settings;
+    /** The Java kernels' copy of the step weights, or null when every step runs on the block. */
+    private final JavaAttentionWeights java;
 
-    private AttentionCaptionDecoder(ShowAttendTellDecoder block, NDManager ownedParameters) {
+    private AttentionCaptionDecoder(ShowAttendTellDecoder block, NDManager ownedParameters,
+            InferenceSettings settings) {
         this.block = block;
         this.ownedParameters = ownedParameters;
+        this.settings = requireFp32(settings);
         this.manager = ownedParameters != null ? ownedParameters.newSubManager() : NDManager.newBaseManager();
         this.parameterStore = new ParameterStore(manager, false);
+        StepKernel kernel = settings.resolvedKernel();
+        this.java = ownedParameters != null && kernel != StepKernel.TORCH ? new JavaAttentionWeights(block, kernel)
+                : null;
+    }
+
+    private static InferenceSettings requireFp32(InferenceSettings settings) {
+        if (settings.precision() != Precision.FP32) {
+            throw new IllegalArgumentException("the attention decoder decodes at precision fp32 only, found "
+                    + settings.precision());
+        }
+        return settings;
     }
 
     /**
@@ -75,6 +100,21 @@ public final class AttentionCaptionDecoder implements SavableDecoder {
      * @return a decoder that owns its parameters
      */
     public static AttentionCaptionDecoder create(AttentionDecoderConfig config, long seed) {
+        return create(config, seed, InferenceSettings.defaults());
+    }
+
+    /**
+     * Creates a decoder with freshly initialised parameters that steps with the given kernel.
+     *
+     * @param config the architecture
+     * @param seed seeds the engine's random generator before initialisation
+     * @param settings the few-row kernel and limit; the precision must be {@link Precision#FP32}
+     * @return a decoder that owns its parameters
+     * @throws IllegalArgumentException if the settings ask for another precision
+     */
+    public static AttentionCaptionDecoder create(AttentionDecoderConfig config, long seed,
+            InferenceSettings settings) {
+        requireFp32(settings);
         NDManager params = NDManager.newBaseManager();
         try {
             ShowAttendTellDecoder block = new ShowAttendTellDecoder(config);
@@ -83,7 +123,7 @@ public final class AttentionCaptionDecoder implements SavableDecoder {
             for (Pair<String, Parameter> p : block.getParameters()) {
                 p.getValue().getArray().setRequiresGradient(false);
             }
-            return new AttentionCaptionDecoder(block, params);
+            return new AttentionCaptionDecoder(block, params, settings);
         } catch (RuntimeException e) {
             params.close();
             throw e;
@@ -102,7 +142,7 @@ public final class AttentionCaptionDecoder implements SavableDecoder {
         if (!block.isInitialized()) {
             throw new IllegalArgumentException("block must be initialised before it is wrapped");
         }
-        return new AttentionCaptionDecoder(block, null);
+        return new AttentionCaptionDecoder(block, null, InferenceSettings.defaults());
     }
 
     /**
@@ -114,8 +154,7 @@ public final class AttentionCaptionDecoder implements SavableDecoder {
      *     example the LSTM decoder's {@code show-and-tell-decoder}) or inconsistent
      */
     public static AttentionCaptionDecoder load(Path file) {
-        ParameterFile pf = ParameterFile.read(file, FILE_KIND);
-        return fromFile(pf, file, configFromMetadata(pf.metadata(), file));
+        return load(file, null, InferenceSettings.defaults());
     }
 
     /**
@@ -128,27 +167,48 @@ public final class AttentionCaptionDecoder implements SavableDecoder {
      * @throws CaptionerException naming the file and the first field that differs
      */
     public static AttentionCaptionDecoder load(Path file, AttentionDecoderConfig expected) {
-        ParameterFile pf = ParameterFile.read(file, FILE_KIND);
-        AttentionDecoderConfig found = configFromMetadata(pf.metadata(), file);
-        Map<String, String> e = configToMetadata(expected);
-        Map<String, String> f = configToMetadata(found);
-        for (Map.Entry<String, String> entry : e.entrySet()) {
-            boolean trainingOnly = entry.getKey().equals("dropout") || entry.getKey().equals("attentionPenalty");
-            if (!trainingOnly && !entry.getValue().equals(f.get(entry.getKey()))) {
-                throw new CaptionerException(file + ": attention decoder " + entry.getKey() + " is "
-                        + f.get(entry.getKey()) + " but the model needs " + entry.getValue());
-            }
-        }
-        return fromFile(pf, file, found);
+        return load(file, expected, InferenceSettings.defaults());
     }
 
-    private static AttentionCaptionDecoder fromFile(ParameterFile pf, Path file, AttentionDecoderConfig config) {
+    /**
+     * Loads a decoder saved by {@link #save(Path)} that steps with the given kernel, checking its
+     * architecture if one is expected.
+     *
+     * @param file the parameter file
+     * @param expected the architecture the caller needs, or null to take the file's
+     * @param settings the few-row kernel and limit; the precision must be {@link Precision#FP32}
+     * @return a decoder that owns its parameters
+     * @throws CaptionerException naming the file and the first field that differs, or what is wrong
+     *     with the file
+     * @throws IllegalArgumentException if the settings ask for another precision
+     */
+    public static AttentionCaptionDecoder load(Path file, AttentionDecoderConfig expected,
+            InferenceSettings settings) {
+        requireFp32(settings);
+        ParameterFile pf = ParameterFile.read(file, FILE_KIND);
+        AttentionDecoderConfig found = configFromMetadata(pf.metadata(), file);
+        if (expected != null) {
+            Map<String, String> e = configToMetadata(expected);
+            Map<String, String> f = configToMetadata(found);
+            for (Map.Entry<String, String> entry : e.entrySet()) {
+                boolean trainingOnly = entry.getKey().equals("dropout") || entry.getKey().equals("attentionPenalty");
+                if (!trainingOnly && !entry.getValue().equals(f.get(entry.getKey()))) {
+                    throw new CaptionerException(file + ": attention decoder " + entry.getKey() + " is "
+                            + f.get(entry.getKey()) + " but the model needs " + entry.getValue());
+                }
+            }
+        }
+        return fromFile(pf, file, found, settings);
+    }
+
+    private static AttentionCaptionDecoder fromFile(ParameterFile pf, Path file, AttentionDecoderConfig config,
+            InferenceSettings settings) {
         NDManager params = NDManager.newBaseManager();
         try {
             ShowAttendTellDecoder block = new ShowAttendTellDecoder(config);
             block.initialize(params);
             pf.restore(block.getParameters(), "", file, false);
-            return new AttentionCaptionDecoder(block, params);
+            return new AttentionCaptionDecoder(block, params, settings);
         } catch (RuntimeException e) {
             params.close();
             throw e;
@@ -274,6 +334,15 @@ public final class AttentionCaptionDecoder implements SavableDecoder {
     }
 
     /**
+     * Returns how this decoder computes its steps.
+     *
+     * @return the settings it was made with
+     */
+    public InferenceSettings settings() {
+        return settings;
+    }
+
+    /**
      * Returns the manager that parents every state's and context's manager; tests use it to count
      * live arrays.
      *
@@ -360,15 +429,31 @@ public final class AttentionCaptionDecoder implements SavableDecoder {
             System.arraycopy(features[i], 0, flat, i * size, size);
         }
         int batch = features.length;
+        int[] images = new int[batch];
+        for (int i = 0; i < batch; i++) {
+            images[i] = i;
+        }
+        if (javaRows(batch)) {
+            try (NDManager tmp = manager.newSubManager()) {
+                NDArray f = tmp.create(flat, new Shape(batch, cfg.locations(), cfg.featureChannels()));
+                NDList initial = block.initialState(parameterStore, f, false);
+                float[] projected = initial.get(2).toFloatArray();
+                int projectedSize = cfg.locations() * cfg.attentionSize();
+                float[][] rowFeatures = new float[batch][];
+                float[][] rowProjected = new float[batch][];
+                for (int i = 0; i < batch; i++) {
+                    rowFeatures[i] = Arrays.copyOfRange(flat, i * size, (i + 1) * size);
+                    rowProjected[i] = Arrays.copyOfRange(projected, i * projectedSize, (i + 1) * projectedSize);
+                }
+                return new JavaState(this, initial.get(0).toFloatArray(), initial.get(1).toFloatArray(), rowFeatures,
+                        rowProjected, images, withAttention);
+            }
+        }
         NDManager contextManager = manager.newSubManager();
         NDManager stateManager = manager.newSubManager();
         try (NDManager tmp = manager.newSubManager()) {
             NDArray f = tmp.create(flat, new Shape(batch, cfg.locations(), cfg.featureChannels()));
             NDList initial = block.initialState(parameterStore, f, false);
-            int[] images = new int[batch];
-            for (int i = 0; i < batch; i++) {
-                images[i] = i;
-            }
             Context context = new Context(contextManager, f, initial.get(2), images);
             return new State(this, stateManager, initial.get(0), initial.get(1), context, withAttention);
         } catch (RuntimeException e) {
@@ -378,11 +463,16 @@ public final class AttentionCaptionDecoder implements SavableDecoder {
         }
     }
 
+    /** Whether a step of this many rows runs on the Java kernel. */
+    private boolean javaRows(int rows) {
+        return java != null && rows <= settings.fewRowMax();
+    }
+
     @Override
     public Step step(DecoderState state, int[] previousTokens) {
         ensureOpen();
-        State s = own(state);
-        int batch = s.batchSize();
+        BaseState base = own(state);
+        int batch = base.batchSize();
         if (previousTokens == null || previousTokens.length != batch) {
             throw new IllegalArgumentException("previousTokens must have " + batch + " ids (one per row), found "
                     + (previousTokens == null ? "null" : Integer.toString(previousTokens.length)));
@@ -396,6 +486,16 @@ public final class AttentionCaptionDecoder implements SavableDecoder {
             }
             ids[i] = t;
         }
+        if (javaRows(batch)) {
+            JavaState js = base instanceof JavaState j ? j : ((State) base).toJava();
+            JavaAttentionWeights.Result r = java.step(previousTokens, js.h, js.c, js.features, js.projected,
+                    js.withAttention);
+            return new Step(r.logProbs(), new JavaState(this, r.h(), r.c(), js.features, js.projected, js.images,
+                    js.withAttention), r.alphas());
+        }
+        // a state held in Java arrays (fewer rows before a select) steps here through an NDArray copy
+        State converted = base instanceof JavaState j ? j.toNd() : null;
+        State s = converted != null ? converted : (State) base;
         NDManager stateManager = manager.newSubManager();
         try (NDManager tmp = manager.newSubManager()) {
             NDList out = block.step(parameterStore, tmp.create(ids), alias(s.h, tmp), alias(s.c, tmp),
@@ -407,24 +507,34 @@ public final class AttentionCaptionDecoder implements SavableDecoder {
         } catch (RuntimeException e) {
             stateManager.close();
             throw e;
+        } finally {
+            if (converted != null) {
+                converted.close(); // the new state holds its own share of the context
+            }
         }
     }
 
     @Override
     public DecoderState select(DecoderState state, int[] rows) {
         ensureOpen();
-        State s = own(state);
+        BaseState base = own(state);
         if (rows == null || rows.length == 0) {
             throw new IllegalArgumentException("rows must name at least one source row");
         }
-        int batch = s.batchSize();
+        int batch = base.batchSize();
         long[] idx = new long[rows.length];
-        int[] images = new int[rows.length];
         for (int i = 0; i < rows.length; i++) {
             if (rows[i] < 0 || rows[i] >= batch) {
                 throw new IllegalArgumentException("rows[" + i + "] must be in [0, " + batch + "), found " + rows[i]);
             }
             idx[i] = rows[i];
+        }
+        if (base instanceof JavaState js) {
+            return js.select(rows);
+        }
+        State s = (State) base;
+        int[] images = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
             images[i] = s.context.images[rows[i]];
         }
         // rows reordered among the same images (beams within an image) keep the image context
@@ -490,8 +600,8 @@ public final class AttentionCaptionDecoder implements SavableDecoder {
         return out;
     }
 
-    private State own(DecoderState state) {
-        if (!(state instanceof State s) || s.owner != this) {
+    private BaseState own(DecoderState state) {
+        if (!(state instanceof BaseState s) || s.owner != this) {
             throw new IllegalArgumentException("state was not created by this decoder");
         }
         if (s.closed.get()) {
@@ -557,32 +667,144 @@ public final class AttentionCaptionDecoder implements SavableDecoder {
         }
     }
 
+    /** What both forms of a state share: the decoder that made it, whether steps report attention, closing. */
+    private abstract static class BaseState implements DecoderState {
+        final AttentionCaptionDecoder owner;
+        final boolean withAttention;
+        final AtomicBoolean closed = new AtomicBoolean();
+
+        BaseState(AttentionCaptionDecoder owner, boolean withAttention) {
+            this.owner = owner;
+            this.withAttention = withAttention;
+        }
+    }
+
+    /**
+     * A state held in Java arrays, for the Java kernels: h and c {@code [B, N]}, and per row its
+     * image's map {@code [L, D]} and encoder projection {@code [L, A]} (rows of one image share the
+     * arrays) with the image's index in the {@code start} call. Holds no native memory.
+     */
+    private static final class JavaState extends BaseState {
+        private final float[] h;
+        private final float[] c;
+        private final float[][] features;
+        private final float[][] projected;
+        private final int[] images;
+
+        JavaState(AttentionCaptionDecoder owner, float[] h, float[] c, float[][] features, float[][] projected,
+                int[] images, boolean withAttention) {
+            super(owner, withAttention);
+            this.h = h;
+            this.c = c;
+            this.features = features;
+            this.projected = projected;
+            this.images = images;
+        }
+
+        @Override
+        public int batchSize() {
+            return images.length;
+        }
+
+        /** The rows {@code rows} of this state: h and c copied, the maps shared. */
+        JavaState select(int[] rows) {
+            int n = owner.block.config().hiddenSize();
+            float[] h2 = new float[rows.length * n];
+            float[] c2 = new float[rows.length * n];
+            float[][] f2 = new float[rows.length][];
+            float[][] p2 = new float[rows.length][];
+            int[] i2 = new int[rows.length];
+            for (int i = 0; i < rows.length; i++) {
+                System.arraycopy(h, rows[i] * n, h2, i * n, n);
+                System.arraycopy(c, rows[i] * n, c2, i * n, n);
+                f2[i] = features[rows[i]];
+                p2[i] = projected[rows[i]];
+                i2[i] = images[rows[i]];
+            }
+            return new JavaState(owner, h2, c2, f2, p2, i2, withAttention);
+        }
+
+        /** The same state as NDArrays with its own context; the caller closes it. */
+        State toNd() {
+            AttentionDecoderConfig cfg = owner.block.config();
+            int rows = images.length;
+            int size = cfg.featureSize();
+            int projectedSize = cfg.locations() * cfg.attentionSize();
+            float[] f = new float[rows * size];
+            float[] p = new float[rows * projectedSize];
+            for (int i = 0; i < rows; i++) {
+                System.arraycopy(features[i], 0, f, i * size, size);
+                System.arraycopy(projected[i], 0, p, i * projectedSize, projectedSize);
+            }
+            NDManager contextManager = owner.manager.newSubManager();
+            NDManager stateManager = owner.manager.newSubManager();
+            try {
+                Context context = new Context(contextManager,
+                        contextManager.create(f, new Shape(rows, cfg.locations(), cfg.featureChannels())),
+                        contextManager.create(p, new Shape(rows, cfg.locations(), cfg.attentionSize())), images);
+                Shape state = new Shape(rows, cfg.hiddenSize());
+                return new State(owner, stateManager, stateManager.create(h, state), stateManager.create(c, state),
+                        context, withAttention);
+            } catch (RuntimeException e) {
+                stateManager.close();
+                contextManager.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            closed.set(true);
+        }
+    }
+
     /** h and c of B rows in their own manager, plus a share of the rows' image context. */
-    private static final class State implements DecoderState {
-        private final AttentionCaptionDecoder owner;
+    private static final class State extends BaseState {
         private final NDManager stateManager;
         private final NDArray h;
         private final NDArray c;
         private final Context context;
-        private final boolean withAttention;
-        private final AtomicBoolean closed = new AtomicBoolean();
 
         State(AttentionCaptionDecoder owner, NDManager stateManager, NDArray h, NDArray c, Context context,
                 boolean withAttention) {
-            this.owner = owner;
+            super(owner, withAttention);
             this.stateManager = stateManager;
             h.attach(stateManager);
             c.attach(stateManager);
             this.h = h;
             this.c = c;
             this.context = context;
-            this.withAttention = withAttention;
             context.acquire();
         }
 
         @Override
         public int batchSize() {
             return context.images.length;
+        }
+
+        /** This state copied into Java arrays; rows of one image share their map arrays. */
+        JavaState toJava() {
+            AttentionDecoderConfig cfg = owner.block.config();
+            int rows = context.images.length;
+            int size = cfg.featureSize();
+            int projectedSize = cfg.locations() * cfg.attentionSize();
+            float[] f = context.features.toFloatArray();
+            float[] p = context.projected.toFloatArray();
+            float[][] rowFeatures = new float[rows][];
+            float[][] rowProjected = new float[rows][];
+            java.util.Map<Integer, Integer> first = new java.util.HashMap<>();
+            for (int i = 0; i < rows; i++) {
+                Integer j = first.putIfAbsent(context.images[i], i);
+                if (j != null) {
+                    rowFeatures[i] = rowFeatures[j];
+                    rowProjected[i] = rowProjected[j];
+                } else {
+                    rowFeatures[i] = Arrays.copyOfRange(f, i * size, (i + 1) * size);
+                    rowProjected[i] = Arrays.copyOfRange(p, i * projectedSize, (i + 1) * projectedSize);
+                }
+            }
+            return new JavaState(owner, h.toFloatArray(), c.toFloatArray(), rowFeatures, rowProjected,
+                    context.images.clone(), withAttention);
         }
 
         @Override

@@ -4,6 +4,9 @@ import io.captioner.CaptionDecoder;
 import io.captioner.CaptionerException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * The decoder architectures the library can train, save and load, each with the stable id that
@@ -14,9 +17,13 @@ public enum DecoderType {
     /** Show and Tell: an LSTM fed the image once (or also at its output), {@link DecoderConfig}. */
     SHOW_AND_TELL("show-and-tell-lstm", "lstm", DecoderConfig.class) {
         @Override
-        public CaptionDecoder load(Path file, DecoderSpec expected) {
-            return expected == null ? LstmCaptionDecoder.load(file)
-                    : LstmCaptionDecoder.load(file, (DecoderConfig) expected);
+        public CaptionDecoder load(Path file, DecoderSpec expected, InferenceSettings settings) {
+            return LstmCaptionDecoder.load(file, (DecoderConfig) expected, settings);
+        }
+
+        @Override
+        public Set<Precision> precisions() {
+            return Collections.unmodifiableSet(EnumSet.allOf(Precision.class));
         }
 
         @Override
@@ -36,9 +43,14 @@ public enum DecoderType {
      */
     SHOW_ATTEND_TELL("show-attend-tell", "attention", AttentionDecoderConfig.class) {
         @Override
-        public CaptionDecoder load(Path file, DecoderSpec expected) {
-            return expected == null ? AttentionCaptionDecoder.load(file)
-                    : AttentionCaptionDecoder.load(file, (AttentionDecoderConfig) expected);
+        public CaptionDecoder load(Path file, DecoderSpec expected, InferenceSettings settings) {
+            requireSupported(settings.precision(), file);
+            return AttentionCaptionDecoder.load(file, (AttentionDecoderConfig) expected, settings);
+        }
+
+        @Override
+        public Set<Precision> precisions() {
+            return Collections.unmodifiableSet(EnumSet.of(Precision.FP32));
         }
 
         @Override
@@ -107,7 +119,8 @@ public enum DecoderType {
     }
 
     /**
-     * Loads a decoder saved from a {@link TrainableDecoder#toParameterFile()} snapshot.
+     * Loads a decoder saved from a {@link TrainableDecoder#toParameterFile()} snapshot, to decode
+     * with float32 weights and the default kernel.
      *
      * @param file the parameter file
      * @param expected the architecture the caller needs (checked against the file's, dropout
@@ -116,7 +129,45 @@ public enum DecoderType {
      * @throws CaptionerException naming the file if it is missing, corrupt, of another decoder type
      *     or of another architecture
      */
-    public abstract CaptionDecoder load(Path file, DecoderSpec expected);
+    public CaptionDecoder load(Path file, DecoderSpec expected) {
+        return load(file, expected, InferenceSettings.defaults());
+    }
+
+    /**
+     * Loads a decoder saved from a {@link TrainableDecoder#toParameterFile()} snapshot, to decode
+     * with the given precision and kernel (the file holds float32 whatever the precision).
+     *
+     * @param file the parameter file
+     * @param expected the architecture the caller needs (checked against the file's, dropout
+     *     aside), or null to take the file's
+     * @param settings the precision of the step weights and the few-row kernel
+     * @return a decoder that owns its parameters; the caller closes it
+     * @throws CaptionerException naming the file if it is missing, corrupt, of another decoder type
+     *     or of another architecture, or if this type does not decode at the settings' precision
+     *     ({@link #precisions()})
+     */
+    public abstract CaptionDecoder load(Path file, DecoderSpec expected, InferenceSettings settings);
+
+    /**
+     * Returns the weight precisions decoders of this type can decode at.
+     *
+     * @return an unmodifiable view; always holds {@link Precision#FP32}
+     */
+    public abstract Set<Precision> precisions();
+
+    /**
+     * Checks that decoders of this type decode at a precision.
+     *
+     * @param precision the precision asked for
+     * @param source what asked for it (a file or an artifact), for the message
+     * @throws CaptionerException naming the source, this type, the precision and those supported
+     */
+    public void requireSupported(Precision precision, Object source) {
+        if (!precisions().contains(precision)) {
+            throw new CaptionerException(source + ": the " + shortName + " decoder (" + id + ") decodes at precision "
+                    + precisions() + " only, not " + precision);
+        }
+    }
 
     /**
      * Reads the architecture recorded in a saved decoder file without loading its parameters into

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 
@@ -32,6 +33,15 @@ import ai.djl.nn.Activation;
  * layout DJL's PyTorch engine offered at 1 to 10 rows (captioner-benchmarks); a transposed view as
  * the left operand fell off the BLAS path entirely.
  *
+ * <p>Precision ({@link InferenceSettings#precision()}): the matrices a step reads (recurrent and
+ * stacked LSTM weights, the output weight) hold the values of that precision ({@link
+ * WeightRounding#rounded}) as float32 arrays, so PyTorch computes the reduced-precision model at
+ * any batch, in float32 arithmetic. (PyTorch's own bfloat16 products are out of reach: DJL 0.36.0's
+ * PyTorch binding aborts the JVM when it creates or converts to a bfloat16 tensor.) With a Java
+ * kernel the snapshot also holds {@link #java()}, the same weights packed for {@link
+ * JavaLstmWeights}, which then computes the steps of at most {@link InferenceSettings#fewRowMax()}
+ * rows.
+ *
  * <p>A snapshot: values are copied at construction from the block's parameters at {@link
  * #version()}; the owner rebuilds it when {@link ShowAndTellDecoder#parameterVersion()} moves on.
  * Owns a child manager of the one given at construction; {@link #close()} frees it. Read-only
@@ -54,6 +64,9 @@ final class InferenceWeights implements AutoCloseable {
     private final long vocabulary;
     private final NDArray projectionT;
     private final NDArray projectionBias;
+    private final InferenceSettings settings;
+    /** The Java kernels' copy, or null when few-row steps run on PyTorch. */
+    private final JavaLstmWeights java;
 
     /**
      * Builds the snapshot; every array given is read, not kept, and may be closed afterwards.
@@ -65,11 +78,15 @@ final class InferenceWeights implements AutoCloseable {
      * @param output output weight {@code [V, H]} and bias {@code [V]}
      * @param projection image projection weight {@code [E, D]} and bias {@code [E]}, or null when
      *     the image initialises the state instead
+     * @param settings the precision, the few-row kernel and limit
      */
     InferenceWeights(NDManager parent, long version, NDArray embedding, NDArray[][] cells,
-            NDArray[] output, NDArray[] projection) {
+            NDArray[] output, NDArray[] projection, InferenceSettings settings) {
         this.version = version;
         this.layers = cells.length;
+        this.settings = settings;
+        Precision precision = settings.precision();
+        StepKernel kernel = settings.resolvedKernel();
         manager = parent.newSubManager();
         try (NDManager tmp = parent.newSubManager()) {
             inputT = new NDArray[layers];
@@ -89,6 +106,29 @@ final class InferenceWeights implements AutoCloseable {
             tokenGates = keep(emb.matMul(inputT[0]).addi(bias[0]));
             NDArray outT = contiguousTranspose(detached(output[0], tmp), tmp);
             vocabulary = outT.getShape().get(1);
+            outputBias = keep(detached(output[1], tmp).duplicate());
+            java = kernel.java() ? new JavaLstmWeights(version, tokenGates, inputT, recurrentT, bias, outT, outputBias,
+                    precision, kernel) : null;
+            if (precision != Precision.FP32) {
+                // the model at this precision: every step reads these values, whatever its size
+                for (int l = 0; l < layers; l++) {
+                    NDArray recurrent32 = recurrentT[l];
+                    recurrentT[l] = rounded(recurrent32, precision);
+                    if (l > 0) {
+                        NDArray input32 = inputT[l];
+                        NDArray stacked32 = stackedT[l];
+                        inputT[l] = rounded(input32, precision);
+                        stackedT[l] = keep(NDArrays.concat(new NDList(inputT[l], recurrentT[l]), 0));
+                        input32.close();
+                        recurrent32.close();
+                        stacked32.close();
+                    }
+                    // layer 0: the float32 recurrent view stays part of stackedT[0], which startFromImage reads
+                }
+                NDArray outT32 = outT;
+                outT = rounded(outT32, precision);
+                outT32.close();
+            }
             if (layers == 1) {
                 outputAndRecurrentT = keep(NDArrays.concat(new NDList(outT, recurrentT[0]), 1));
                 outputT = keep(outputAndRecurrentT.get(":, 0:" + vocabulary)); // a view: as fast
@@ -97,7 +137,6 @@ final class InferenceWeights implements AutoCloseable {
                 outputAndRecurrentT = null;
                 outputT = outT;
             }
-            outputBias = keep(detached(output[1], tmp).duplicate());
             if (projection != null) {
                 projectionT = contiguousTranspose(detached(projection[0], tmp), tmp);
                 projectionBias = keep(detached(projection[1], tmp).duplicate());
@@ -109,6 +148,29 @@ final class InferenceWeights implements AutoCloseable {
             manager.close();
             throw e;
         }
+    }
+
+    /** A kept float32 copy of a {@code [K, N]} matrix holding the values of a reduced precision. */
+    private NDArray rounded(NDArray m, Precision precision) {
+        Shape shape = m.getShape();
+        int k = (int) shape.get(0);
+        int n = (int) shape.get(1);
+        float[] values = WeightRounding.rounded(m.toFloatArray(), k, n, precision);
+        return keep(manager.create(values, shape));
+    }
+
+    /** Returns the settings this snapshot was built for. */
+    InferenceSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Returns the weights packed for the Java kernels, or null when few-row steps run on PyTorch.
+     *
+     * @return the Java kernels' copy
+     */
+    JavaLstmWeights java() {
+        return java;
     }
 
     private static NDArray detached(NDArray a, NDManager tmp) {

@@ -45,6 +45,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * works only on that step's own arrays and the read-only weight copy; what the decoders share is
  * the pool's threads and permits. The results are the same on every path (SplitStepTest).
  *
+ * <p>Precision and kernels ({@link InferenceSettings}, fixed when the decoder is made): the weights
+ * a step reads hold the values of the settings' {@link Precision} at every batch size, and steps of
+ * at most {@link InferenceSettings#fewRowMax()} rows run on the settings' {@link StepKernel}. With a
+ * Java kernel such a step keeps its state in Java arrays and makes no native call ({@link
+ * JavaLstmWeights}); states move between the two forms when a step's row count crosses the limit,
+ * invisibly to callers. Every kernel gives the same log-probabilities to 1e-5.
+ *
  * <p>Thread-safety: {@code start}, {@code step} and {@code select} may be called from several
  * threads at once on different states, as long as nobody updates the parameters meanwhile; a
  * single state must not be used concurrently. {@code close()} must not race with other calls.
@@ -59,6 +66,7 @@ public final class LstmCaptionDecoder implements SavableDecoder {
     private final NDManager ownedParameters;
     private final ParameterStore parameterStore;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final InferenceSettings settings;
     /** The small-batch layout of the parameters; built on first use, rebuilt when they change. */
     private volatile InferenceWeights fast;
     /** Where part of a small-batch step may run; {@link StepHelpers#shared()} but in tests. */
@@ -74,13 +82,14 @@ public final class LstmCaptionDecoder implements SavableDecoder {
      */
     static final int FAST_STEP_MAX_ROWS = 256;
 
-    private LstmCaptionDecoder(ShowAndTellDecoder block, NDManager ownedParameters) {
+    private LstmCaptionDecoder(ShowAndTellDecoder block, NDManager ownedParameters, InferenceSettings settings) {
         this.block = block;
         this.ownedParameters = ownedParameters;
+        this.settings = java.util.Objects.requireNonNull(settings, "settings");
         this.manager = ownedParameters != null ? ownedParameters.newSubManager() : NDManager.newBaseManager();
         this.parameterStore = new ParameterStore(manager, false);
         try {
-            this.fast = block.inferenceWeights(manager); // built once here, so steps never allocate it
+            this.fast = block.inferenceWeights(manager, settings); // built once here, so steps never allocate it
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -96,13 +105,27 @@ public final class LstmCaptionDecoder implements SavableDecoder {
      * @return a decoder that owns its parameters
      */
     public static LstmCaptionDecoder create(DecoderConfig config, long seed) {
+        return create(config, seed, InferenceSettings.defaults());
+    }
+
+    /**
+     * Creates a decoder with freshly initialised parameters (Xavier weights, zero biases) that
+     * decodes with the given precision and kernel.
+     *
+     * @param config the architecture
+     * @param seed seeds the engine's random generator ({@link EngineRandom#seed}) before
+     *     initialisation, so equal seeds give equal parameters
+     * @param settings the precision of the step weights and the few-row kernel
+     * @return a decoder that owns its parameters
+     */
+    public static LstmCaptionDecoder create(DecoderConfig config, long seed, InferenceSettings settings) {
         NDManager params = NDManager.newBaseManager();
         try {
             ShowAndTellDecoder block = new ShowAndTellDecoder(config);
             EngineRandom.seed(seed);
             block.initialize(params);
             setRequiresGradient(block, false);
-            return new LstmCaptionDecoder(block, params);
+            return new LstmCaptionDecoder(block, params, settings);
         } catch (RuntimeException e) {
             params.close();
             throw e;
@@ -117,8 +140,7 @@ public final class LstmCaptionDecoder implements SavableDecoder {
      * @throws CaptionerException naming the file if it is missing, corrupt or inconsistent
      */
     public static LstmCaptionDecoder load(Path file) {
-        ParameterFile pf = read(file);
-        return fromFile(pf, file, configFromMetadata(pf.metadata(), file));
+        return load(file, null, InferenceSettings.defaults());
     }
 
     /**
@@ -131,10 +153,27 @@ public final class LstmCaptionDecoder implements SavableDecoder {
      * @throws CaptionerException naming the file and the first field that differs
      */
     public static LstmCaptionDecoder load(Path file, DecoderConfig expected) {
+        return load(file, expected, InferenceSettings.defaults());
+    }
+
+    /**
+     * Loads a decoder saved by {@link #save(Path)} to decode with the given precision and kernel
+     * (the file always holds float32), checking its architecture if one is expected.
+     *
+     * @param file the parameter file
+     * @param expected the architecture the caller needs, or null to take the file's
+     * @param settings the precision of the step weights and the few-row kernel
+     * @return a decoder that owns its parameters
+     * @throws CaptionerException naming the file and the first field that differs, or what is
+     *     wrong with the file
+     */
+    public static LstmCaptionDecoder load(Path file, DecoderConfig expected, InferenceSettings settings) {
         ParameterFile pf = read(file);
         DecoderConfig found = configFromMetadata(pf.metadata(), file);
-        checkSameArchitecture(expected, found, file);
-        return fromFile(pf, file, found);
+        if (expected != null) {
+            checkSameArchitecture(expected, found, file);
+        }
+        return fromFile(pf, file, found, settings);
     }
 
     /**
@@ -167,16 +206,17 @@ public final class LstmCaptionDecoder implements SavableDecoder {
         if (!block.isInitialized()) {
             throw new IllegalArgumentException("block must be initialised before it is wrapped");
         }
-        return new LstmCaptionDecoder(block, null);
+        return new LstmCaptionDecoder(block, null, InferenceSettings.defaults());
     }
 
-    private static LstmCaptionDecoder fromFile(ParameterFile pf, Path file, DecoderConfig config) {
+    private static LstmCaptionDecoder fromFile(ParameterFile pf, Path file, DecoderConfig config,
+            InferenceSettings settings) {
         NDManager params = NDManager.newBaseManager();
         try {
             ShowAndTellDecoder block = new ShowAndTellDecoder(config);
             block.initialize(params);
             pf.restore(block.getParameters(), "", file, false);
-            return new LstmCaptionDecoder(block, params);
+            return new LstmCaptionDecoder(block, params, settings);
         } catch (RuntimeException e) {
             params.close();
             throw e;
@@ -307,6 +347,15 @@ public final class LstmCaptionDecoder implements SavableDecoder {
     }
 
     /**
+     * Returns how this decoder computes its steps: precision, few-row kernel and limit.
+     *
+     * @return the settings it was made with
+     */
+    public InferenceSettings settings() {
+        return settings;
+    }
+
+    /**
      * Returns the manager that parents every state's manager; tests use it to count live arrays.
      *
      * @return the base manager of states
@@ -343,12 +392,18 @@ public final class LstmCaptionDecoder implements SavableDecoder {
         NDManager stateManager = manager.newSubManager();
         try (NDManager tmp = manager.newSubManager()) {
             NDArray f = tmp.create(flat, new Shape(features.length, d));
-            NDList hc = features.length < FAST_STEP_MAX_ROWS
+            // the operator path reads float32 weights, so other precisions always take the other one
+            NDList hc = (features.length < FAST_STEP_MAX_ROWS || settings.precision() != Precision.FP32)
                     && block.config().imageInjection() == ImageInjection.FIRST_INPUT
                     ? fastWeights().startFromImage(f)
                     : block.initialState(parameterStore, f, false);
             State state = new State(this, stateManager, hc.get(0), hc.get(1), features.length);
             state.setMerge(block.mergeTerm(parameterStore, f, false));
+            if (javaRows(features.length)) {
+                JavaState java = state.toJava(layers(), block.config().hiddenSize(), null);
+                state.close(); // the Java copy is all the state now
+                return java;
+            }
             return state;
         } catch (RuntimeException e) {
             stateManager.close();
@@ -359,24 +414,33 @@ public final class LstmCaptionDecoder implements SavableDecoder {
     @Override
     public Step step(DecoderState state, int[] previousTokens) {
         ensureOpen();
-        State s = own(state);
-        if (previousTokens == null || previousTokens.length != s.batch) {
-            throw new IllegalArgumentException("previousTokens must have " + s.batch + " ids (one per row), found "
+        BaseState base = own(state);
+        if (previousTokens == null || previousTokens.length != base.batch) {
+            throw new IllegalArgumentException("previousTokens must have " + base.batch + " ids (one per row), found "
                     + (previousTokens == null ? "null" : Integer.toString(previousTokens.length)));
         }
         int v = vocabularySize();
-        long[] ids = new long[previousTokens.length];
-        for (int i = 0; i < ids.length; i++) {
+        for (int i = 0; i < previousTokens.length; i++) {
             int t = previousTokens[i];
             if (t < 0 || t >= v) {
                 throw new IllegalArgumentException("previousTokens[" + i + "] must be in [0, " + v + "), found " + t);
             }
-            ids[i] = t;
+        }
+        if (javaRows(base.batch)) {
+            InferenceWeights w = fastWeights();
+            JavaState js = base instanceof JavaState j ? j
+                    : ((State) base).toJava(layers(), block.config().hiddenSize(), w.java());
+            return javaStep(js, previousTokens, w.java());
+        }
+        long[] ids = new long[previousTokens.length];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = previousTokens[i];
         }
         NDManager stateManager = manager.newSubManager();
         try (NDManager tmp = manager.newSubManager()) {
+            State s = base instanceof State st ? st : ((JavaState) base).toNd(tmp, block.config().hiddenSize());
             NDArray tokens = tmp.create(ids);
-            if (s.batch < FAST_STEP_MAX_ROWS) {
+            if (s.batch < FAST_STEP_MAX_ROWS || settings.precision() != Precision.FP32) {
                 return fastStep(s, tokens, tmp, stateManager);
             }
             NDList out = block.step(parameterStore, tokens, s.h, s.c, s.merge, false);
@@ -386,6 +450,43 @@ public final class LstmCaptionDecoder implements SavableDecoder {
             stateManager.close();
             throw e;
         }
+    }
+
+    /** Whether a step of this many rows runs on a Java kernel. */
+    private boolean javaRows(int rows) {
+        return rows <= settings.fewRowMax() && settings.resolvedKernel().java();
+    }
+
+    private int layers() {
+        return block.config().numLayers();
+    }
+
+    /**
+     * A step on {@link JavaLstmWeights}: no NDArray, no native call. For row counts that {@link
+     * StepHelpers#splits}, the next step's first-layer recurrent term is computed on a helper thread
+     * while this one computes the logits, if a helper is free.
+     */
+    private Step javaStep(JavaState s, int[] tokens, JavaLstmWeights w) {
+        StepHelpers pool = helpers;
+        boolean split = pool.splits(s.batch);
+        float[] carried = s.recurrent != null && s.recurrentVersion == w.version() ? s.recurrent : null;
+        JavaLstmWeights.Result r;
+        if (split) {
+            pool.enter();
+            try {
+                r = w.step(tokens, s.h, s.c, carried, s.merge, pool);
+            } finally {
+                pool.exit();
+            }
+        } else {
+            r = w.step(tokens, s.h, s.c, carried, s.merge, null);
+        }
+        JavaState next = new JavaState(this, r.h(), r.c(), s.merge, s.batch);
+        if (r.recurrentNext() != null) {
+            next.recurrent = r.recurrentNext();
+            next.recurrentVersion = w.version();
+        }
+        return new Step(r.logProbs(), next);
     }
 
     /**
@@ -461,17 +562,22 @@ public final class LstmCaptionDecoder implements SavableDecoder {
     @Override
     public DecoderState select(DecoderState state, int[] rows) {
         ensureOpen();
-        State s = own(state);
+        BaseState base = own(state);
         if (rows == null || rows.length == 0) {
             throw new IllegalArgumentException("rows must name at least one source row");
         }
         long[] idx = new long[rows.length];
         for (int i = 0; i < rows.length; i++) {
-            if (rows[i] < 0 || rows[i] >= s.batch) {
-                throw new IllegalArgumentException("rows[" + i + "] must be in [0, " + s.batch + "), found " + rows[i]);
+            if (rows[i] < 0 || rows[i] >= base.batch) {
+                throw new IllegalArgumentException("rows[" + i + "] must be in [0, " + base.batch + "), found "
+                        + rows[i]);
             }
             idx[i] = rows[i];
         }
+        if (base instanceof JavaState js) {
+            return selectJava(js, rows);
+        }
+        State s = (State) base;
         DecoderConfig cfg = block.config();
         Shape target = new Shape(cfg.numLayers(), rows.length, cfg.hiddenSize());
         NDManager stateManager = manager.newSubManager();
@@ -513,6 +619,46 @@ public final class LstmCaptionDecoder implements SavableDecoder {
         }
     }
 
+    /** {@link #select} of a state held in Java arrays: row copies. */
+    private JavaState selectJava(JavaState s, int[] rows) {
+        int hidden = block.config().hiddenSize();
+        int layers = layers();
+        float[][] h = new float[layers][rows.length * hidden];
+        float[][] c = new float[layers][rows.length * hidden];
+        for (int l = 0; l < layers; l++) {
+            for (int i = 0; i < rows.length; i++) {
+                System.arraycopy(s.h[l], rows[i] * hidden, h[l], i * hidden, hidden);
+                System.arraycopy(s.c[l], rows[i] * hidden, c[l], i * hidden, hidden);
+            }
+        }
+        float[] merge = null;
+        if (s.merge != null) {
+            merge = new float[rows.length * hidden];
+            for (int i = 0; i < rows.length; i++) {
+                System.arraycopy(s.merge, rows[i] * hidden, merge, i * hidden, hidden);
+            }
+        }
+        JavaState selected = new JavaState(this, h, c, merge, rows.length);
+        float[] recurrent = s.recurrent;
+        long version = s.recurrentVersion;
+        if (recurrent == null && s.batch < rows.length && javaRows(rows.length) && helpers.splits(rows.length)) {
+            // as in the NDArray form: a 1 -> k expansion computes the term on its source rows
+            JavaLstmWeights w = fastWeights().java();
+            recurrent = w.recurrentTerm(s.h[0], s.batch);
+            version = w.version();
+        }
+        if (recurrent != null) {
+            int stride = recurrent.length / s.batch;
+            float[] r = new float[rows.length * stride];
+            for (int i = 0; i < rows.length; i++) {
+                System.arraycopy(recurrent, rows[i] * stride, r, i * stride, stride);
+            }
+            selected.recurrent = r;
+            selected.recurrentVersion = version;
+        }
+        return selected;
+    }
+
     /**
      * Replaces the helper pool, for tests that force or forbid split steps.
      *
@@ -533,7 +679,7 @@ public final class LstmCaptionDecoder implements SavableDecoder {
             if (w != null && w.version() == block.parameterVersion()) {
                 return w;
             }
-            InferenceWeights built = block.inferenceWeights(manager);
+            InferenceWeights built = block.inferenceWeights(manager, settings);
             fast = built;
             if (w != null) {
                 w.close(); // parameters changed, so no step may be running on the old copy
@@ -542,8 +688,8 @@ public final class LstmCaptionDecoder implements SavableDecoder {
         }
     }
 
-    private State own(DecoderState state) {
-        if (!(state instanceof State s) || s.owner != this) {
+    private BaseState own(DecoderState state) {
+        if (!(state instanceof BaseState s) || s.owner != this) {
             throw new IllegalArgumentException("state was not created by this decoder");
         }
         if (s.closed.get()) {
@@ -568,17 +714,73 @@ public final class LstmCaptionDecoder implements SavableDecoder {
         }
     }
 
+    /** What both forms of a state share: the decoder that made it, its row count, whether it is closed. */
+    private abstract static class BaseState implements DecoderState {
+        final LstmCaptionDecoder owner;
+        final int batch;
+        final AtomicBoolean closed = new AtomicBoolean();
+
+        BaseState(LstmCaptionDecoder owner, int batch) {
+            this.owner = owner;
+            this.batch = batch;
+        }
+
+        @Override
+        public int batchSize() {
+            return batch;
+        }
+    }
+
+    /**
+     * A state held in Java arrays, for the Java kernels: per layer h and c {@code [B, H]}, the merge
+     * term {@code [B, H]} or null, the next recurrent term {@code [B, gateStride]} or null. Holds no
+     * native memory.
+     */
+    private static final class JavaState extends BaseState {
+        private final float[][] h;
+        private final float[][] c;
+        private final float[] merge;
+        private float[] recurrent;
+        private long recurrentVersion;
+
+        JavaState(LstmCaptionDecoder owner, float[][] h, float[][] c, float[] merge, int batch) {
+            super(owner, batch);
+            this.h = h;
+            this.c = c;
+            this.merge = merge;
+        }
+
+        /** The same state as NDArrays in {@code m} (the recurrent term is not carried over). */
+        State toNd(NDManager m, int hidden) {
+            int layers = h.length;
+            float[] hf = new float[layers * batch * hidden];
+            float[] cf = new float[layers * batch * hidden];
+            for (int l = 0; l < layers; l++) {
+                System.arraycopy(h[l], 0, hf, l * batch * hidden, batch * hidden);
+                System.arraycopy(c[l], 0, cf, l * batch * hidden, batch * hidden);
+            }
+            Shape shape = new Shape(layers, batch, hidden);
+            State s = new State(owner, m, m.create(hf, shape), m.create(cf, shape), batch);
+            if (merge != null) {
+                s.setMerge(m.create(merge, new Shape(batch, hidden)));
+            }
+            return s;
+        }
+
+        @Override
+        public void close() {
+            closed.set(true);
+        }
+    }
+
     /**
      * h and c of B rows (and their image merge term when the decoder has one), owned by a child
      * manager of the decoder's manager.
      */
-    private static final class State implements DecoderState {
-        private final LstmCaptionDecoder owner;
+    private static final class State extends BaseState {
         private final NDManager stateManager;
         private final NDArray h;
         private final NDArray c;
-        private final int batch;
-        private final AtomicBoolean closed = new AtomicBoolean();
         /** The next step's first-layer recurrent term {@code [B, 4H]}, or null; see {@link #fastStep}. */
         private NDArray recurrent;
         /** The {@link InferenceWeights#version()} that {@link #recurrent} was computed with. */
@@ -587,13 +789,12 @@ public final class LstmCaptionDecoder implements SavableDecoder {
         private NDArray merge;
 
         State(LstmCaptionDecoder owner, NDManager stateManager, NDArray h, NDArray c, int batch) {
-            this.owner = owner;
+            super(owner, batch);
             this.stateManager = stateManager;
             h.attach(stateManager);
             c.attach(stateManager);
             this.h = h;
             this.c = c;
-            this.batch = batch;
         }
 
         /** Keeps the rows' merge term (taken over by this state's manager); null keeps none. */
@@ -623,9 +824,31 @@ public final class LstmCaptionDecoder implements SavableDecoder {
             recurrentVersion = version;
         }
 
-        @Override
-        public int batchSize() {
-            return batch;
+        /**
+         * Copies this state into Java arrays; the recurrent term comes along when it was computed
+         * with {@code w}'s weights (its rows padded to {@code w}'s gate stride).
+         */
+        JavaState toJava(int layers, int hidden, JavaLstmWeights w) {
+            float[] hf = h.toFloatArray();
+            float[] cf = c.toFloatArray();
+            float[][] hs = new float[layers][];
+            float[][] cs = new float[layers][];
+            for (int l = 0; l < layers; l++) {
+                hs[l] = java.util.Arrays.copyOfRange(hf, l * batch * hidden, (l + 1) * batch * hidden);
+                cs[l] = java.util.Arrays.copyOfRange(cf, l * batch * hidden, (l + 1) * batch * hidden);
+            }
+            JavaState js = new JavaState(owner, hs, cs, merge == null ? null : merge.toFloatArray(), batch);
+            if (w != null && recurrent != null && recurrentVersion == w.version()) {
+                int gates = 4 * hidden;
+                float[] r = recurrent.toFloatArray();
+                float[] padded = new float[batch * w.gateStride()];
+                for (int i = 0; i < batch; i++) {
+                    System.arraycopy(r, i * gates, padded, i * w.gateStride(), gates);
+                }
+                js.recurrent = padded;
+                js.recurrentVersion = recurrentVersion;
+            }
+            return js;
         }
 
         @Override

@@ -338,9 +338,10 @@ public final class ShowAndTellDecoder extends AbstractBlock {
      * Copies the current parameter values into the layout of fast inference steps.
      *
      * @param parent the manager whose child will own the copies
+     * @param settings the precision and few-row kernel the copies are laid out for
      * @return the snapshot, tagged with the version read before copying
      */
-    InferenceWeights inferenceWeights(NDManager parent) {
+    InferenceWeights inferenceWeights(NDManager parent, InferenceSettings settings) {
         long version = parameterVersion();
         NDArray[][] cells = new NDArray[lstmCells.length][];
         for (int l = 0; l < cells.length; l++) {
@@ -351,7 +352,7 @@ public final class ShowAndTellDecoder extends AbstractBlock {
         }
         NDArray[] projection = imageProjection == null ? null : linearParameters(imageProjection);
         return new InferenceWeights(parent, version, embedding.getArray(), cells, linearParameters(output),
-                projection);
+                projection, settings);
     }
 
     private static NDArray[] linearParameters(Linear linear) {

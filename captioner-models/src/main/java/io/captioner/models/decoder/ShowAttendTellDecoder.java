@@ -297,6 +297,29 @@ public final class ShowAttendTellDecoder extends AbstractBlock {
         return new NDArray[] {alpha, hNext, cNext};
     }
 
+    /**
+     * The parameters an inference step reads, for {@link JavaAttentionWeights}: live arrays, in
+     * this order: embedding {@code [V, E]}, word-gate weight {@code [4N, E]} and bias {@code [4N]},
+     * hidden projection {@code [A, N]}, score {@code [1, A]}, gate weight {@code [1, N]} and bias
+     * {@code [1]}, context-gate weight {@code [4N, D]}, hidden-gate weight {@code [4N, N]}, output
+     * weight {@code [V, N]} and bias {@code [V]}.
+     *
+     * @return the arrays; the caller reads them and must not change them
+     */
+    NDArray[] stepParameters() {
+        return new NDArray[] {embedding.getArray(), weight(wordGates), bias(wordGates), weight(hiddenProjection),
+            weight(score), weight(gate), bias(gate), weight(contextGates), weight(hiddenGates), weight(output),
+            bias(output)};
+    }
+
+    private static NDArray weight(Linear linear) {
+        return linear.getDirectParameters().get("weight").getArray();
+    }
+
+    private static NDArray bias(Linear linear) {
+        return linear.getDirectParameters().get("bias").getArray();
+    }
+
     private void checkFeatures(NDArray features) {
         Shape s = features.getShape();
         if (s.dimension() != 3 || s.get(1) != config.locations() || s.get(2) != config.featureChannels()) {

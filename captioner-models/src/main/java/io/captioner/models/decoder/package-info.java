@@ -19,5 +19,12 @@
  * parameter version moves on; training always reads the block's own parameters. Steps of 2 to 64
  * rows may run one of their two matrix products on a small JVM-wide pool of daemon helper threads
  * ({@code StepHelpers}), used only when a helper is idle.
+ *
+ * <p>How inference steps compute ({@link io.captioner.models.decoder.InferenceSettings}, fixed per
+ * decoder): the {@link io.captioner.models.decoder.Precision} of the weights a step reads (float32,
+ * bfloat16 or int8 with per-output scales; parameter files stay float32) and the {@link
+ * io.captioner.models.decoder.StepKernel} of steps of few rows: PyTorch, or Java kernels over
+ * panel-packed weights (the Vector API when the JVM has {@code jdk.incubator.vector}, plain loops
+ * otherwise) that keep the state in Java arrays. Every kernel computes the same model.
  */
 package io.captioner.models.decoder;

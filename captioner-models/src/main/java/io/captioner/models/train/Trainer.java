@@ -252,21 +252,32 @@ public final class Trainer {
                     batch.addAll(unit);
                 }
                 try (NDManager bm = work.newSubManager()) {
+                    long t0 = System.nanoTime();
                     Batch data = batch(train, batch, bm);
                     double loss;
+                    long t1;
+                    long t2;
+                    long t3;
                     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                        t1 = System.nanoTime();
                         NDArray features = featuresFor(train.features(), data.images, bm, true);
+                        t2 = System.nanoTime();
                         NDArray lossArray = loss(features, data, true);
+                        t3 = System.nanoTime();
                         collector.backward(lossArray);
                         loss = lossArray.getFloat();
                     }
+                    long t4 = System.nanoTime();
                     double running = (lossSum + loss * data.tokens) / (tokenSum + data.tokens);
                     BatchResult batchResult = new BatchResult(epoch + 1, b + 1, batches, lr, loss, data.tokens,
                             running);
                     for (TrainingListener l : listeners) {
                         l.onTrainingBatch(context, batchResult);
                     }
+                    long t5 = System.nanoTime();
                     context.optimizer().step(lr, config.gradientClipNorm());
+                    long t6 = System.nanoTime();
+                    context.recordBatch(batch.size(), t1 - t0, t2 - t1, t3 - t2, t4 - t3, t6 - t5, t5 - t4);
                     lossSum += loss * data.tokens;
                     tokenSum += data.tokens;
                 }

@@ -26,6 +26,7 @@ public final class TrainingContext {
     private double bestScore = Double.NEGATIVE_INFINITY;
     private int bestEpoch;
     private boolean stopRequested;
+    private TrainingPhases phases = TrainingPhases.NONE;
 
     TrainingContext(TrainingConfig config, TrainableDecoder decoder, PairList<String, Parameter> encoderParameters,
             PairList<String, Parameter> allParameters, AdamOptimizer optimizer, String metricName) {
@@ -136,6 +137,22 @@ public final class TrainingContext {
      */
     public int epochsSinceImprovement() {
         return history.size() - bestEpoch;
+    }
+
+    /**
+     * Returns where the training batches of this run spent their time so far, by phase (the
+     * batches of a resumed run count from the resume).
+     *
+     * @return the sums since training began
+     */
+    public TrainingPhases phases() {
+        return phases;
+    }
+
+    /** Adds one training batch's phase times, in nanoseconds. */
+    void recordBatch(int samples, long data, long features, long forward, long backward, long optimizer,
+            long listeners) {
+        phases = phases.plus(samples, data, features, forward, backward, optimizer, listeners);
     }
 
     /** Asks the run to stop after the current epoch's listeners have run. */

@@ -13,6 +13,8 @@ import io.captioner.eval.EvaluationResult;
 import io.captioner.models.artifact.ArtifactWriter;
 import io.captioner.models.artifact.Provenance;
 import io.captioner.models.decoder.DecoderSpec;
+import io.captioner.models.decoder.InferenceSettings;
+import io.captioner.models.decoder.Precision;
 import io.captioner.search.CaptionSearch;
 import io.captioner.search.SearchResult;
 import io.captioner.text.Vocabulary;
@@ -61,6 +63,7 @@ public final class TrainingPipeline {
     private final List<TrainingListener> listeners;
     private final PipelineListener events;
     private final String datasetName;
+    private final Precision precision;
     private boolean ran;
 
     private TrainingPipeline(Builder b) {
@@ -74,6 +77,7 @@ public final class TrainingPipeline {
         this.listeners = List.copyOf(b.listeners);
         this.events = b.events;
         this.datasetName = b.datasetName;
+        this.precision = b.precision;
     }
 
     /**
@@ -221,6 +225,11 @@ public final class TrainingPipeline {
             throw new IllegalArgumentException("the decoder reads features " + Arrays.toString(spec.featureShape())
                     + " but the pipeline's features are " + Arrays.toString(features.featureShape()));
         }
+        if (!spec.type().precisions().contains(precision)) {
+            // before training, not after it: the saved model could not decode at this precision
+            throw new IllegalArgumentException("the " + spec.type() + " decoder decodes at precision "
+                    + spec.type().precisions() + " only, but the pipeline's precision is " + precision);
+        }
         events.onTrainingStart(spec, trainingConfig);
         Path workDir = outDir.resolve(TRAINING_DIR);
         List<TrainingListener> all = TrainingListeners.standard(workDir, trainingConfig);
@@ -239,7 +248,7 @@ public final class TrainingPipeline {
         }
         Map<String, List<String>> references = test.references();
         List<TestRun> runs = new ArrayList<>();
-        try (CaptionDecoder best = spec.type().load(trained.bestDecoder(), spec)) {
+        try (CaptionDecoder best = spec.type().load(trained.bestDecoder(), spec, InferenceSettings.of(precision))) {
             for (DecodingOptions options : decodings) {
                 Map<String, String> hypotheses = caption(CaptionSearch.of(options), best, vocab, test.imageIds(),
                         testRows);
@@ -259,6 +268,7 @@ public final class TrainingPipeline {
                 .setVocabulary(vocab)
                 .optDecodingOptions(decodings.get(0))
                 .optProvenance(provenance)
+                .optPrecision(precision)
                 .build()
                 .write(model);
         events.onSaved(model);
@@ -310,8 +320,21 @@ public final class TrainingPipeline {
         private final List<TrainingListener> listeners = new ArrayList<>();
         private PipelineListener events = new PipelineListener() {};
         private String datasetName = "unknown";
+        private Precision precision = Precision.FP32;
 
         private Builder() {}
+
+        /**
+         * Sets the precision the saved model decodes at by default, which the test split is also
+         * captioned at (default {@link Precision#FP32}); training always runs in float32.
+         *
+         * @param precision the number format of the decoder's step weights
+         * @return this builder
+         */
+        public Builder optPrecision(Precision precision) {
+            this.precision = Objects.requireNonNull(precision, "precision");
+            return this;
+        }
 
         /**
          * Sets the data (required): the tokenized captions of the train, dev and test splits.

@@ -41,7 +41,13 @@ final class StepFixtures {
      * included, so a bias or term dropped or doubled shows.
      */
     static LstmCaptionDecoder perturbedDecoder(DecoderConfig config, int seed, float noise) {
-        LstmCaptionDecoder decoder = LstmCaptionDecoder.create(config, seed);
+        return perturbedDecoder(config, seed, noise, InferenceSettings.defaults());
+    }
+
+    /** {@link #perturbedDecoder(DecoderConfig, int, float)} that decodes with the given settings. */
+    static LstmCaptionDecoder perturbedDecoder(DecoderConfig config, int seed, float noise,
+            InferenceSettings settings) {
+        LstmCaptionDecoder decoder = LstmCaptionDecoder.create(config, seed, settings);
         try (NDManager m = NDManager.newBaseManager()) {
             for (Pair<String, Parameter> p : decoder.block().getParameters()) {
                 NDArray a = p.getValue().getArray();

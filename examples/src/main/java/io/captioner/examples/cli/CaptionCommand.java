@@ -81,6 +81,10 @@ public final class CaptionCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "Seed of the sampler, for repeatable captions.")
     private Long seed;
 
+    @Option(names = "--precision", paramLabel = "P", converter = CliArgs.PrecisionConverter.class,
+            description = "Decoder weight precision: fp32, bf16 or int8 (default: the model's, see convert).")
+    private io.captioner.models.decoder.Precision precision;
+
     @Option(names = "--json", description = "One JSON object per line and image.")
     private boolean json;
 
@@ -97,7 +101,7 @@ public final class CaptionCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ImageLoader loader = ImageLoader.standard();
-        try (Captioner captioner = Captioner.load(model)) {
+        try (Captioner captioner = CliArgs.loadModel(model, precision)) {
             DecodingOptions options = options(captioner.defaultOptions());
             AttentionMaps maps = attentionMaps == null ? null : new AttentionMaps(captioner);
             int failed = 0;

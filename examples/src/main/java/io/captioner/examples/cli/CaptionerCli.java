@@ -35,6 +35,7 @@ import picocli.CommandLine.ScopeType;
             TrainCommand.class,
             SynthCommand.class,
             AttentionAlignmentCommand.class,
+            ConvertCommand.class,
         })
 public final class CaptionerCli implements Runnable {
 

@@ -1,9 +1,14 @@
 package io.captioner.examples.cli;
 
+import io.captioner.Captioner;
 import io.captioner.data.Split;
+import io.captioner.models.artifact.ModelArtifact;
 import io.captioner.models.decoder.DecoderType;
+import io.captioner.models.decoder.Precision;
+import io.captioner.models.encoder.EncoderOptions;
 import io.captioner.models.encoder.EncoderKind;
 import io.captioner.models.encoder.TorchvisionArch;
+import java.nio.file.Path;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -65,6 +70,34 @@ final class CliArgs {
                 throw new TypeConversionException(e.getMessage());
             }
         }
+    }
+
+    /** Reads {@code --precision} as a {@link Precision}: fp32, bf16 or int8. */
+    static final class PrecisionConverter implements ITypeConverter<Precision> {
+        @Override
+        public Precision convert(String value) {
+            try {
+                return Precision.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Loads a model artifact for a command: through {@link Captioner#load} when no precision is
+     * asked for (the model's own), else through {@link ModelArtifact#load(Path, EncoderOptions,
+     * Precision)} with the given one.
+     *
+     * @param model the artifact directory or {@code .zip}
+     * @param precision the decoder precision from {@code --precision}, or null
+     * @return the captioner, owned by the caller
+     * @throws io.captioner.CaptionerException naming the artifact if it cannot be loaded at that
+     *     precision
+     */
+    static Captioner loadModel(Path model, Precision precision) {
+        return precision == null ? Captioner.load(model)
+                : ModelArtifact.load(model, EncoderOptions.defaults(), precision);
     }
 
     /** Reads {@code --encoder} as a {@link TorchvisionArch} ({@code vgg16}, {@code resnet50}). */

@@ -51,6 +51,10 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "Split to caption and score: train, dev (val) or test (default: ${DEFAULT-VALUE}).")
     private Split split;
 
+    @Option(names = "--precision", paramLabel = "P", converter = CliArgs.PrecisionConverter.class,
+            description = "Decoder weight precision: fp32, bf16 or int8 (default: the model's, see convert).")
+    private io.captioner.models.decoder.Precision precision;
+
     @Option(names = "--beam", paramLabel = "K", description = "Beam search of width K (default: the model's options).")
     private Integer beam;
 
@@ -82,7 +86,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         Map<String, List<String>> references = new LinkedHashMap<>();
         Map<String, String> hypotheses = new LinkedHashMap<>();
-        try (Captioner captioner = Captioner.load(model)) {
+        try (Captioner captioner = CliArgs.loadModel(model, precision)) {
             DecodingOptions options = captioner.defaultOptions();
             if (beam != null) {
                 options = options.toBuilder().optStrategy(DecodingOptions.Strategy.BEAM).optBeamSize(beam)

@@ -68,6 +68,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Model artifact to serve (default: quickstart-out/model, trained first if absent).")
     private Path model;
 
+    @Option(names = "--precision", paramLabel = "P", converter = CliArgs.PrecisionConverter.class,
+            description = "Decoder weight precision: fp32, bf16 or int8 (default: the model's, see convert).")
+    private io.captioner.models.decoder.Precision precision;
+
     @Option(names = "--host", defaultValue = ServerConfig.DEFAULT_HOST, paramLabel = "HOST",
             description = "Interface to bind (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for all).")
     private String host;
@@ -176,7 +180,7 @@ final class ServeCommand implements Callable<Integer> {
             throw new CaptionerException("--model " + modelPath + ": no such file");
         }
         String modelName = modelPath.getFileName().toString();
-        Captioner captioner = loader.apply(modelPath);
+        Captioner captioner = precision == null ? loader.apply(modelPath) : CliArgs.loadModel(modelPath, precision);
         CaptionServer server;
         try {
             server = CaptionServer.builder()
