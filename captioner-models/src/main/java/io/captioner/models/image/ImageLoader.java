@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
@@ -93,7 +94,9 @@ public final class ImageLoader {
      */
     public BufferedImage decode(byte[] bytes, String name) {
         BufferedImage decoded;
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+        // The bytes are in memory already: ImageIO's default stream would copy them to a temporary
+        // file cache first (ImageIO.getUseCache() is on unless an application turns it off).
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw new CaptionerException(name + ": not a supported image format (first bytes "
