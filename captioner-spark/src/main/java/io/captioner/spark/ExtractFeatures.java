@@ -346,7 +346,8 @@ public final class ExtractFeatures implements Callable<Integer> {
         int taskCpus = spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
         BlockEncoder encoder = ExecutorModels.encoder(options.weights(), options.encoder(), sha256,
                 options.batchSize(), taskCpus, options.spatial());
-        CacheKey key = new CacheKey(encoder.name(), encoder.featureSize(), sha256, encoder.preprocessing().toString());
+        // the key names the channels D; the shards' index holds the whole shape ([D] or [H, W, D])
+        CacheKey key = new CacheKey(encoder.name(), encoder.vectorSize(), sha256, encoder.preprocessing().toString());
         int[] shape = options.shape();
         int rowLength = 1;
         for (int d : shape) {
