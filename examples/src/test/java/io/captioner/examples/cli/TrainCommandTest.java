@@ -9,6 +9,9 @@ import io.captioner.Captioner;
 import io.captioner.data.Flickr8kReader;
 import io.captioner.data.synthetic.SyntheticDataset;
 import io.captioner.models.artifact.ModelArtifact;
+import io.captioner.models.decoder.AttentionDecoderConfig;
+import io.captioner.models.decoder.DecoderSpec;
+import io.captioner.models.train.TrainingLog;
 import io.captioner.testing.Python;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -144,6 +147,89 @@ class TrainCommandTest {
     }
 
     @Test
+    void attentionDecoderTrainsOnTheSmallCnnsFeatureMapAndSavesAnAttentionModel(@TempDir Path dir)
+            throws IOException {
+        Path dataset = dir.resolve("flickr8k");
+        DATASET.generate(dataset);
+        Path out = dir.resolve("run");
+
+        CliRun run = train(args(dataset, out, "--encoder", "small-cnn", "--decoder", "attention",
+                "--attention-dim", "16"));
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(CaptionerCli.EXIT_OK);
+        assertThat(run.err()).contains("features train: " + DATASET.trainImages() + " images of 8x8x128 float32");
+        DecoderSpec decoder = ModelArtifact.readManifest(out.resolve("model")).decoderConfig();
+        assertThat(decoder).isInstanceOfSatisfying(AttentionDecoderConfig.class, a -> {
+            assertThat(a.featureShape()).containsExactly(8, 8, 128);
+            assertThat(a.attentionSize()).isEqualTo(16);
+            assertThat(a.dropout()).isEqualTo(0.5);
+            assertThat(a.attentionPenalty()).isEqualTo(1.0);
+        });
+        assertThat(Files.size(featureFile(out, "small-cnn-", "-8x8x128", "test", "features.f32")))
+                .isEqualTo((long) DATASET.testImages() * 8 * 8 * 128 * 4);
+        assertThat(Files.readString(out.resolve("training").resolve(TrainingLog.FILE_NAME)))
+                .contains("\"lr\":4.0E-4");
+        assertSavedModelCaptions(lastJsonLine(run), someTestImage(dataset));
+    }
+
+    @Test
+    void float16AttentionCacheHoldsTwoBytesPerValueAndIsReusedByTheNextRun(@TempDir Path dir) throws IOException {
+        Path dataset = dir.resolve("flickr8k");
+        DATASET.generate(dataset);
+        Path out = dir.resolve("run");
+        List<String> attention = args(dataset, out, "--encoder", "small-cnn", "--decoder", "attention",
+                "--attention-dim", "16", "--fp16");
+        CliRun first = train(attention);
+        assertThat(first.exitCode()).as(first.err()).isEqualTo(CaptionerCli.EXIT_OK);
+
+        CliRun second = train(attention);
+
+        assertThat(second.exitCode()).as(second.err()).isEqualTo(CaptionerCli.EXIT_OK);
+        assertThat(Files.size(featureFile(out, "small-cnn-", "-8x8x128-fp16", "train", "features.f16")))
+                .isEqualTo((long) DATASET.trainImages() * 8 * 8 * 128 * 2);
+        assertThat(lastJsonLine(first).get("encoded_images").getAsInt()).isEqualTo(DATASET.images());
+        assertThat(lastJsonLine(second).get("encoded_images").getAsInt()).isZero();
+        assertThat(second.err()).contains("images of 8x8x128 float16, reused the cache");
+        assertSavedModelCaptions(lastJsonLine(second), someTestImage(dataset));
+    }
+
+    @Test
+    void lstmAndAttentionRunsKeepTheirOwnCachesInOneOutputDirectory(@TempDir Path dir) throws IOException {
+        Path dataset = dir.resolve("flickr8k");
+        DATASET.generate(dataset);
+        Path out = dir.resolve("run");
+        CliRun lstm = train(args(dataset, out, "--encoder", "small-cnn"));
+        assertThat(lstm.exitCode()).as(lstm.err()).isEqualTo(CaptionerCli.EXIT_OK);
+
+        CliRun attention = train(args(dataset, out, "--encoder", "small-cnn", "--decoder", "attention",
+                "--attention-dim", "16"));
+
+        assertThat(attention.exitCode()).as(attention.err()).isEqualTo(CaptionerCli.EXIT_OK);
+        assertThat(lastJsonLine(attention).get("encoded_images").getAsInt()).isEqualTo(DATASET.images());
+        assertThat(featureFile(out, "small-cnn-", "", "train", "features.f32")).isRegularFile();
+        assertThat(featureFile(out, "small-cnn-", "-8x8x128", "train", "features.f32")).isRegularFile();
+    }
+
+    @Test
+    void spatialSizeWithTheLstmDecoderIsAUsageError(@TempDir Path dir) {
+        CliRun run = train(args(dir, dir.resolve("run"), "--encoder", "small-cnn", "--spatial-size", "14"));
+
+        assertThat(run.exitCode()).isEqualTo(CaptionerCli.EXIT_USAGE);
+        assertThat(run.err()).contains("--spatial-size needs --decoder attention", "found 14");
+    }
+
+    @Test
+    void helpStatesTheAttentionDecodersDefaults() {
+        CliRun run = CliRun.of("train", "--help");
+
+        assertThat(run.exitCode()).isEqualTo(CaptionerCli.EXIT_OK);
+        String help = run.out().replaceAll("\\s+", " ");
+        assertThat(help).contains("--decoder=D", "--attention-dim 512, --embedding 512, --hidden 512, --dropout 0.5,"
+                + " --attention-penalty 1, Adam at --learning-rate 4e-4, gradients clipped to a global norm of 5",
+                "--spatial-size=S", "14 for resnet50", "--fp16", "default: 1e-3 for lstm, 4e-4 for attention");
+    }
+
+    @Test
     void datasetWithAnnotationsButNoImagesFailsWithoutAnArtifact(@TempDir Path dir) throws IOException {
         Path dataset = dir.resolve("flickr8k");
         DATASET.generate(dataset);
@@ -215,6 +301,21 @@ class TrainCommandTest {
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("export timed out").isTrue();
         assertThat(p.exitValue()).as(output).isZero();
+    }
+
+    /**
+     * Finds the one feature cache file of a split whose cache directory is named
+     * {@code PREFIX<12 hex digits>SUFFIX}, e.g. {@code small-cnn-0123456789ab-8x8x128-fp16}.
+     */
+    private static Path featureFile(Path out, String prefix, String suffix, String split, String file)
+            throws IOException {
+        try (Stream<Path> keys = Files.list(out.resolve("features"))) {
+            List<Path> files = keys.filter(k -> k.getFileName().toString()
+                    .matches(java.util.regex.Pattern.quote(prefix) + "[0-9a-f]{12}" + java.util.regex.Pattern.quote(suffix)))
+                    .map(k -> k.resolve(split).resolve(file)).filter(Files::isRegularFile).toList();
+            assertThat(files).hasSize(1);
+            return files.get(0);
+        }
     }
 
     /** Finds the one feature cache file of a split under OUT/features/ENCODER-DIGEST/SPLIT. */
