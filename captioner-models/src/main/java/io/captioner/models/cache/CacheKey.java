@@ -47,7 +47,8 @@ public record CacheKey(String encoder, int[] featureShape, FeatureDType dtype, i
         Objects.requireNonNull(dtype, "dtype");
         Objects.requireNonNull(featureShape, "featureShape");
         featureShape = featureShape.clone();
-        if ((featureShape.length != 1 && featureShape.length != 3) || Arrays.stream(featureShape).anyMatch(d -> d < 1)) {
+        if ((featureShape.length != 1 && featureShape.length != 3)
+                || Arrays.stream(featureShape).anyMatch(d -> d < 1)) {
             throw new IllegalArgumentException("featureShape must be {D} or {H, W, D} of positive sizes, found "
                     + Arrays.toString(featureShape));
         }

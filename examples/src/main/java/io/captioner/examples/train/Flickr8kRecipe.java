@@ -60,12 +60,13 @@ import java.util.Optional;
  * of a split never have to fit in memory, so Flickr8k's maps at 14 × 14 × 2048 (6.5 GB as float16,
  * {@link Options#fp16()}) train on a machine with less RAM than that.
  *
- * <p>Files under the output directory: {@code features/<encoder>-<weights sha256 prefix>[-<H>x<W>x<D>[-pooled]][-fp16]/<split>/}
- * (the feature caches, reused by a later run with the same encoder, weights, output shape, storage
- * type and images; a run whose usable images differ from a cache's is refused, naming the directory
- * to delete), {@code training/} (checkpoint, best
- * parameters, JSON-lines log) and {@code model/} ({@link #MODEL_DIR}, written by
- * the library's {@link TrainingPipeline} through a temporary directory, so a failed run leaves no model). For
+ * <p>Files under the output directory:
+ * {@code features/<encoder>-<weights sha256 prefix>[-<H>x<W>x<D>[-pooled]][-fp16]/<split>/} (the
+ * feature caches, reused by a later run with the same encoder, weights, output shape, storage type
+ * and images; a run whose usable images differ from a cache's is refused, naming the directory to
+ * delete), {@code training/} (checkpoint, best parameters, JSON-lines log) and {@code model/}
+ * ({@link #MODEL_DIR}, written by the library's {@link TrainingPipeline} through a temporary
+ * directory, so a failed run leaves no model). For
  * {@code vgg16}/{@code resnet50} the artifact references the {@code .npz} weights by absolute path
  * and SHA-256; for {@code small-cnn} the random, frozen encoder is embedded. Not thread-safe: run
  * one at a time per output directory.
@@ -85,7 +86,10 @@ public final class Flickr8kRecipe {
 
     /** Adam's default learning rate for the LSTM decoder. */
     public static final double LSTM_LEARNING_RATE = 1e-3;
-    /** Adam's default learning rate for the attention decoder, as Show, Attend and Tell's best-known reimplementation sets it. */
+    /**
+     * Adam's default learning rate for the attention decoder, as Show, Attend and Tell's best-known
+     * reimplementation sets it.
+     */
     public static final double ATTENTION_LEARNING_RATE = 4e-4;
 
     private Flickr8kRecipe() {}
@@ -216,7 +220,8 @@ public final class Flickr8kRecipe {
          * minimum count 5, beam 3, 512 hidden units, embeddings of 512, patience 3, seed 42, 16 images
          * per encoder pass, no image merge, the LSTM decoder, the network's own feature map, float32
          * storage, attention width 512, dropout 0.5, λ = 1, and Adam's learning rate by decoder:
-         * {@value #LSTM_LEARNING_RATE} for the LSTM, {@value #ATTENTION_LEARNING_RATE} for attention.
+         * {@value Flickr8kRecipe#LSTM_LEARNING_RATE} for the LSTM, {@value
+         * Flickr8kRecipe#ATTENTION_LEARNING_RATE} for attention.
          * Gradients are clipped to a global norm of 5 ({@link TrainingConfig}'s default).
          *
          * @return a new builder

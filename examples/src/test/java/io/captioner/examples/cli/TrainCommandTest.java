@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
@@ -310,8 +311,8 @@ class TrainCommandTest {
     private static Path featureFile(Path out, String prefix, String suffix, String split, String file)
             throws IOException {
         try (Stream<Path> keys = Files.list(out.resolve("features"))) {
-            List<Path> files = keys.filter(k -> k.getFileName().toString()
-                    .matches(java.util.regex.Pattern.quote(prefix) + "[0-9a-f]{12}" + java.util.regex.Pattern.quote(suffix)))
+            String name = Pattern.quote(prefix) + "[0-9a-f]{12}" + Pattern.quote(suffix);
+            List<Path> files = keys.filter(k -> k.getFileName().toString().matches(name))
                     .map(k -> k.resolve(split).resolve(file)).filter(Files::isRegularFile).toList();
             assertThat(files).hasSize(1);
             return files.get(0);
