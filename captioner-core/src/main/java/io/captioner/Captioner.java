@@ -78,6 +78,35 @@ public interface Captioner extends AutoCloseable {
     List<Caption> captionAll(List<BufferedImage> images, DecodingOptions options);
 
     /**
+     * Tells whether the model reports where it looked for each word, so that {@link
+     * DecodingOptions#attention()} may be asked for.
+     *
+     * @return true for a model whose decoder has attention; false by default
+     */
+    default boolean hasAttention() {
+        return false;
+    }
+
+    /**
+     * Returns the picture the model sees when it captions an image: the image after the model's
+     * own resize and crop, as 8-bit RGB, before any normalisation. Attention weights ({@link
+     * Caption#attention()}) cover exactly this picture, so it is what an attention map is drawn
+     * over ({@link io.captioner.visual.AttentionMapRenderer}).
+     *
+     * <p>The default returns the image itself, which is right for a model that sees the whole image
+     * (resizing alone keeps every point where it is relative to the picture); an implementation
+     * whose model crops, pads or turns the image overrides it.
+     *
+     * @param image a decoded image, upright (as {@link #caption(Path)} decodes files)
+     * @return the picture the model sees; the caller owns it
+     * @throws CaptionerException if the image cannot be preprocessed
+     * @throws IllegalStateException if the captioner is closed (implementations that check)
+     */
+    default BufferedImage modelView(BufferedImage image) {
+        return Objects.requireNonNull(image, "image");
+    }
+
+    /**
      * Returns the decoding options of the calls that give none: a loaded model's saved options,
      * or {@link DecodingOptions#defaults()} unless an implementation says otherwise. Callers that
      * change one setting start from these ({@code defaultOptions().toBuilder()}).

@@ -125,6 +125,13 @@ class CaptionerDefaultsTest {
     }
 
     @Test
+    void modelViewIsTheImageItselfUnlessOverridden() {
+        Captioner bare = (images, options) -> List.of();
+        BufferedImage image = image(9);
+        assertThat(bare.modelView(image)).isSameAs(image);
+    }
+
+    @Test
     void bytesThatAreNoImageAreRefusedNamingTheInput() {
         PrimitiveOnly c = new PrimitiveOnly();
         byte[] text = "hello\n".getBytes(StandardCharsets.UTF_8);

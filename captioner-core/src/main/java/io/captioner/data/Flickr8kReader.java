@@ -64,7 +64,8 @@ import org.slf4j.LoggerFactory;
  * file, and lacks exactly the caption numbers the odd id has, is merged into {@code <base>}; the
  * repair is listed in {@link DatasetReport#repairedIds()} and warned about. Otherwise the odd id is
  * kept as an image of its own. After repairs every image's caption numbers must run from 0 without
- * gaps. Images named in no split file get {@link Split#NONE} and are listed in the report.
+ * gaps. Images named in no split file get {@link Split#NONE} and are listed in the report. A
+ * caption file that holds no caption at all (only a header, {@code "images": []}) is refused.
  *
  * <p>Malformed input fails with a {@link CaptionerException} naming the file, the 1-based line
  * (or JSON image index and field) and the offending text: a line without {@code #<n>} or tab, a
@@ -252,6 +253,11 @@ public final class Flickr8kReader {
             default:
                 throw new IllegalArgumentException("cannot read layout " + fileLayout);
         }
+        if (parse.captions.isEmpty()) {
+            // Checked here, after every layout's parse, so that no empty dataset reaches training.
+            throw new CaptionerException(file + ": holds no captions; the " + fileLayout
+                    + " layout needs at least one image with a caption");
+        }
         CaptionDataset dataset = parse.build(fileLayout, images);
         LOG.info("read {} from {}", dataset, file);
         for (String warning : dataset.report().warnings()) {
@@ -399,10 +405,16 @@ public final class Flickr8kReader {
     }
 
     private static void checkId(Path file, int lineNo, String id, String line) {
-        if (id.isBlank() || !id.equals(id.strip()) || id.indexOf('#') >= 0 || id.indexOf('\t') >= 0) {
+        if (!isFileNameId(id)) {
             throw TextFiles.error(file, lineNo,
-                    "image id must be a file name without blanks at its ends, '#' or tab", line);
+                    "image id must be a file name without blanks at its ends, '#', tab or line break", line);
         }
+    }
+
+    /** The rule of {@link ImageCaptions#imageId()}, checked here so bad data fails as data. */
+    private static boolean isFileNameId(String id) {
+        return !id.isBlank() && id.equals(id.strip()) && id.indexOf('#') < 0 && id.indexOf('\t') < 0
+                && id.indexOf('\n') < 0 && id.indexOf('\r') < 0;
     }
 
     /** Merges ids like {@code X.jpg.1} into {@code X.jpg} when their caption numbers fit together. */
@@ -577,9 +589,10 @@ public final class Flickr8kReader {
             }
             JsonObject image = element.getAsJsonObject();
             String id = string(file, image, where, "filename");
-            if (id.isBlank() || !id.equals(id.strip()) || id.indexOf('#') >= 0 || id.indexOf('\t') >= 0) {
+            if (!isFileNameId(id)) {
                 throw jsonError(file, where + ".filename",
-                        "must be a file name without blanks at its ends, '#' or tab", image.get("filename"));
+                        "must be a file name without blanks at its ends, '#', tab or line break",
+                        image.get("filename"));
             }
             Integer before = indexOf.putIfAbsent(id, i);
             if (before != null) {

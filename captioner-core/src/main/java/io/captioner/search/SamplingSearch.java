@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
  * <p>Costs per step and row: one pass over the vocabulary, plus O(V log k) for top-k and
  * O(V + m log V) for top-p where m is the size of the nucleus. Immutable and thread-safe.
  */
-public final class SamplingSearch extends PathSearch {
+final class SamplingSearch extends PathSearch {
 
     /**
      * Creates a sampling search.

@@ -13,7 +13,7 @@ import io.captioner.DecodingOptions.LengthPenalty;
  *
  * <p>Stateless and thread-safe.
  */
-public final class Scoring {
+final class Scoring {
 
     private Scoring() {}
 

@@ -74,6 +74,20 @@ class KaggleLayoutTest {
     }
 
     @Test
+    void headerWithoutCaptionsFailsAsAnEmptyDataset() {
+        csv("image,caption\n");
+        assertThatThrownBy(() -> Flickr8kReader.load(dir)).isInstanceOf(CaptionerException.class)
+                .hasMessageContaining("captions.txt: holds no captions");
+    }
+
+    @Test
+    void quotedImageIdWithALineBreakFailsNamingTheLine() {
+        csv("image,caption\n\"a\nb.jpg\",A dog .\n");
+        assertThatThrownBy(() -> Flickr8kReader.load(dir)).isInstanceOf(CaptionerException.class)
+                .hasMessageContaining("line 2").hasMessageContaining("'#', tab or line break");
+    }
+
+    @Test
     void emptyCaptionFails() {
         csv("image,caption\na.jpg,\n");
         assertThatThrownBy(() -> Flickr8kReader.load(dir)).isInstanceOf(CaptionerException.class)

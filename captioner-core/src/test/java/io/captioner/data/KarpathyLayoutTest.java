@@ -26,6 +26,28 @@ class KarpathyLayoutTest {
     private static final String GOOD = Fixtures.image("ok.jpg", "train", "fine");
 
     @Test
+    void emptyImageListFailsAsAnEmptyDataset() {
+        json(images());
+        assertThatThrownBy(() -> Flickr8kReader.load(dir)).isInstanceOf(CaptionerException.class)
+                .hasMessageContaining("dataset_flickr8k.json: holds no captions");
+    }
+
+    @Test
+    void filenameWithALineBreakFailsNamingTheField() {
+        json(images(Fixtures.image("a\\nb.jpg", "train", "x")));
+        assertThatThrownBy(() -> Flickr8kReader.load(dir)).isInstanceOf(CaptionerException.class)
+                .hasMessageContaining("images[0].filename must be a file name");
+    }
+
+    @Test
+    void annotationsNestedAHundredThousandLevelsDeepAreRefusedQuickly() {
+        json("{\"images\": " + "[".repeat(100_000) + "]".repeat(100_000) + "}");
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(5), () ->
+                assertThatThrownBy(() -> Flickr8kReader.load(dir)).isInstanceOf(CaptionerException.class)
+                        .hasMessageContaining("dataset_flickr8k.json: not valid JSON"));
+    }
+
+    @Test
     void splitNamesMapValToDevAndRestvalToTrain() {
         json(images(Fixtures.image("a.jpg", "train", "x"), Fixtures.image("b.jpg", "restval", "x"),
                 Fixtures.image("c.jpg", "val", "x"), Fixtures.image("d.jpg", "test", "x")));

@@ -6,7 +6,9 @@ import io.captioner.Captioner;
 import io.captioner.CaptionerException;
 import io.captioner.DecodingOptions;
 import io.captioner.ImageEncoder;
+import io.captioner.models.encoder.BlockEncoder;
 import io.captioner.models.image.ImageLoader;
+import io.captioner.models.image.Preprocessing;
 import io.captioner.search.CaptionSearch;
 import io.captioner.search.SearchResult;
 import io.captioner.text.Vocabulary;
@@ -18,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -110,6 +113,44 @@ public final class DjlCaptioner implements Captioner {
     @Override
     public DecodingOptions defaultOptions() {
         return defaults;
+    }
+
+    /**
+     * Returns the preprocessing the encoder applies to every image, when it is known: that of a
+     * {@link BlockEncoder} (every encoder of this library and every loaded artifact).
+     *
+     * @return the resize, crop and normalisation; empty for an encoder of another kind
+     */
+    public Optional<Preprocessing> preprocessing() {
+        return encoder instanceof BlockEncoder block ? Optional.of(block.preprocessing()) : Optional.empty();
+    }
+
+    /**
+     * Tells whether the decoder reports attention weights.
+     *
+     * @return {@link CaptionDecoder#hasAttention()} of the decoder
+     */
+    @Override
+    public boolean hasAttention() {
+        return decoder.hasAttention();
+    }
+
+    /**
+     * Returns the picture the model sees for an image: the image resized and centre-cropped by the
+     * encoder's {@link #preprocessing()}, as 8-bit RGB before normalisation. Attention weights
+     * ({@link Caption#attention()}) cover exactly this picture. Decode files with {@link
+     * #imageLoader()} first, so that EXIF orientation is applied as when captioning.
+     *
+     * @param image a decoded image, any size and colour model
+     * @return a new {@code TYPE_INT_RGB} image of the crop's size; for an encoder of another kind
+     *     (no known preprocessing), the image itself
+     * @throws IllegalStateException if the captioner is closed
+     */
+    @Override
+    public BufferedImage modelView(BufferedImage image) {
+        Objects.requireNonNull(image, "image");
+        ensureOpen();
+        return preprocessing().map(p -> p.modelView(image)).orElse(image);
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.ndarray.NDManager;
 import io.captioner.Caption;
 import io.captioner.DecodingOptions;
+import io.captioner.models.image.Preprocessing;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -155,6 +156,25 @@ class DjlCaptionerTest {
     }
 
     @Test
+    void modelViewIsTheEncodersResizeAndCropOfTheImage() {
+        BufferedImage image = TinyCaptioner.images(0, 1).get(0);
+        BufferedImage wide = new BufferedImage(image.getWidth() * 2, image.getHeight(), BufferedImage.TYPE_INT_RGB);
+        wide.getGraphics().drawImage(image, image.getWidth() / 2, 0, null);
+        Preprocessing preprocessing = captioner.preprocessing().orElseThrow();
+        BufferedImage view = captioner.modelView(wide);
+        assertThat(view.getWidth()).isEqualTo(preprocessing.crop());
+        assertThat(view.getHeight()).isEqualTo(preprocessing.crop());
+        int[] expected = preprocessing.resizeAndCrop(wide);
+        int differing = 0;
+        for (int i = 0; i < expected.length; i++) {
+            if ((view.getRGB(i % view.getWidth(), i / view.getWidth()) & 0xFFFFFF) != expected[i]) {
+                differing++;
+            }
+        }
+        assertThat(differing).as("pixels unlike the encoder's input").isZero();
+    }
+
+    @Test
     void closeIsIdempotentAndLaterCallsThrowIllegalState() {
         DjlCaptioner c = TinyCaptioner.create(3);
         BufferedImage img = TinyCaptioner.images(0, 1).get(0);
@@ -164,6 +184,7 @@ class DjlCaptionerTest {
         assertThatThrownBy(() -> c.caption(img)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("closed");
         assertThatThrownBy(() -> c.captionAll(List.of(img))).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> c.modelView(img)).isInstanceOf(IllegalStateException.class);
     }
 
     @Test

@@ -227,7 +227,8 @@ public record Manifest(int formatVersion, String sdkVersion, String djlVersion, 
         int version = f.integer(root, "formatVersion");
         if (version > FORMAT_VERSION) {
             throw new CaptionerException(source + ": formatVersion " + version + " is newer than this SDK reads ("
-                    + FORMAT_VERSION + "); the artifact was written by captioner " + optString(root, "sdkVersion")
+                    + FORMAT_VERSION + "); the artifact was written by captioner "
+                    + optString(root, "sdkVersion", source)
                     + ", upgrade captioner to load it");
         }
         if (version < 1) {
@@ -301,7 +302,7 @@ public record Manifest(int formatVersion, String sdkVersion, String djlVersion, 
             int vocabSize = f.integer(voc, "vocabulary.size");
             FileRef vocabFile = f.file(voc, "vocabulary.file");
 
-            DecodingOptions decoding = GSON.fromJson(f.object(root, "decoding"), DecodingOptions.class);
+            DecodingOptions decoding = decodingOptions(f.object(root, "decoding"), source);
 
             JsonObject tr = f.object(root, "training");
             Map<String, Double> metrics = new LinkedHashMap<>();
@@ -324,17 +325,40 @@ public record Manifest(int formatVersion, String sdkVersion, String djlVersion, 
                     f.integer(tr, "training.testImages"), f.integer(tr, "training.epochs"), seed, trainingConfig,
                     metrics);
 
-            return new Manifest(version, optString(root, "sdkVersion"), optString(root, "djlVersion"),
-                    optString(root, "pytorchVersion"), optString(root, "created"), spec, encParams, baseWeights,
+            return new Manifest(version, optString(root, "sdkVersion", source),
+                    optString(root, "djlVersion", source), optString(root, "pytorchVersion", source),
+                    optString(root, "created", source), spec, encParams, baseWeights,
                     config, decParams, vocabSize, vocabFile, decoding, training);
         } catch (IllegalArgumentException | ArithmeticException | JsonParseException | NullPointerException e) {
             throw new CaptionerException(source + ": invalid manifest: " + e.getMessage(), e);
         }
     }
 
-    private static String optString(JsonObject o, String key) {
+    private static String optString(JsonObject o, String key, String source) {
         JsonElement e = o.get(key);
-        return e == null || e.isJsonNull() ? "unknown" : e.getAsString();
+        if (e == null || e.isJsonNull()) {
+            return "unknown";
+        }
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+            throw new CaptionerException(source + ": field " + key + " must be a string, found "
+                    + abbreviate(e.toString()));
+        }
+        return e.getAsString();
+    }
+
+    private static DecodingOptions decodingOptions(JsonObject json, String source) {
+        try {
+            DecodingOptions options = GSON.fromJson(json, DecodingOptions.class);
+            if (options == null) {
+                throw new CaptionerException(source + ": field decoding is empty");
+            }
+            return options;
+        } catch (CaptionerException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Gson reports a record whose constructor refused a value as a plain RuntimeException.
+            throw new CaptionerException(source + ": field decoding: invalid decoding options: " + e.getMessage(), e);
+        }
     }
 
     private static String abbreviate(String s) {
@@ -398,6 +422,17 @@ public record Manifest(int formatVersion, String sdkVersion, String djlVersion, 
             throw wrong(path, "an integer", e);
         }
 
+        long longInteger(JsonObject o, String path) {
+            JsonElement e = get(o, path);
+            if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
+                double d = e.getAsDouble();
+                if (d == Math.rint(d) && Math.abs(d) <= (double) (1L << 53)) {
+                    return (long) d;
+                }
+            }
+            throw wrong(path, "an integer", e);
+        }
+
         float[] floats(JsonObject o, String path) {
             JsonElement e = get(o, path);
             if (!e.isJsonArray()) {
@@ -440,7 +475,7 @@ public record Manifest(int formatVersion, String sdkVersion, String djlVersion, 
             JsonObject fo = object(o, path);
             try {
                 return new FileRef(string(fo, path + ".path"), string(fo, path + ".sha256"),
-                        (long) number(fo, path + ".bytes"), fo.has("embedded") ? fo.get("embedded").getAsBoolean() : true);
+                        longInteger(fo, path + ".bytes"), optBoolean(fo, path + ".embedded", true));
             } catch (IllegalArgumentException e) {
                 throw new CaptionerException(source + ": field " + path + ": " + e.getMessage(), e);
             }

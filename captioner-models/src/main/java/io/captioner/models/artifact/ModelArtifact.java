@@ -4,10 +4,13 @@ import io.captioner.CaptionerException;
 import io.captioner.io.Digests;
 import io.captioner.models.DjlCaptioner;
 import io.captioner.CaptionDecoder;
+import io.captioner.models.decoder.AttentionDecoderConfig;
+import io.captioner.models.decoder.DecoderConfig;
 import io.captioner.models.decoder.DecoderSpec;
 import io.captioner.models.decoder.DecoderType;
 import io.captioner.models.internal.ParameterFile;
 import io.captioner.models.encoder.BlockEncoder;
+import io.captioner.models.encoder.EncoderKind;
 import io.captioner.models.encoder.EncoderOptions;
 import io.captioner.models.encoder.Encoders;
 import io.captioner.models.encoder.TorchvisionArch;
@@ -37,7 +40,11 @@ import org.slf4j.LoggerFactory;
  * parameters have the wrong shape; an encoder whose feature size differs from the decoder's. A
  * different DJL or PyTorch version than the writer's is only logged.
  *
- * <p>A zip is unpacked into a temporary directory that is deleted once the model is in memory.
+ * <p>A zip is unpacked into a temporary directory that is deleted once the model is in memory;
+ * what is unpacked is decided from the sizes the zip and the manifest declare before anything is
+ * inflated (see {@code ArtifactFiles.unzip}), so a zip bomb or an entry escaping the directory is
+ * refused within moments. Sizes in the manifest are checked against the parameter files' lengths
+ * before the engine allocates the networks.
  * Loading initialises the networks before overwriting their parameters, which reseeds the PyTorch
  * engine's random generator (caption sampling uses its own seeded Java generator and is not
  * affected).
@@ -106,16 +113,7 @@ public final class ModelArtifact {
         if (!Files.exists(artifact)) {
             throw new CaptionerException(artifact + ": model artifact not found");
         }
-        Path tmp = null;
-        try {
-            tmp = Files.createTempDirectory("captioner-artifact-");
-            ArtifactFiles.unzip(artifact, tmp);
-            return readManifestIn(artifact, tmp);
-        } catch (IOException e) {
-            throw new CaptionerException(artifact + ": cannot open model artifact: " + e.getMessage(), e);
-        } finally {
-            ArtifactFiles.deleteRecursively(tmp);
-        }
+        return Manifest.parse(ArtifactFiles.readManifest(artifact), artifact + "/" + Manifest.FILE_NAME);
     }
 
     static boolean isZip(Path p) {
@@ -127,6 +125,11 @@ public final class ModelArtifact {
         Path file = dir.resolve(Manifest.FILE_NAME);
         String json;
         try {
+            long size = Files.size(file);
+            if (size > ArtifactFiles.MAX_MANIFEST_BYTES) {
+                throw new CaptionerException(artifact + ": " + Manifest.FILE_NAME + " has " + size
+                        + " bytes; at most " + ArtifactFiles.MAX_MANIFEST_BYTES + " are accepted");
+            }
             json = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new CaptionerException(artifact + ": missing file " + Manifest.FILE_NAME
@@ -166,10 +169,14 @@ public final class ModelArtifact {
                     + m.encoder().featureSize() + " features but the decoder expects "
                     + Arrays.toString(decoderShape) + " (decoder.config)");
         }
+        if (encoderFile != null && m.encoder().kind() == EncoderKind.SMALL_CNN) {
+            checkParameterBytes(artifact, encoderFile,
+                    leastSmallCnnParameters(m.encoder().baseChannels(), m.encoder().featureSize()), "encoder");
+        }
         BlockEncoder encoder = null;
         CaptionDecoder decoder = null;
         try {
-            decoder = loadDecoder(decoderFile, m.decoderConfig());
+            decoder = loadDecoder(artifact, decoderFile, m.decoderConfig());
             encoder = buildEncoder(m, encoderFile, baseWeights, encoderOptions);
             if (!Arrays.equals(encoder.featureShape(), decoder.featureShape())) {
                 throw new CaptionerException(artifact + ": encoder " + encoder.name() + " gives features of shape "
@@ -196,13 +203,63 @@ public final class ModelArtifact {
         }
     }
 
-    private static CaptionDecoder loadDecoder(Path file, DecoderSpec expected) {
+    private static CaptionDecoder loadDecoder(Path artifact, Path file, DecoderSpec expected) {
         DecoderType found = DecoderType.ofFile(file);
         if (found != expected.type()) {
             throw new CaptionerException(file + ": holds a decoder of type " + found.id()
                     + " but manifest.json decoder.type says " + expected.type().id());
         }
+        // the sizes the file itself claims must fit its length before the engine allocates them;
+        // then load() compares them with the manifest's, naming the first field that differs
+        checkParameterBytes(artifact, file, leastDecoderParameters(found.readSpec(file)), "decoder.config");
         return found.load(file, expected);
+    }
+
+    /**
+     * Refuses sizes in the manifest that need more parameters than the file holds, before the
+     * engine allocates them: a manifest claiming a hidden size of a million must not make PyTorch
+     * allocate terabytes. The counts are lower bounds of the real parameter counts.
+     */
+    private static void checkParameterBytes(Path artifact, Path file, double leastParameters, String field) {
+        long bytes;
+        try {
+            bytes = Files.size(file);
+        } catch (IOException e) {
+            throw new CaptionerException(artifact + ": cannot read " + file + ": " + e.getMessage(), e);
+        }
+        if (leastParameters * Float.BYTES > bytes) {
+            throw new CaptionerException(artifact + ": manifest.json " + field + " needs at least "
+                    + String.format(Locale.ROOT, "%.0f", leastParameters) + " float parameters, but "
+                    + file.getFileName() + " holds only " + bytes + " bytes");
+        }
+    }
+
+    /** A lower bound of the decoder's parameter count, by its type. */
+    private static double leastDecoderParameters(DecoderSpec spec) {
+        if (spec instanceof AttentionDecoderConfig a) {
+            double v = a.vocabularySize();
+            double e = a.embeddingSize();
+            double h = a.hiddenSize();
+            double d = a.featureChannels();
+            // embedding V×E, output H×V, LSTM 4H×(E+D+H), encoder and hidden projections D×A + H×A
+            return v * e + h * v + 4 * h * (e + d + h) + a.attentionSize() * (d + h);
+        }
+        return leastLstmParameters((DecoderConfig) spec);
+    }
+
+    /** Embedding V×E, output H×V, recurrent 4H×H per layer, image projection D×min(E, H), merge D×H. */
+    private static double leastLstmParameters(DecoderConfig c) {
+        double v = c.vocabularySize();
+        double e = c.embeddingSize();
+        double h = c.hiddenSize();
+        double d = c.featureSize();
+        return v * e + h * v + 4 * h * h * c.numLayers() + d * Math.min(e, h) + (c.imageMerge() ? d * h : 0);
+    }
+
+    /** The 3×3 convolutions c→2c→4c→D of the small CNN, without the first one and batch norms. */
+    private static double leastSmallCnnParameters(int baseChannels, int featureSize) {
+        double c = baseChannels;
+        return 9 * (c * 2 * c + 2 * c * 4 * c + 4 * c * featureSize);
     }
 
     private static BlockEncoder buildEncoder(Manifest m, Path encoderFile, Path baseWeights, EncoderOptions options) {
@@ -247,6 +304,17 @@ public final class ModelArtifact {
         if (!Files.isRegularFile(file)) {
             throw new CaptionerException(artifact + ": missing file " + (ref.embedded() ? ref.path() : file)
                     + " (listed in manifest.json as " + field + ")");
+        }
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new CaptionerException(artifact + ": cannot read " + ref.path() + ": " + e.getMessage(), e);
+        }
+        if (size != ref.bytes()) {
+            // Checked before hashing, so a swapped multi-gigabyte file is refused at once.
+            throw new CaptionerException(artifact + ": " + ref.path() + " has " + size + " bytes but manifest.json "
+                    + field + ".bytes says " + ref.bytes() + ": the file is corrupt or was replaced");
         }
         String found = Digests.sha256(file);
         if (!found.equals(ref.sha256())) {

@@ -1,5 +1,6 @@
 package io.captioner.models.image;
 
+import java.awt.geom.Point2D;
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
 
@@ -170,6 +171,44 @@ public record Preprocessing(int resize, int crop, float[] mean, float[] std) {
             }
         }
         return out;
+    }
+
+    /**
+     * Returns the picture the network sees: the image resized and centre-cropped exactly as
+     * {@link #toTensor(BufferedImage)} does, before scaling and normalisation. Attention maps are
+     * drawn over it.
+     *
+     * @param image any decoded image (upright: EXIF orientation is the loader's job)
+     * @return a new {@code TYPE_INT_RGB} image of {@code crop × crop} pixels
+     */
+    public BufferedImage modelView(BufferedImage image) {
+        BufferedImage view = new BufferedImage(crop, crop, BufferedImage.TYPE_INT_RGB);
+        view.setRGB(0, 0, crop, crop, resizeAndCrop(image), 0, crop);
+        return view;
+    }
+
+    /**
+     * Maps a point of an image to the picture the network sees ({@link #modelView}): scaled as
+     * the resize scales each axis, then shifted by the crop's offset. Coordinates are continuous
+     * pixel coordinates, x from the left edge and y from the top edge, so pixel (i, j) covers
+     * {@code [i, i + 1) × [j, j + 1)} and its centre is (i + 0.5, j + 0.5).
+     *
+     * @param width the image's width in pixels, at least 1
+     * @param height the image's height in pixels, at least 1
+     * @param x the point's x in the image
+     * @param y the point's y in the image
+     * @return the point in the picture the network sees; it lies outside {@code [0, crop)²} when
+     *     the crop cut it away
+     * @throws IllegalArgumentException if a size is below 1
+     */
+    public Point2D.Double viewPoint(int width, int height, double x, double y) {
+        if (width < 1 || height < 1) {
+            throw new IllegalArgumentException("image size must be at least 1 x 1, found " + width + " x " + height);
+        }
+        int[] size = resizedSize(width, height, resize);
+        int left = (int) Math.rint((size[0] - crop) / 2.0);
+        int top = (int) Math.rint((size[1] - crop) / 2.0);
+        return new Point2D.Double(x * size[0] / width - left, y * size[1] / height - top);
     }
 
     /**

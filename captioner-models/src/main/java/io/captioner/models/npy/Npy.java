@@ -24,13 +24,15 @@ import java.util.regex.Pattern;
  * <p>The header is NumPy's Python-literal dict {@code {'descr': '<f4', 'fortran_order': False,
  * 'shape': (2, 3), }}. Accepted descrs are {@code f4 f8 i4 i8 u1 b1} in either byte order; object
  * ({@code O}) and structured dtypes and Fortran-ordered arrays are refused with a
- * {@link CaptionerException} that names the file, the rule and the value found. All methods are
- * stateless and thread-safe.
+ * {@link CaptionerException} that names the file, the rule and the value found. A shape is checked
+ * before anything is allocated: at most 2 GiB per array and no more than the file holds after its
+ * header. All methods are stateless and thread-safe.
  */
 public final class Npy {
 
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     private static final int MAX_HEADER = 1 << 20;
+    private static final int INITIAL_DATA_BUFFER = 64 << 20;
     private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
     private static final Pattern DESCR_ANY = Pattern.compile("'descr'\\s*:\\s*([^,}]*)");
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
@@ -47,7 +49,7 @@ public final class Npy {
      */
     public static NpyArray read(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
-            return read(in, file.toString());
+            return read(in, file.toString(), Files.size(file));
         } catch (IOException e) {
             throw new CaptionerException(file + ": cannot read .npy file: " + e.getMessage(), e);
         }
@@ -62,6 +64,22 @@ public final class Npy {
      * @throws CaptionerException if the bytes are not a supported {@code .npy} or are truncated
      */
     public static NpyArray read(InputStream in, String name) {
+        return read(in, name, -1);
+    }
+
+    /**
+     * Reads one {@code .npy} array from a stream whose length may be known.
+     *
+     * @param in the stream positioned at the magic string; not closed
+     * @param name the file or archive entry name used in error messages
+     * @param streamBytes how many bytes the stream holds (a file's length or a zip entry's
+     *     declared size), or -1 if unknown; a header declaring more data than that is refused
+     *     before any allocation. Either way the data buffer starts at most 64 MiB and grows only
+     *     as bytes arrive
+     * @return the array
+     * @throws CaptionerException if the bytes are not a supported {@code .npy} or are truncated
+     */
+    static NpyArray read(InputStream in, String name, long streamBytes) {
         try {
             DataInputStream din = new DataInputStream(in);
             byte[] magic = new byte[MAGIC.length];
@@ -91,7 +109,8 @@ public final class Npy {
             byte[] hb = new byte[(int) headerLen];
             readFully(din, hb, name, "header");
             String header = new String(hb, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-            return readData(din, name, header);
+            long headerBytes = MAGIC.length + 2 + (major == 1 ? 2 : 4) + headerLen;
+            return readData(din, name, header, streamBytes < 0 ? -1 : Math.max(0, streamBytes - headerBytes));
         } catch (EOFException e) {
             throw new CaptionerException(name + ": truncated .npy file: " + e.getMessage(), e);
         } catch (IOException e) {
@@ -99,7 +118,8 @@ public final class Npy {
         }
     }
 
-    private static NpyArray readData(DataInputStream din, String name, String header) throws IOException {
+    private static NpyArray readData(DataInputStream din, String name, String header, long available)
+            throws IOException {
         Matcher d = DESCR.matcher(header);
         if (!d.find()) {
             Matcher any = DESCR_ANY.matcher(header);
@@ -119,7 +139,8 @@ public final class Npy {
         }
         NpyDType dtype = null;
         if (body.length() >= 2 && body.substring(1).chars().allMatch(Character::isDigit)) {
-            dtype = NpyDType.of(body.charAt(0), Integer.parseInt(body.substring(1)));
+            String digits = body.substring(1);
+            dtype = digits.length() > 2 ? null : NpyDType.of(body.charAt(0), Integer.parseInt(digits));
         }
         if (dtype == null) {
             throw new CaptionerException(name + ": unsupported dtype '" + descr
@@ -166,7 +187,13 @@ public final class Npy {
         if (bytes > Integer.MAX_VALUE - 8) {
             throw new CaptionerException(name + ": array of " + bytes + " bytes exceeds the 2 GiB limit per array");
         }
-        ByteBuffer data = ByteBuffer.allocateDirect((int) bytes);
+        if (available >= 0 && bytes > available) {
+            throw new CaptionerException(name + ": truncated .npy data: shape " + NpyArray.shapeString(shape)
+                    + " needs " + bytes + " bytes, but the file holds " + available + " after the header");
+        }
+        // A zip entry's declared size can lie as well as the header: start at most 64 MiB and
+        // grow with the bytes that actually arrive, so no header reserves gigabytes up front.
+        ByteBuffer data = ByteBuffer.allocateDirect((int) Math.min(bytes, INITIAL_DATA_BUFFER));
         byte[] chunk = new byte[1 << 16];
         long remaining = bytes;
         while (remaining > 0) {
@@ -174,6 +201,13 @@ public final class Npy {
             if (n < 0) {
                 throw new CaptionerException(name + ": truncated .npy data: shape " + NpyArray.shapeString(shape)
                         + " needs " + bytes + " bytes, found " + (bytes - remaining));
+            }
+            if (data.remaining() < n) {
+                ByteBuffer larger = ByteBuffer.allocateDirect((int) Math.min(bytes, Math.max(
+                        (long) data.capacity() * 2, (long) data.position() + n)));
+                data.flip();
+                larger.put(data);
+                data = larger;
             }
             data.put(chunk, 0, n);
             remaining -= n;
@@ -259,6 +293,20 @@ public final class Npy {
             buf.putFloat(v);
         }
         out.write(buf.array(), 0, buf.position());
+    }
+
+    /**
+     * Writes a version 1.0 {@code .npy} header to a stream (which is not closed), for writers that
+     * stream the elements themselves afterwards: exactly the product of {@code shape} elements of
+     * {@code dtype}, little-endian, C order.
+     *
+     * @param out the stream
+     * @param dtype the element type
+     * @param shape the dimensions
+     * @throws IOException if the stream fails
+     */
+    public static void writeHeader(OutputStream out, NpyDType dtype, long[] shape) throws IOException {
+        out.write(header(dtype, shape));
     }
 
     /**

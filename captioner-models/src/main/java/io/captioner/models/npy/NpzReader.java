@@ -88,7 +88,7 @@ public final class NpzReader implements AutoCloseable {
             throw new IllegalArgumentException(file + ": no array '" + key + "'");
         }
         try (InputStream in = zip.getInputStream(e)) {
-            return Npy.read(in, file + ":" + key);
+            return Npy.read(in, file + ":" + key, e.getSize());
         } catch (IOException ex) {
             throw new CaptionerException(file + ":" + key + ": cannot read archive entry: " + ex.getMessage(), ex);
         }

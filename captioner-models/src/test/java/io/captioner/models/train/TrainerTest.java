@@ -421,6 +421,77 @@ class TrainerTest {
         assertThat(cp.metadata()).containsKeys("history.0", "history.1").doesNotContainKey("adam.t");
     }
 
+    /** The tiny problem's vectors spread over a 2x2 map, strongest at one location per image. */
+    private static CaptionData spatial(int n, long seed) {
+        float[][] f = TinyProblem.features(n, seed);
+        float[][] maps = new float[n][4 * TinyProblem.D];
+        for (int i = 0; i < n; i++) {
+            int where = i % 4;
+            for (int l = 0; l < 4; l++) {
+                for (int d = 0; d < TinyProblem.D; d++) {
+                    maps[i][l * TinyProblem.D + d] = l == where ? f[i][d] : 0.1f * f[i][d];
+                }
+            }
+        }
+        return new CaptionData(FeatureSource.cached(maps, 2, 2, TinyProblem.D), TinyProblem.captions(f));
+    }
+
+    private static io.captioner.models.decoder.AttentionDecoderConfig attention() {
+        return io.captioner.models.decoder.AttentionDecoderConfig.builder().setVocabularySize(TinyProblem.V)
+                .setFeatureShape(2, 2, TinyProblem.D).optAttentionSize(8).optEmbeddingSize(8).optHiddenSize(16)
+                .optDropout(0.1).optAttentionPenalty(0.1).build();
+    }
+
+    @Test
+    void theSameLoopTrainsTheAttentionDecoderAndItsLossFalls(@TempDir Path dir) {
+        TrainingConfig tc = quick().optEpochs(5).build();
+        TrainingResult r = Trainer.builder().setDecoder(attention()).setTrainingConfig(tc)
+                .addListeners(TrainingListeners.standard(dir, tc)).build().fit(spatial(32, 1), spatial(8, 2));
+        assertThat(r.history()).hasSize(5);
+        assertThat(r.history().get(4).trainLoss()).isLessThan(r.history().get(0).trainLoss() * 0.8);
+        try (CaptionDecoder best = io.captioner.models.decoder.DecoderType.ofFile(r.bestDecoder())
+                .load(r.bestDecoder(), attention())) {
+            assertThat(best.hasAttention()).isTrue();
+            assertThat(best.featureShape()).containsExactly(2, 2, TinyProblem.D);
+        }
+    }
+
+    @Test
+    void resumingAnAttentionRunGivesTheSameParametersAsAnUninterruptedOne(@TempDir Path dir) {
+        TrainingConfig tc = quick().optEpochs(3).build();
+        CaptionData train = spatial(16, 1);
+        CaptionData dev = spatial(8, 2);
+        Trainer.builder().setDecoder(attention()).setTrainingConfig(tc)
+                .addListeners(TrainingListeners.standard(dir.resolve("a"), tc)).build().fit(train, dev);
+        assertThatThrownBy(() -> Trainer.builder().setDecoder(attention()).setTrainingConfig(tc)
+                .addListeners(TrainingListeners.standard(dir.resolve("b"), tc)).addListeners(onEpoch(e -> {
+                    if (e.epoch() == 2) {
+                        throw new IllegalStateException("crash");
+                    }
+                })).build().fit(train, dev)).hasMessage("crash");
+        Trainer.builder().setDecoder(attention()).setTrainingConfig(tc)
+                .addListeners(TrainingListeners.standard(dir.resolve("b"), tc)).build().resume(train, dev);
+        ParameterFile a = ParameterFile.read(dir.resolve("a").resolve(CheckpointListener.CHECKPOINT),
+                CheckpointListener.CHECKPOINT_KIND);
+        ParameterFile b = ParameterFile.read(dir.resolve("b").resolve(CheckpointListener.CHECKPOINT),
+                CheckpointListener.CHECKPOINT_KIND);
+        assertThat(a.arrays().keySet()).anyMatch(k -> k.startsWith("decoder/"));
+        for (Map.Entry<String, ParameterFile.Tensor> e : a.arrays().entrySet()) {
+            assertThat(b.arrays().get(e.getKey()).values()).as(e.getKey()).containsExactly(e.getValue().values());
+        }
+    }
+
+    @Test
+    void aCheckpointOfAnotherDecoderTypeIsRefused(@TempDir Path dir) {
+        TrainingConfig tc = quick().optEpochs(1).build();
+        CaptionData data = TinyProblem.data(8, 1);
+        trainer(dir, TinyProblem.decoderConfig(ImageInjection.FIRST_INPUT, 0), tc).build().fit(data, data);
+        assertThatThrownBy(() -> Trainer.builder().setDecoder(attention()).setTrainingConfig(tc)
+                .addListeners(TrainingListeners.standard(dir, tc)).build().resume(spatial(8, 1), spatial(8, 1)))
+                .isInstanceOf(CaptionerException.class)
+                .hasMessageContaining("decoder type show-and-tell-lstm").hasMessageContaining("show-attend-tell");
+    }
+
     /** Returns preset scores, one per epoch. */
     static class FakeMetric implements ValidationMetric {
         private final double[] scores;

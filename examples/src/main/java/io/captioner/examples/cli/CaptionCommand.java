@@ -7,13 +7,19 @@ import io.captioner.Caption;
 import io.captioner.Captioner;
 import io.captioner.CaptionerException;
 import io.captioner.DecodingOptions;
+import io.captioner.models.DjlCaptioner;
+import io.captioner.models.artifact.ModelArtifact;
+import io.captioner.models.decoder.DecoderType;
 import io.captioner.models.image.ImageLoader;
+import io.captioner.visual.AttentionMapRenderer;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,6 +35,14 @@ import picocli.CommandLine.Parameters;
  * {@code --nbest} &gt; 1, {@code alternatives} (each {@code caption}, {@code score}). A file that
  * cannot be read is reported on stderr naming it; the others are still captioned, and the exit code
  * is then 1. Bad arguments exit 2.
+ *
+ * <p>With {@code --attention-maps DIR} (models with an attention decoder only) every image also
+ * gets a PNG in DIR, named after the image file ({@code photo.jpg} → {@code photo.png}; a name
+ * already taken in the same run gets {@code -2}, {@code -3}, ...): the picture the model saw (after
+ * its resize and crop), then one panel per word with its attention over that picture, drawn by
+ * {@link AttentionMapRenderer}. Each file is written atomically; {@code --json} adds its path as
+ * {@code attention_map}. Asking a model without attention for maps is a usage error naming the
+ * model and its decoder type.
  */
 @Command(
         name = "caption",
@@ -70,6 +84,11 @@ public final class CaptionCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object per line and image.")
     private boolean json;
 
+    @Option(names = "--attention-maps", paramLabel = "DIR",
+            description = "Also write one PNG per image to DIR: the picture the model saw, then each word's attention"
+                    + " over it (models with an attention decoder).")
+    private Path attentionMaps;
+
     @Parameters(arity = "1..*", paramLabel = "IMG", description = "Image files (JPEG, PNG, GIF, BMP).")
     private List<Path> images;
 
@@ -80,6 +99,7 @@ public final class CaptionCommand implements Callable<Integer> {
         ImageLoader loader = ImageLoader.standard();
         try (Captioner captioner = Captioner.load(model)) {
             DecodingOptions options = options(captioner.defaultOptions());
+            AttentionMaps maps = attentionMaps == null ? null : new AttentionMaps(captioner);
             int failed = 0;
             List<Path> names = new ArrayList<>();
             List<BufferedImage> batch = new ArrayList<>();
@@ -96,7 +116,8 @@ public final class CaptionCommand implements Callable<Integer> {
                 if (batch.size() == BATCH || (i == images.size() - 1 && !batch.isEmpty())) {
                     List<Caption> captions = captioner.captionAll(batch, options);
                     for (int j = 0; j < captions.size(); j++) {
-                        print(out, names.get(j), captions.get(j), options.nBest() > 1);
+                        Path map = maps == null ? null : maps.write(names.get(j), batch.get(j), captions.get(j));
+                        print(out, names.get(j), captions.get(j), options.nBest() > 1, map);
                     }
                     out.flush();
                     batch.clear();
@@ -108,6 +129,42 @@ public final class CaptionCommand implements Callable<Integer> {
                 return CaptionerCli.EXIT_RUNTIME;
             }
             return CaptionerCli.EXIT_OK;
+        }
+    }
+
+    /** Writes the attention-map PNGs of one run, one distinct file name per image. */
+    private final class AttentionMaps {
+        private final Captioner captioner;
+        private final AttentionMapRenderer renderer = AttentionMapRenderer.defaults();
+        private final Set<String> taken = new HashSet<>();
+
+        AttentionMaps(Captioner captioner) {
+            if (!(captioner instanceof DjlCaptioner djl) || !djl.decoder().hasAttention()) {
+                throw usage("--attention-maps needs a model with attention, but model " + model + " has decoder "
+                        + decoderType() + ", which has none; train one with 'quickstart --decoder attention'");
+            }
+            this.captioner = captioner;
+        }
+
+        /** The model's decoder type as its manifest names it, e.g. "show-and-tell-lstm (lstm)". */
+        private String decoderType() {
+            try {
+                DecoderType type = ModelArtifact.readManifest(model).decoderConfig().type();
+                return type.id() + " (" + type.shortName() + ")";
+            } catch (CaptionerException e) {
+                return "of unknown type (" + e.getMessage() + ")";
+            }
+        }
+
+        Path write(Path image, BufferedImage decoded, Caption caption) {
+            String stem = image.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+            String name = stem + ".png";
+            for (int n = 2; !taken.add(name); n++) {
+                name = stem + "-" + n + ".png";
+            }
+            Path file = attentionMaps.resolve(name);
+            renderer.writePng(file, captioner.modelView(decoded), caption);
+            return file;
         }
     }
 
@@ -146,6 +203,9 @@ public final class CaptionCommand implements Callable<Integer> {
                 b.optSeed(seed);
             }
         }
+        if (attentionMaps != null) {
+            b.optAttention(true);
+        }
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
@@ -157,7 +217,7 @@ public final class CaptionCommand implements Callable<Integer> {
         return new CommandLine.ParameterException(spec.commandLine(), message);
     }
 
-    private void print(PrintWriter out, Path image, Caption c, boolean alternatives) {
+    private void print(PrintWriter out, Path image, Caption c, boolean alternatives, Path attentionMap) {
         if (json) {
             JsonObject o = new JsonObject();
             o.addProperty("image", image.toString());
@@ -175,6 +235,9 @@ public final class CaptionCommand implements Callable<Integer> {
                     alts.add(ao);
                 }
                 o.add("alternatives", alts);
+            }
+            if (attentionMap != null) {
+                o.addProperty("attention_map", attentionMap.toString());
             }
             out.println(new Gson().toJson(o));
         } else {

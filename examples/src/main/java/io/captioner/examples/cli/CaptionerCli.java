@@ -34,6 +34,7 @@ import picocli.CommandLine.ScopeType;
             QuickstartCommand.class,
             TrainCommand.class,
             SynthCommand.class,
+            AttentionAlignmentCommand.class,
         })
 public final class CaptionerCli implements Runnable {
 

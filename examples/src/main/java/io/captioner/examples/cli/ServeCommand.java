@@ -27,8 +27,9 @@ import picocli.CommandLine.Spec;
  * {@code captioner serve}: serves a captioning model over HTTP until the process is stopped
  * (Ctrl-C or SIGTERM stop it gracefully: requests in flight finish within the grace period).
  *
- * <p>API: {@code POST /caption} (multipart/form-data, field {@code image}), {@code GET /health},
- * {@code GET /openapi.json}, Swagger UI at {@code /swagger}; see
+ * <p>API: {@code POST /caption} (multipart/form-data, field {@code image}), a web page at
+ * {@code GET /}, {@code GET /health}, {@code GET /metrics} (Prometheus), {@code GET /openapi.json},
+ * Swagger UI at {@code /swagger}; see
  * {@link io.captioner.examples.server.CaptionServer}. Binds loopback unless {@code --host} says
  * otherwise. Exit codes: 0 stopped normally, 1 no model or the model cannot be loaded or the port
  * cannot be bound, 2 bad arguments.
@@ -38,7 +39,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Serves a captioning model over HTTP: POST /caption (multipart/form-data, field 'image'),",
-            "GET /health, GET /openapi.json and a Swagger UI at /swagger. Ctrl-C stops gracefully.",
+            "a web page at /, GET /health, GET /metrics (Prometheus), GET /openapi.json and a Swagger UI",
+            "at /swagger. Requests are batched: those arriving within --batch-window-ms, up to --max-batch,",
+            "are captioned together. Ctrl-C stops gracefully.",
             "Example: curl -X POST http://127.0.0.1:8080/caption -H \"accept: application/json\""
                     + " -H \"Content-Type: multipart/form-data\" -F \"image=@photo.jpg;type=image/jpeg\""
         })
@@ -90,6 +93,16 @@ final class ServeCommand implements Callable<Integer> {
             description = "Requests that may wait for a worker; more get 503 (default: ${DEFAULT-VALUE}).")
     private int queue;
 
+    @Option(names = "--max-batch", defaultValue = "" + ServerConfig.DEFAULT_MAX_BATCH, paramLabel = "N",
+            description = "Most requests captioned together in one encoder pass and search, 1-"
+                    + ServerConfig.MAX_MAX_BATCH + "; 1 turns batching off (default: ${DEFAULT-VALUE}).")
+    private int maxBatch;
+
+    @Option(names = "--batch-window-ms", defaultValue = "" + ServerConfig.DEFAULT_BATCH_WINDOW_MS, paramLabel = "MS",
+            description = "Longest the first request of a batch waits for others to join it, 0-"
+                    + "1000 (default: ${DEFAULT-VALUE}).")
+    private long batchWindowMs;
+
     @Option(names = "--timeout-ms", defaultValue = "30000", paramLabel = "MS",
             description = "Longest a request may wait and be captioned; then 504 (default: ${DEFAULT-VALUE}).")
     private long timeoutMs;
@@ -136,6 +149,11 @@ final class ServeCommand implements Callable<Integer> {
         CliArgs.require(spec, maxUploadBytes >= 1, "--max-upload-bytes must be at least 1, found " + maxUploadBytes);
         CliArgs.require(spec, workers >= 1, "--workers must be at least 1, found " + workers);
         CliArgs.require(spec, queue >= 0, "--queue must be 0 or more, found " + queue);
+        CliArgs.require(spec, maxBatch >= 1 && maxBatch <= ServerConfig.MAX_MAX_BATCH,
+                "--max-batch must be from 1 to " + ServerConfig.MAX_MAX_BATCH + ", found " + maxBatch);
+        CliArgs.require(spec, batchWindowMs >= 0 && batchWindowMs <= ServerConfig.MAX_BATCH_WINDOW.toMillis(),
+                "--batch-window-ms must be from 0 to " + ServerConfig.MAX_BATCH_WINDOW.toMillis() + ", found "
+                        + batchWindowMs);
         CliArgs.require(spec, timeoutMs >= 1, "--timeout-ms must be at least 1, found " + timeoutMs);
         CliArgs.require(spec, graceMs >= 0, "--grace-ms must be 0 or more, found " + graceMs);
         CliArgs.require(spec, requestDeadlineMs >= 1,
@@ -170,6 +188,8 @@ final class ServeCommand implements Callable<Integer> {
                     .optMaxUploadBytes(maxUploadBytes)
                     .optWorkers(workers)
                     .optQueueCapacity(queue)
+                    .optMaxBatch(maxBatch)
+                    .optBatchWindow(Duration.ofMillis(batchWindowMs))
                     .optTimeout(Duration.ofMillis(timeoutMs))
                     .optShutdownGrace(Duration.ofMillis(graceMs))
                     .optRequestDeadline(Duration.ofMillis(requestDeadlineMs))
@@ -193,8 +213,8 @@ final class ServeCommand implements Callable<Integer> {
             err.println("warning: serving on " + host + " without --token: anyone who can reach this port "
                     + "can use it");
         }
-        err.println("Serving " + modelName + " at " + server.uri() + " (POST /caption, GET /health, "
-                + "Swagger UI " + server.uri() + "/swagger); Ctrl-C stops");
+        err.println("Serving " + modelName + " at " + server.uri() + " (web page " + server.uri() + "/, POST /caption, "
+                + "GET /health, GET /metrics, Swagger UI " + server.uri() + "/swagger); Ctrl-C stops");
         err.flush();
         onStarted.accept(server);
         server.awaitStop();

@@ -17,7 +17,9 @@ import picocli.CommandLine.Spec;
  * {@link Flickr8kRecipe}): caches the frozen encoder's features of every image once, trains the
  * LSTM decoder with early stopping on dev BLEU-4, scores the test split, saves the model under
  * {@code OUT/model}, and ends with one line of JSON (BLEU-1..4, ROUGE-L, CIDEr, test images,
- * training seconds, the model's directory). Progress goes to stderr.
+ * training seconds, the model's directory). Progress goes to stderr. With {@code --features DIR}
+ * the features come from feature shards extracted beforehand (the Spark job {@code
+ * ExtractFeatures}) and the images are not read.
  */
 @Command(
         name = "train",
@@ -25,7 +27,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Trains the LSTM decoder on a Flickr8k-layout dataset over cached CNN features,",
             "scores the test split (BLEU, ROUGE-L, CIDEr) and saves the model in OUT/model; ends with one JSON line.",
-            "Features are cached in OUT/features and reused by later runs with the same encoder and weights."
+            "Features are cached in OUT/features and reused by later runs with the same encoder and weights,",
+            "or read from --features DIR (extracted on Spark) without touching the images."
         })
 final class TrainCommand implements Callable<Integer> {
 
@@ -83,6 +86,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "Images per encoder forward pass while caching (default: ${DEFAULT-VALUE}).")
     private int encodeBatchSize;
 
+    @Option(names = "--features", paramLabel = "DIR", description = {
+        "Train from features extracted beforehand (feature shards of the Spark job ExtractFeatures)",
+        "instead of encoding the images; they must match --encoder and --weights (vgg16, resnet50)."})
+    private Path features;
+
     @Option(names = "--image-merge", description = {"Also add the projected image to the decoder's LSTM output at every",
         "step (default: off, the published Show and Tell decoder)."})
     private boolean imageMerge;
@@ -129,7 +137,7 @@ final class TrainCommand implements Callable<Integer> {
             options = Flickr8kRecipe.Options.builder().setDataset(dataset).setEncoder(encoder).optWeights(weights)
                     .setOutDir(out).optEpochs(epochs).optBatchSize(batchSize).optMinCount(minCount).optBeam(beam)
                     .optHiddenSize(hidden).optEmbeddingSize(embedding).optPatience(patience).optSeed(seed)
-                    .optEncodeBatchSize(encodeBatchSize).optImageMerge(imageMerge)
+                    .optEncodeBatchSize(encodeBatchSize).optImageMerge(imageMerge).optFeatures(features)
                     .optDecoder(decoder).optSpatialSize(spatialSize).optFp16(fp16).optAttentionSize(attentionDim)
                     .optDropout(dropout).optAttentionPenalty(attentionPenalty)
                     .optLearningRate(learningRate == null ? Double.NaN : learningRate).build();

@@ -22,6 +22,17 @@ final class ApiException extends RuntimeException {
     }
 
     /**
+     * Returns the refusal for a failure of the server itself: status 500, whose answer never
+     * carries an exception's text (the server sends a fixed message with the request id, and the
+     * log has the cause).
+     *
+     * @return the refusal
+     */
+    static ApiException internal() {
+        return new ApiException(500, "internal error");
+    }
+
+    /**
      * Returns the HTTP status to answer with.
      *
      * @return the status code

@@ -5,6 +5,7 @@ import com.google.gson.GsonBuilder;
 import io.captioner.Caption;
 import io.captioner.Captioner;
 import io.captioner.CaptionerException;
+import io.captioner.DecodingOptions;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinGson;
@@ -18,12 +19,13 @@ import io.javalin.openapi.OpenApiResponse;
 import io.javalin.openapi.OpenApiSecurity;
 import io.javalin.openapi.plugin.OpenApiPlugin;
 import io.javalin.openapi.plugin.swagger.SwaggerPlugin;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.MultipartConfigElement;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.Part;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -32,19 +34,13 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,15 +48,23 @@ import org.slf4j.LoggerFactory;
  * An HTTP server that captions uploaded images with a {@link Captioner}.
  *
  * <p>Routes: {@code POST /caption} (multipart/form-data, field {@code image}; query options
- * {@code beam}, {@code nbest}, {@code max_length}) answers {@link CaptionResponse};
- * {@code GET /health} answers {@link HealthResponse}; {@code GET /openapi.json} is the OpenAPI
- * document and {@code GET /swagger} a Swagger UI page for it. Every error is JSON
+ * {@code beam}, {@code nbest}, {@code max_length}, each overriding only itself on the captioner's
+ * {@link Captioner#defaultOptions()}) answers {@link CaptionResponse}; {@code GET /} is a web page
+ * (plain HTML, CSS and JavaScript from the jar) that uploads an image through the same route;
+ * {@code GET /health} answers {@link HealthResponse}, with status 200 only while the server takes
+ * work (a readiness check); {@code GET /metrics} is every meter of {@link #meterRegistry()} in
+ * Prometheus text format; {@code GET /openapi.json} is the OpenAPI document and
+ * {@code GET /swagger} a Swagger UI page for it. Every answer carries an {@code X-Request-Id}
+ * header, which the log names beside any failure. Every error is JSON
  * {@link ErrorResponse}: 400 bad request (missing field, not an image, corrupt image, bad query
  * option), 401 missing or wrong bearer token (only {@code /caption} is protected; health and the
  * documentation stay open), 404/405 unknown route, 413 upload above the limit (refused from its
  * {@code Content-Length} before the body is read, or while streaming when the length is unknown),
  * 415 a body that is not multipart/form-data, 503 work queue full or server stopping (with
- * {@code Retry-After}), 504 request not captioned within the timeout, 500 captioner failure.
+ * {@code Retry-After}), 504 request not captioned within the timeout, 500 captioner failure (whose
+ * answer never echoes an exception: it names the request id, and the log has the cause). The
+ * errors Jetty answers itself (a malformed request, headers over the limit, a request that
+ * carries {@code Sec-WebSocket-Key}) are the same JSON ({@link JsonErrorHandler}).
  *
  * <p>Slow or abusive clients are held to the {@link ClientLimits} in {@link ServerConfig#clientLimits()}:
  * a request not received within the deadline, an upload slower than the minimum rate and a body
@@ -70,11 +74,15 @@ import org.slf4j.LoggerFactory;
  * The body is read on the Jetty thread handling the request, never on a captioning worker, so a
  * slow upload holds a connection, not a worker. {@link #rejections()} counts each kind.
  *
- * <p>Captioning runs on a bounded pool of {@link ServerConfig#workers()} threads with a queue of
- * {@link ServerConfig#queueCapacity()}; the captioner is called from those threads only, so it
- * must be thread-safe when there is more than one worker. A request that times out is answered
- * 504 at once; if its captioning had already started, the worker finishes it (the captioner is not
- * interrupted mid-inference) and the result is dropped.
+ * <p>Captioning runs on {@link ServerConfig#workers()} threads with a queue of
+ * {@link ServerConfig#queueCapacity()}, batched dynamically: requests that arrive within
+ * {@link ServerConfig#batchWindow()}, up to {@link ServerConfig#maxBatch()}, go through the
+ * encoder and the search together, one call to {@link Captioner#captionAll(List, DecodingOptions)}
+ * per set of decoding options (see {@link CaptionBatcher}). The captioner is called from those
+ * threads only, so it must be thread-safe when there is more than one worker. A request that
+ * times out is answered 504 at once; if it was still queued it is never decoded; if its captioning
+ * had already started, the worker finishes it (the captioner is not interrupted mid-inference)
+ * and the result is dropped.
  *
  * <p>Life cycle: {@link Builder#build()}, {@link #start()}, then {@link #stop()} (or
  * {@link #close()}), which stops accepting connections and lets requests in flight finish for up
@@ -88,7 +96,17 @@ public final class CaptionServer implements AutoCloseable {
     private static final String MULTIPART_CONFIG_ATTRIBUTE = "org.eclipse.jetty.multipartConfig";
     /** Uploads larger than this are buffered in a temporary file instead of memory. */
     private static final int IN_MEMORY_UPLOAD_BYTES = 1024 * 1024;
-    private static final String ROUTES = "POST /caption, GET /health, GET /openapi.json, GET /swagger";
+    private static final String ROUTES =
+            "POST /caption, GET /, GET /health, GET /metrics, GET /openapi.json, GET /swagger";
+    /** Response header carrying the id that the log uses for the request. */
+    static final String REQUEST_ID_HEADER = "X-Request-Id";
+    private static final String REQUEST_ID = "captioner.requestId";
+    private static final String REQUEST_START = "captioner.requestStart";
+    /** The page's scripts and styles come from this server only; no inline code, no framing. */
+    private static final String PAGE_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self' blob: data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+            + "form-action 'none'";
+    private static final String WEB = "/io/captioner/examples/server/web/";
 
     private final Captioner captioner;
     private final String modelName;
@@ -96,7 +114,8 @@ public final class CaptionServer implements AutoCloseable {
     private final byte[] token;
     private final ImageDecoder decoder;
     private final MultipartConfigElement multipartConfig;
-    private final ThreadPoolExecutor executor;
+    private final ServerMetrics metrics;
+    private final CaptionBatcher batcher;
     private final RejectionCounts rejections = new RejectionCounts();
     private final ConnectionGuard guard;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -113,17 +132,19 @@ public final class CaptionServer implements AutoCloseable {
         this.modelName = b.modelName;
         this.token = b.token == null ? null : b.token.getBytes(StandardCharsets.UTF_8);
         this.decoder = b.decoder;
-        this.config = new ServerConfig(b.host, b.port, b.maxUploadBytes, b.workers, b.queueCapacity, b.timeout,
-                b.shutdownGrace, b.token != null, new ClientLimits(b.requestDeadline, b.minUploadBytesPerSecond,
-                        b.idleTimeout, b.maxConnections, b.maxConnectionsPerAddress, b.maxHeaderBytes));
+        this.config = new ServerConfig(b.host, b.port, b.maxUploadBytes, b.workers, b.queueCapacity, b.maxBatch,
+                b.batchWindow, b.timeout, b.shutdownGrace, b.token != null,
+                new ClientLimits(b.requestDeadline, b.minUploadBytesPerSecond, b.idleTimeout, b.maxConnections,
+                        b.maxConnectionsPerAddress, b.maxHeaderBytes));
         this.guard = new ConnectionGuard(config.clientLimits(), rejections);
         this.multipartConfig = new MultipartConfigElement(System.getProperty("java.io.tmpdir"),
                 config.maxUploadBytes(), config.maxUploadBytes(),
                 (int) Math.min(IN_MEMORY_UPLOAD_BYTES, config.maxUploadBytes()));
-        BlockingQueue<Runnable> queue = config.queueCapacity() == 0
-                ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(config.queueCapacity());
-        this.executor = new ThreadPoolExecutor(config.workers(), config.workers(), 0L, TimeUnit.MILLISECONDS,
-                queue, new WorkerThreads(), new ThreadPoolExecutor.AbortPolicy());
+        this.metrics = new ServerMetrics(config.maxBatch());
+        this.batcher = new CaptionBatcher(captioner, decoder, config.workers(), config.queueCapacity(),
+                config.maxBatch(), config.batchWindow(), metrics);
+        metrics.bindQueue(batcher::queued, config.queueCapacity(), batcher::busyWorkers, config.workers());
+        metrics.bindRejections(rejections);
     }
 
     /**
@@ -149,6 +170,7 @@ public final class CaptionServer implements AutoCloseable {
             }
             app = createApp();
             startNanos = System.nanoTime();
+            batcher.start();
             try {
                 app.start(); // the connector made by ConnectionGuard binds host and port
                 // Graceful stop (close the listener, wait for requests in flight) is set only once
@@ -156,7 +178,8 @@ public final class CaptionServer implements AutoCloseable {
                 app.jettyServer().server().setStopTimeout(config.shutdownGrace().toMillis());
             } catch (RuntimeException e) {
                 stopCalled = true;
-                executor.shutdownNow();
+                batcher.stop(Duration.ZERO);
+                metrics.close();
                 stopped.countDown();
                 throw new CaptionerException("cannot serve on " + config.host() + ":" + config.port() + ": "
                         + e.getMessage(), e);
@@ -204,12 +227,23 @@ public final class CaptionServer implements AutoCloseable {
 
     /**
      * Returns how many connections each {@link ClientLimits} limit has ended since the server was
-     * built; live counts, for the metrics work to publish (there is no metrics endpoint yet).
+     * built; live counts, also published at {@code GET /metrics} as
+     * {@code captioner_connections_rejected_total} with the kind as the {@code reason} label.
      *
      * @return the counts, thread-safe
      */
     public RejectionCounts rejections() {
         return rejections;
+    }
+
+    /**
+     * Returns the registry whose meters {@code GET /metrics} publishes, so that an embedding
+     * application can add its own; it is closed when the server stops.
+     *
+     * @return the Micrometer registry (a Prometheus one)
+     */
+    public MeterRegistry meterRegistry() {
+        return metrics.registry();
     }
 
     /**
@@ -230,31 +264,44 @@ public final class CaptionServer implements AutoCloseable {
     public void stop() {
         synchronized (lifecycle) {
             if (stopCalled || app == null) {
+                if (!stopCalled) {
+                    batcher.stop(Duration.ZERO);
+                    metrics.close();
+                }
                 stopCalled = true;
-                executor.shutdownNow();
                 stopped.countDown();
             } else {
                 stopCalled = true;
                 draining = true;
                 LOG.info("Stopping caption server on port {}: waiting up to {} ms for {} request(s)", boundPort,
-                        config.shutdownGrace().toMillis(), executor.getActiveCount() + executor.getQueue().size());
+                        config.shutdownGrace().toMillis(), batcher.busyWorkers() + batcher.queued());
                 try {
                     app.stop();
-                } finally {
-                    executor.shutdown();
-                    try {
-                        if (!executor.awaitTermination(1, TimeUnit.SECONDS)) {
-                            executor.shutdownNow();
-                        }
-                    } catch (InterruptedException e) {
-                        executor.shutdownNow();
-                        Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                    if (!isTimeout(e)) {
+                        throw e;
                     }
+                    // Jetty has stopped all the same; it reports the connections (a browser's
+                    // kept-alive ones, say) that were still open when the grace period ran out.
+                    LOG.info("Caption server stopped after its grace period of {} ms with connections still open",
+                            config.shutdownGrace().toMillis());
+                } finally {
+                    batcher.stop(Duration.ofSeconds(1));
+                    metrics.close();
                     stopped.countDown();
                     LOG.info("Caption server stopped");
                 }
             }
         }
+    }
+
+    private static boolean isTimeout(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -278,7 +325,12 @@ public final class CaptionServer implements AutoCloseable {
             cfg.showJavalinBanner = false;
             cfg.startupWatcherEnabled = false;
             cfg.http.prefer405over404 = true;
-            guard.install(cfg, config.host(), config.port());
+            guard.install(cfg, config.host(), config.port(), metrics);
+            cfg.requestLogger.http((ctx, ms) -> metrics.recordRequest(ctx.method().name(), route(ctx),
+                    ctx.statusCode(), elapsedNanos(ctx)));
+            // Errors Jetty answers outside the routes are JSON too (fuzzing found Jetty's HTML 404).
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            cfg.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JsonErrorHandler()));
             cfg.jsonMapper(new JavalinGson(gson, false));
             cfg.registerPlugin(new OpenApiPlugin(openApi -> openApi
                     .withDocumentationPath("/openapi.json")
@@ -296,8 +348,18 @@ public final class CaptionServer implements AutoCloseable {
                 swagger.setValidatorUrl(null); // the default validator is an external web service
             }));
             cfg.router.mount(router -> {
+                router.before(ctx -> {
+                    String id = newRequestId();
+                    ctx.attribute(REQUEST_ID, id);
+                    ctx.attribute(REQUEST_START, System.nanoTime());
+                    ctx.header(REQUEST_ID_HEADER, id);
+                });
                 router.post("/caption", this::caption);
                 router.get("/health", this::health);
+                router.get("/metrics", this::metrics);
+                router.get("/", ctx -> page(ctx, "index.html", "text/html; charset=utf-8"));
+                router.get("/page.js", ctx -> page(ctx, "page.js", "text/javascript; charset=utf-8"));
+                router.get("/page.css", ctx -> page(ctx, "page.css", "text/css; charset=utf-8"));
             });
         });
         javalin.exception(ApiException.class, (e, ctx) -> {
@@ -307,11 +369,15 @@ public final class CaptionServer implements AutoCloseable {
             if (e.status() == 401) {
                 ctx.header("WWW-Authenticate", "Bearer realm=\"captioner\"");
             }
-            ctx.status(e.status()).json(new ErrorResponse(e.getMessage(), e.status()));
+            if (e.status() == 500) {
+                ctx.status(500).json(internalError(ctx));
+            } else {
+                ctx.status(e.status()).json(new ErrorResponse(e.getMessage(), e.status()));
+            }
         });
         javalin.exception(Exception.class, (e, ctx) -> {
-            LOG.error("Unexpected failure on {} {}", ctx.method(), ctx.path(), e);
-            ctx.status(500).json(new ErrorResponse("internal error: " + e, 500));
+            LOG.error("Request {}: unexpected failure on {} {}", requestId(ctx), ctx.method(), ctx.path(), e);
+            ctx.status(500).json(internalError(ctx));
         });
         javalin.error(404, ctx -> ctx.json(new ErrorResponse(
                 "no route " + ctx.method() + " " + ctx.path() + "; routes: " + ROUTES, 404)));
@@ -379,32 +445,172 @@ public final class CaptionServer implements AutoCloseable {
             throw new ApiException(415, "Content-Type must be multipart/form-data with the image in field "
                     + "'image', found " + (contentType == null ? "none" : "'" + contentType + "'"));
         }
-        CaptionQuery query = CaptionQuery.parse(ctx.queryParamMap());
+        Map<String, List<String>> params;
+        try {
+            params = ctx.queryParamMap();
+        } catch (RuntimeException e) {
+            // Javalin decodes the query lazily, in the charset of the Content-Type: a "charset"
+            // parameter without '=' fails there with IndexOutOfBoundsException (found by fuzzing).
+            throw new ApiException(400, "cannot decode the query string '" + ctx.queryString()
+                    + "' in the charset of Content-Type '" + contentType + "': " + e);
+        }
+        DecodingOptions options;
+        try {
+            options = CaptionQuery.parse(params).options(captioner.defaultOptions());
+            if (options.attention() && !captioner.hasAttention()) {
+                throw new ApiException(400, "query parameter 'attention' asks for attention maps, but model "
+                        + modelName + " has no attention (its decoder does not report where it looked)");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, "the query's options do not fit the model's own ("
+                    + captioner.defaultOptions() + "): " + e.getMessage());
+        }
         long declared = ctx.req().getContentLengthLong();
         if (declared > config.maxUploadBytes()) {
             throw tooLarge(declared + " bytes (Content-Length)");
         }
         Upload upload = readImagePart(ctx);
-        Caption caption = captionOnWorker(upload, query, start);
+        Done done = captionBatched(requestId(ctx), upload, options, start);
         double elapsedMs = (System.nanoTime() - start) / 1e6;
-        ctx.json(CaptionResponse.of(caption, query.wantsAlternatives(), modelName,
-                Math.round(elapsedMs * 10) / 10.0));
+        CaptionResponse response = CaptionResponse.of(done.caption(), options.nBest() > 1, modelName,
+                Math.round(elapsedMs * 10) / 10.0);
+        if (options.attention() && !done.caption().attention().isEmpty()) {
+            response = response.withAttention(attentionOf(done.caption(), done.imageSize()));
+        }
+        ctx.json(response);
+    }
+
+    /**
+     * The attention maps of a caption, with the part of the upload the model saw: the encoder's
+     * resize and centre crop mapped back into the upload's pixels.
+     */
+    private CaptionResponse.Attention attentionOf(Caption caption, int[] imageSize) {
+        io.captioner.AttentionWeights a = caption.attention();
+        List<float[]> rows = new ArrayList<>();
+        for (int t = 0; t < a.tokens(); t++) {
+            rows.add(a.weights(t));
+        }
+        int viewWidth = imageSize == null ? 0 : imageSize[0];
+        int viewHeight = imageSize == null ? 0 : imageSize[1];
+        CaptionResponse.Region region = null;
+        if (imageSize != null && captioner instanceof io.captioner.models.DjlCaptioner djl
+                && djl.preprocessing().isPresent()) {
+            io.captioner.models.image.Preprocessing p = djl.preprocessing().get();
+            int w = imageSize[0];
+            int h = imageSize[1];
+            java.awt.geom.Point2D.Double origin = p.viewPoint(w, h, 0, 0);
+            java.awt.geom.Point2D.Double corner = p.viewPoint(w, h, w, h);
+            double scaleX = (corner.x - origin.x) / w;
+            double scaleY = (corner.y - origin.y) / h;
+            region = new CaptionResponse.Region((int) Math.round(-origin.x / scaleX),
+                    (int) Math.round(-origin.y / scaleY), (int) Math.round(p.crop() / scaleX),
+                    (int) Math.round(p.crop() / scaleY));
+            viewWidth = p.crop();
+            viewHeight = p.crop();
+        }
+        return new CaptionResponse.Attention(a.height(), a.width(), viewWidth, viewHeight, region, rows);
     }
 
     @OpenApi(
             path = "/health",
             methods = HttpMethod.GET,
             operationId = "health",
-            summary = "Server status and load",
-            description = "Always open, also when the server requires a bearer token for /caption.",
+            summary = "Readiness, status and load",
+            description = "A readiness check: 200 while the model is loaded and the server takes requests, 503 "
+                    + "once it is stopping. Always open, also when the server requires a bearer token for /caption.",
             tags = "operations",
-            responses = @OpenApiResponse(status = "200", description = "Status, model, uptime and queue depth",
-                    content = @OpenApiContent(from = HealthResponse.class)))
+            responses = {
+                @OpenApiResponse(status = "200", description = "Ready: status, model, uptime, queue and batching",
+                        content = @OpenApiContent(from = HealthResponse.class)),
+                @OpenApiResponse(status = "503", description = "Stopping (status \"draining\"); takes no new requests",
+                        content = @OpenApiContent(from = HealthResponse.class))
+            })
     private void health(Context ctx) {
+        if (draining) {
+            ctx.status(503).header("Retry-After", "1");
+        }
         ctx.json(new HealthResponse(draining ? "draining" : "ok", modelName,
-                Math.round((System.nanoTime() - startNanos) / 1e7) / 100.0, executor.getQueue().size(),
-                config.queueCapacity(),
-                executor.getActiveCount(), config.workers()));
+                Math.round((System.nanoTime() - startNanos) / 1e7) / 100.0, batcher.queued(), config.queueCapacity(),
+                batcher.busyWorkers(), config.workers(), config.maxBatch(),
+                config.batchWindow().toNanos() / 1e6, modelHasAttention()));
+    }
+
+    /**
+     * Whether {@code ?attention=true} is served: the page asks for attention maps only then.
+     */
+    private boolean modelHasAttention() {
+        return captioner.hasAttention();
+    }
+
+    @OpenApi(
+            path = "/metrics",
+            methods = HttpMethod.GET,
+            operationId = "metrics",
+            summary = "Metrics in Prometheus text format",
+            description = "Requests by route and status with their latency, queue depth, batch sizes, captions "
+                    + "written, client rejections, Jetty, JVM and process memory. Open like /health.",
+            tags = "operations",
+            responses = @OpenApiResponse(status = "200", description = "Prometheus text format 0.0.4",
+                    content = @OpenApiContent(mimeType = "text/plain", type = "string")))
+    private void metrics(Context ctx) {
+        ctx.contentType(ServerMetrics.CONTENT_TYPE).result(metrics.scrape());
+    }
+
+    private void page(Context ctx, String file, String contentType) {
+        ctx.contentType(contentType)
+                .header("Content-Security-Policy", PAGE_POLICY)
+                .header("X-Content-Type-Options", "nosniff")
+                .header("Cache-Control", "no-cache")
+                .result(WebPage.FILES.get(file));
+    }
+
+    /** The web page's files, read from the jar once. */
+    private static final class WebPage {
+        static final Map<String, byte[]> FILES = Map.of(
+                "index.html", read("index.html"), "page.js", read("page.js"), "page.css", read("page.css"));
+
+        private static byte[] read(String name) {
+            try (InputStream in = CaptionServer.class.getResourceAsStream(WEB + name)) {
+                if (in == null) {
+                    throw new IllegalStateException("the web page file " + WEB + name + " is missing from the jar");
+                }
+                return in.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + WEB + name + " from the jar", e);
+            }
+        }
+    }
+
+    private static String newRequestId() {
+        return String.format(Locale.ROOT, "%016x", ThreadLocalRandom.current().nextLong());
+    }
+
+    private static String requestId(Context ctx) {
+        String id = ctx.attribute(REQUEST_ID);
+        return id == null ? "none" : id;
+    }
+
+    private static ErrorResponse internalError(Context ctx) {
+        return new ErrorResponse("internal error: the server failed on this request; the server's log has the "
+                + "details under request id " + requestId(ctx), 500);
+    }
+
+    private static long elapsedNanos(Context ctx) {
+        Long start = ctx.attribute(REQUEST_START);
+        return start == null ? 0 : System.nanoTime() - start;
+    }
+
+    /** The matched route pattern for the metrics' {@code route} label, never the raw path. */
+    private static String route(Context ctx) {
+        if (ctx.statusCode() == 404) {
+            return "unmatched";
+        }
+        try {
+            String path = ctx.endpointHandlerPath();
+            return path == null || path.isEmpty() ? "unmatched" : path;
+        } catch (RuntimeException e) {
+            return "unmatched";
+        }
     }
 
     private void checkToken(String authorization) {
@@ -438,6 +644,11 @@ public final class CaptionServer implements AutoCloseable {
         Collection<Part> parts;
         try {
             parts = ctx.req().getParts();
+        } catch (IllegalArgumentException e) {
+            // Jetty's multipart parser reads the media type case-sensitively: "multipArt/form-data"
+            // passes the check in caption() but not Jetty's.
+            throw new ApiException(415, "Content-Type must be multipart/form-data (lowercase) with the image in "
+                    + "field 'image', found '" + ctx.contentType() + "': " + e.getMessage());
         } catch (IllegalStateException | IOException | ServletException e) {
             ApiException refusal = guard.uploadRefusal(ctx.req(), e);
             if (refusal != null) {
@@ -473,63 +684,40 @@ public final class CaptionServer implements AutoCloseable {
         }
     }
 
-    private Caption captionOnWorker(Upload upload, CaptionQuery query, long startNanos) {
-        FutureTask<Caption> task = new FutureTask<>(() -> {
-            BufferedImage image;
-            try {
-                image = decoder.decode(upload.bytes(), upload.label());
-            } catch (CaptionerException e) {
-                throw new ApiException(400, e.getMessage());
-            }
-            return captioner.caption(image, query.options(captioner.defaultOptions()));
-        });
-        try {
-            executor.execute(task);
-        } catch (RejectedExecutionException e) {
-            if (draining || executor.isShutdown()) {
+    /** A captioned request: the caption and the size of the image it was made from. */
+    private record Done(Caption caption, int[] imageSize) {}
+
+    private Done captionBatched(String requestId, Upload upload, DecodingOptions options, long startNanos) {
+        long deadline = startNanos + config.timeout().toNanos();
+        CaptionJob job = new CaptionJob(requestId, upload.bytes(), upload.label(), options, deadline);
+        if (!batcher.offer(job)) {
+            if (draining) {
                 throw new ApiException(503, "the server is shutting down and takes no new requests");
             }
             throw new ApiException(503, "server busy: all " + config.workers() + " worker(s) are captioning and "
                     + config.queueCapacity() + " request(s) are queued; retry later");
         }
-        long remaining = config.timeout().toNanos() - (System.nanoTime() - startNanos);
         try {
-            return task.get(Math.max(0, remaining), TimeUnit.NANOSECONDS);
+            Caption caption = job.result().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return new Done(caption, job.imageSize());
         } catch (TimeoutException e) {
-            executor.remove(task);
-            task.cancel(false);
+            if (job.abandon()) {
+                batcher.remove(job);
+            }
             throw new ApiException(504, "not captioned within the server's timeout of "
                     + config.timeout().toMillis() + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            task.cancel(false);
+            if (job.abandon()) {
+                batcher.remove(job);
+            }
             throw new ApiException(503, "the server is shutting down; the request was abandoned");
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof ApiException api) {
+            if (e.getCause() instanceof ApiException api) {
                 throw api;
             }
-            if (cause instanceof IllegalArgumentException) {
-                throw new ApiException(400, "the captioner refused the options: " + cause.getMessage());
-            }
-            if (cause instanceof CaptionerException) {
-                LOG.warn("Captioner failed on {}", upload.label(), cause);
-                throw new ApiException(500, "captioning failed: " + cause.getMessage());
-            }
-            LOG.error("Captioner failed on {}", upload.label(), cause);
-            throw new ApiException(500, "captioning failed: " + cause);
-        }
-    }
-
-    /** Daemon worker threads named {@code caption-worker-N}. */
-    private static final class WorkerThreads implements ThreadFactory {
-        private final AtomicInteger next = new AtomicInteger(1);
-
-        @Override
-        public Thread newThread(Runnable r) {
-            Thread t = new Thread(r, "caption-worker-" + next.getAndIncrement());
-            t.setDaemon(true);
-            return t;
+            LOG.error("Request {}: captioning {} failed", requestId, upload.label(), e.getCause());
+            throw ApiException.internal();
         }
     }
 
@@ -547,6 +735,8 @@ public final class CaptionServer implements AutoCloseable {
         private long maxUploadBytes = ServerConfig.DEFAULT_MAX_UPLOAD_BYTES;
         private int workers = ServerConfig.DEFAULT_WORKERS;
         private int queueCapacity = ServerConfig.DEFAULT_QUEUE;
+        private int maxBatch = ServerConfig.DEFAULT_MAX_BATCH;
+        private Duration batchWindow = ServerConfig.DEFAULT_BATCH_WINDOW;
         private Duration timeout = ServerConfig.DEFAULT_TIMEOUT;
         private Duration shutdownGrace = ServerConfig.DEFAULT_SHUTDOWN_GRACE;
         private Duration requestDeadline = ClientLimits.DEFAULT_REQUEST_DEADLINE;
@@ -644,6 +834,32 @@ public final class CaptionServer implements AutoCloseable {
          */
         public Builder optQueueCapacity(int value) {
             this.queueCapacity = value;
+            return this;
+        }
+
+        /**
+         * Sets the most requests captioned together, in one call to the captioner (one encoder
+         * pass and one search per set of decoding options); 1 captions each request on its own.
+         *
+         * @param value 1 to {@value ServerConfig#MAX_MAX_BATCH}; default
+         *     {@value ServerConfig#DEFAULT_MAX_BATCH}
+         * @return this builder
+         */
+        public Builder optMaxBatch(int value) {
+            this.maxBatch = value;
+            return this;
+        }
+
+        /**
+         * Sets how long the oldest request of a batch waits for others to join it before the batch
+         * is captioned; requests already queued join at once, so under load this rarely waits.
+         *
+         * @param value 0 to {@link ServerConfig#MAX_BATCH_WINDOW}; default
+         *     {@link ServerConfig#DEFAULT_BATCH_WINDOW}
+         * @return this builder
+         */
+        public Builder optBatchWindow(Duration value) {
+            this.batchWindow = value;
             return this;
         }
 

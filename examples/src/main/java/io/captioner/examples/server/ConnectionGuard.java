@@ -94,16 +94,22 @@ final class ConnectionGuard {
      * @param cfg the Javalin configuration being built
      * @param host the interface to bind
      * @param port the TCP port, 0 for an ephemeral one
+     * @param metrics where the thread pool and the connections are published
      */
-    void install(JavalinConfig cfg, String host, int port) {
+    void install(JavalinConfig cfg, String host, int port, ServerMetrics metrics) {
         QueuedThreadPool threads = new QueuedThreadPool(limits.maxConnections() + THREAD_HEADROOM, 8, 60_000);
         threads.setName("caption-http");
+        metrics.bindJettyThreads(threads);
         cfg.jetty.threadPool = threads;
         cfg.jetty.modifyHttpConfiguration(http -> {
             http.setRequestHeaderSize(limits.maxHeaderBytes());
             http.setMinRequestDataRate(limits.minUploadBytesPerSecond());
         });
-        cfg.jetty.addConnector((server, http) -> connector(server, http, host, port));
+        cfg.jetty.addConnector((server, http) -> {
+            ServerConnector connector = connector(server, http, host, port);
+            connector.addBean(metrics.connectionListener(connector));
+            return connector;
+        });
     }
 
     private ServerConnector connector(Server server, HttpConfiguration http, String host, int port) {

@@ -4,7 +4,10 @@ import io.javalin.openapi.OpenApiByFields;
 import io.javalin.openapi.OpenApiDescription;
 import io.javalin.openapi.OpenApiRequired;
 
-/** The JSON body of {@code GET /health}: whether the server takes work, and how loaded it is. */
+/**
+ * The JSON body of {@code GET /health}: whether the server takes work (status 200 with
+ * {@code "ok"}, or 503 with {@code "draining"}), how loaded it is and how it batches.
+ */
 @OpenApiByFields
 public final class HealthResponse {
 
@@ -38,6 +41,18 @@ public final class HealthResponse {
     @OpenApiDescription("Number of worker threads.")
     public final int workers;
 
+    /** Most requests captioned together in one batch; 1 when batching is off. */
+    @OpenApiDescription("Most requests captioned together in one batch; 1 when batching is off.")
+    public final int max_batch;
+
+    /** Longest the oldest request of a batch waits for others, in milliseconds. */
+    @OpenApiDescription("Longest the oldest request of a batch waits for others to join it, in ms.")
+    public final double batch_window_ms;
+
+    /** Whether {@code POST /caption?attention=true} returns attention maps (the model has attention). */
+    @OpenApiDescription("Whether POST /caption?attention=true returns per-word attention maps.")
+    public final boolean attention;
+
     /**
      * Creates the response.
      *
@@ -48,9 +63,12 @@ public final class HealthResponse {
      * @param queueCapacity most requests that may wait
      * @param busyWorkers workers captioning now
      * @param workers worker threads
+     * @param maxBatch most requests per batch
+     * @param batchWindowMs the batch window in milliseconds
+     * @param attention whether attention maps can be requested
      */
     public HealthResponse(String status, String model, double uptimeSeconds, int queueDepth, int queueCapacity,
-            int busyWorkers, int workers) {
+            int busyWorkers, int workers, int maxBatch, double batchWindowMs, boolean attention) {
         this.status = status;
         this.model = model;
         this.uptime_s = uptimeSeconds;
@@ -58,5 +76,8 @@ public final class HealthResponse {
         this.queue_capacity = queueCapacity;
         this.busy_workers = busyWorkers;
         this.workers = workers;
+        this.max_batch = maxBatch;
+        this.batch_window_ms = batchWindowMs;
+        this.attention = attention;
     }
 }

@@ -1,5 +1,6 @@
 package io.captioner.examples.server;
 
+import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.awt.Color;
 import java.awt.GradientPaint;
@@ -34,15 +35,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Measures a caption server's throughput (requests/s) and latency (p50, p99, max) at one or more
+ * Measures caption servers' throughput (requests/s) and latency (p50, p99, max) at one or more
  * concurrency levels, sending the same multipart upload as the documented curl call, optionally
- * while slow clients attack it.
+ * while slow clients attack them.
  *
  * <p>Run: {@code java -cp examples/target/captioner.jar io.captioner.examples.server.LoadTest
  * --url http://127.0.0.1:8080 --image photo.jpg --concurrency 1,8 --requests 200}. Each level
  * first sends {@code --warmup} requests one by one (not measured), then {@code --requests}
  * requests from {@code c} threads, stopping early after {@code --max-seconds}. Only loopback
  * servers are accepted. Exit codes: 0 done, 1 a request failed to connect, 2 bad arguments.
+ *
+ * <p>Several servers ({@code --url A,B}), for example the same model served batched and with
+ * {@code --max-batch 1}, are measured in one run: each concurrency level runs against every
+ * server in turn, so that both see the same state of the machine. Each row names its server by
+ * its port and the batching it reports on {@code /health}.
  *
  * <p>Under attack: {@code --slow-clients 0,100,400} repeats every concurrency level with that many
  * {@link SlowClients} held open ({@code --slow-mode body}: the headers of a 100 kB upload, then a
@@ -55,9 +61,10 @@ import picocli.CommandLine.Option;
         description = "Load-tests POST /caption on a loopback caption server; prints requests/s and latency.")
 public final class LoadTest implements Callable<Integer> {
 
-    @Option(names = "--url", defaultValue = "http://127.0.0.1:8080", paramLabel = "URL",
-            description = "Base URL of a running server, loopback only (default: ${DEFAULT-VALUE}).")
-    private URI url;
+    @Option(names = "--url", defaultValue = "http://127.0.0.1:8080", split = ",", paramLabel = "URL",
+            description = "Base URLs of running servers, comma-separated, loopback only; every level is measured "
+                    + "on each in turn (default: ${DEFAULT-VALUE}).")
+    private URI[] urls;
 
     @Option(names = "--image", paramLabel = "FILE",
             description = "Image to upload (default: a generated 320x240 JPEG).")
@@ -174,30 +181,37 @@ public final class LoadTest implements Callable<Integer> {
         String fileName = image != null ? image.getFileName().toString() : "generated-320x240.jpg";
         String type = fileName.toLowerCase(Locale.ROOT).endsWith(".png") ? "image/png" : "image/jpeg";
 
-        requireLoopback(url);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
-        String model = modelName(http);
-        out.printf(Locale.ROOT, "POST %s/caption%s, image %s (%d bytes), model: %s%n", url,
-                query.isEmpty() ? "" : "?" + query, fileName, bytes.length, model);
-        out.printf(Locale.ROOT, "%-5s %-11s %8s %6s %6s %8s %8s %8s %8s %8s%n", "slow", "concurrency", "requests",
-                "ok", "errors", "seconds", "req/s", "p50 ms", "p99 ms", "max ms");
+        List<Server> servers = new ArrayList<>();
+        for (URI u : urls) {
+            requireLoopback(u);
+            Server server = describe(http, u);
+            servers.add(server);
+            out.printf(Locale.ROOT, "POST %s/caption%s, image %s (%d bytes), model: %s, %s%n", u,
+                    query.isEmpty() ? "" : "?" + query, fileName, bytes.length, server.model(), server.batching());
+        }
+        out.printf(Locale.ROOT, "%-5s %-11s %8s %6s %6s %8s %8s %8s %8s %8s  %s%n", "slow", "concurrency",
+                "requests", "ok", "errors", "seconds", "req/s", "p50 ms", "p99 ms", "max ms", "server");
         for (int slow : slowClients) {
-            SlowClients attackers = slow == 0 ? null : SlowClients.builder().setTarget(url).setCount(slow)
-                    .optMode(slowMode).optSources(List.of(slowFrom)).optReopen(true).optToken(token).build().start();
-            try {
-                if (attackers != null) {
-                    Thread.sleep(SLOW_SETTLE_SECONDS * 1000L);
-                }
+            if (slow == 0) {
                 for (int c : concurrency) {
-                    Level level = run(http, bytes, fileName, type, c);
-                    out.printf(Locale.ROOT, "%-5d %-11d %8d %6d %6d %8.2f %8.1f %8.2f %8.2f %8.2f%n", slow, c,
-                            level.sent(), level.ok(), level.errors(), level.seconds(), level.requestsPerSecond(),
-                            level.percentile(50), level.percentile(99), level.percentile(100));
-                    out.flush();
+                    for (Server server : servers) {
+                        print(out, slow, server, run(http, server.url(), bytes, fileName, type, c));
+                    }
                 }
-            } finally {
-                if (attackers != null) {
+                continue;
+            }
+            for (Server server : servers) {
+                SlowClients attackers = SlowClients.builder().setTarget(server.url()).setCount(slow)
+                        .optMode(slowMode).optSources(List.of(slowFrom)).optReopen(true).optToken(token).build()
+                        .start();
+                try {
+                    Thread.sleep(SLOW_SETTLE_SECONDS * 1000L);
+                    for (int c : concurrency) {
+                        print(out, slow, server, run(http, server.url(), bytes, fileName, type, c));
+                    }
+                } finally {
                     attackers.close();
                     out.printf(Locale.ROOT, "      slow clients (%s): %d connections opened, %d closed by the "
                                     + "server, answers %s, %d connects failed%n", slowMode.name().toLowerCase(Locale.ROOT),
@@ -210,6 +224,17 @@ public final class LoadTest implements Callable<Integer> {
         return 0;
     }
 
+    /** A server under test and how it batches, as its {@code /health} reports. */
+    record Server(URI url, String model, String batching) {}
+
+    private static void print(PrintWriter out, int slow, Server server, Level level) {
+        out.printf(Locale.ROOT, "%-5d %-11d %8d %6d %6d %8.2f %8.1f %8.2f %8.2f %8.2f  %s%n", slow,
+                level.concurrency(), level.sent(), level.ok(), level.errors(), level.seconds(),
+                level.requestsPerSecond(), level.percentile(50), level.percentile(99), level.percentile(100),
+                ":" + server.url().getPort() + " " + server.batching());
+        out.flush();
+    }
+
     /** Reads {@code --slow-mode} case-insensitively. */
     static final class SlowModeConverter implements CommandLine.ITypeConverter<SlowClients.Mode> {
         @Override
@@ -218,10 +243,10 @@ public final class LoadTest implements Callable<Integer> {
         }
     }
 
-    private Level run(HttpClient http, byte[] bytes, String fileName, String type, int threads)
+    private Level run(HttpClient http, URI url, byte[] bytes, String fileName, String type, int threads)
             throws InterruptedException {
         for (int i = 0; i < warmup; i++) {
-            send(http, bytes, fileName, type);
+            send(http, url, bytes, fileName, type);
         }
         AtomicInteger next = new AtomicInteger();
         AtomicInteger ok = new AtomicInteger();
@@ -238,7 +263,7 @@ public final class LoadTest implements Callable<Integer> {
                     int i;
                     while ((i = next.getAndIncrement()) < requests && System.nanoTime() < deadline) {
                         long t0 = System.nanoTime();
-                        HttpResponse<String> response = send(http, bytes, fileName, type);
+                        HttpResponse<String> response = send(http, url, bytes, fileName, type);
                         latencies[i] = (System.nanoTime() - t0) / 1e6;
                         if (response.statusCode() == 200) {
                             ok.incrementAndGet();
@@ -267,7 +292,7 @@ public final class LoadTest implements Callable<Integer> {
         return new Level(threads, sent, ok.get(), errors.get(), seconds, Arrays.copyOf(latencies, sent));
     }
 
-    private HttpResponse<String> send(HttpClient http, byte[] bytes, String fileName, String type) {
+    private HttpResponse<String> send(HttpClient http, URI url, byte[] bytes, String fileName, String type) {
         String boundary = "----captioner-load-" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream(bytes.length + 256);
         body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\""
@@ -293,13 +318,19 @@ public final class LoadTest implements Callable<Integer> {
         }
     }
 
-    private String modelName(HttpClient http) throws IOException, InterruptedException {
+    private static Server describe(HttpClient http, URI url) throws IOException, InterruptedException {
         HttpResponse<String> health = http.send(HttpRequest.newBuilder(url.resolve("/health"))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         if (health.statusCode() != 200) {
             throw new IOException(url + "/health answered " + health.statusCode() + ": " + health.body());
         }
-        return JsonParser.parseString(health.body()).getAsJsonObject().get("model").getAsString();
+        JsonObject json = JsonParser.parseString(health.body()).getAsJsonObject();
+        String batching = json.has("max_batch")
+                ? String.format(Locale.ROOT, "max-batch %d, window %s ms, %d worker(s)",
+                        json.get("max_batch").getAsInt(), json.get("batch_window_ms").getAsBigDecimal()
+                                .stripTrailingZeros().toPlainString(), json.get("workers").getAsInt())
+                : json.get("workers").getAsInt() + " worker(s)";
+        return new Server(url, json.get("model").getAsString(), batching);
     }
 
     private void requireLoopback(URI target) {

@@ -9,10 +9,9 @@ import java.util.concurrent.atomic.LongAdder;
  * How many times a {@link CaptionServer} ended a connection for each {@link Rejection}, since it
  * was built; thread-safe, read with {@link CaptionServer#rejections()}.
  *
- * <p>An in-process counter only: the server has no metrics endpoint yet. It is kept so that the
- * metrics work (Micrometer, {@code GET /metrics}) can publish each kind, e.g. as a function
- * counter reading {@link #get(Rejection)} with the kind as a tag, without changing how the counts
- * are taken.
+ * <p>{@code GET /metrics} publishes each kind as {@code captioner_connections_rejected_total}
+ * with the kind, in lower case, as the {@code reason} label (a function counter that reads
+ * {@link #get(Rejection)} at each scrape).
  */
 public final class RejectionCounts {
 

@@ -15,6 +15,7 @@ import io.captioner.models.artifact.EncoderSpec;
 import io.captioner.models.cache.CacheKey;
 import io.captioner.models.cache.FeatureCache;
 import io.captioner.models.cache.FeatureDType;
+import io.captioner.models.cache.FeatureShards;
 import io.captioner.models.cache.Progress;
 import io.captioner.models.cache.StaleFeatureCacheException;
 import io.captioner.models.decoder.AttentionDecoderConfig;
@@ -38,6 +39,7 @@ import io.captioner.text.Vocabulary;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,6 +72,13 @@ import java.util.Optional;
  * {@code vgg16}/{@code resnet50} the artifact references the {@code .npz} weights by absolute path
  * and SHA-256; for {@code small-cnn} the random, frozen encoder is embedded. Not thread-safe: run
  * one at a time per output directory.
+ *
+ * <p>With {@link Options#features()} the images are not read at all: the features come from
+ * {@link FeatureShards} extracted beforehand (on a Spark cluster, for example), which must carry
+ * the key of this encoder, weights and preprocessing (other features are refused as a stale cache
+ * is) and the shape the decoder reads (pooled vectors for the LSTM, the encoder's map for
+ * attention); annotated images without a row (failed or not extracted) are skipped and counted.
+ * Shards are read into memory, not memory-mapped.
  */
 public final class Flickr8kRecipe {
 
@@ -126,11 +135,14 @@ public final class Flickr8kRecipe {
      * @param attentionPenalty λ, the weight of the doubly stochastic attention regulariser
      *     (attention decoder only), at least 0
      * @param learningRate Adam's learning rate, above 0
+     * @param features a directory of {@link FeatureShards} extracted beforehand (by the Spark job
+     *     {@code ExtractFeatures}) to train from instead of encoding the images, or null; they must
+     *     have been made with this encoder, weights and preprocessing (vgg16/resnet50 only)
      */
     public record Options(Path dataset, EncoderKind encoder, Path weights, Path outDir, int epochs, int batchSize,
             int minCount, int beam, int hiddenSize, int embeddingSize, int patience, long seed, int encodeBatchSize,
             boolean imageMerge, DecoderType decoder, int spatialSize, boolean fp16, int attentionSize, double dropout,
-            double attentionPenalty, double learningRate) {
+            double attentionPenalty, double learningRate, Path features) {
 
         /**
          * Validates the options.
@@ -156,6 +168,7 @@ public final class Flickr8kRecipe {
          * @param dropout see the record description
          * @param attentionPenalty see the record description
          * @param learningRate see the record description
+         * @param features see the record description
          * @throws IllegalArgumentException naming the first invalid option and its value
          */
         public Options {
@@ -170,6 +183,9 @@ public final class Flickr8kRecipe {
             } else if (weights != null) {
                 throw new IllegalArgumentException("--weights is not used by encoder " + encoder
                         + " (its frozen random weights are kept in the feature cache), found " + weights);
+            } else if (features != null) {
+                throw new IllegalArgumentException("--features needs encoder vgg16 or resnet50 (the encoders the"
+                        + " feature extraction job runs), found " + encoder);
             }
             positive("epochs", epochs);
             positive("batch-size", batchSize);
@@ -206,6 +222,10 @@ public final class Flickr8kRecipe {
             if (!(learningRate > 0 && Double.isFinite(learningRate))) {
                 throw new IllegalArgumentException("learning-rate must be a finite number above 0, found "
                         + learningRate);
+            }
+            if (fp16 && features != null) {
+                throw new IllegalArgumentException("--fp16 sets how the local feature cache stores values, but with"
+                        + " --features " + features + " no cache is written");
             }
         }
 
@@ -254,6 +274,7 @@ public final class Flickr8kRecipe {
             private double attentionPenalty = 1.0;
             /** NaN until set: then the decoder's default. */
             private double learningRate = Double.NaN;
+            private Path features;
 
             private Builder() {}
 
@@ -494,6 +515,18 @@ public final class Flickr8kRecipe {
             }
 
             /**
+             * Sets a directory of features extracted beforehand to train from instead of encoding
+             * the images (default: none, the images are encoded into the feature cache).
+             *
+             * @param value see {@link Options#features()}
+             * @return this builder
+             */
+            public Builder optFeatures(Path value) {
+                features = value;
+                return this;
+            }
+
+            /**
              * Validates and builds the options.
              *
              * @return the options
@@ -504,7 +537,7 @@ public final class Flickr8kRecipe {
                         : decoder == DecoderType.SHOW_ATTEND_TELL ? ATTENTION_LEARNING_RATE : LSTM_LEARNING_RATE;
                 return new Options(dataset, encoder, weights, outDir, epochs, batchSize, minCount, beam, hiddenSize,
                         embeddingSize, patience, seed, encodeBatchSize, imageMerge, decoder, spatialSize, fp16,
-                        attentionSize, dropout, attentionPenalty, rate);
+                        attentionSize, dropout, attentionPenalty, rate, features);
             }
         }
     }
@@ -560,10 +593,12 @@ public final class Flickr8kRecipe {
      */
     public static Result run(Options options, PrintStream log) {
         Path out = options.outDir().toAbsolutePath().normalize();
-        CaptionDataset dataset = usableImages(options.dataset());
+        FeatureShards shards = options.features() == null ? null : FeatureShards.open(options.features());
+        CaptionDataset dataset = shards == null ? usableImages(options.dataset()) : Flickr8kReader.load(options.dataset());
         Map<Split, List<ImageCaptions>> splits = new LinkedHashMap<>();
         for (Split s : List.of(Split.TRAIN, Split.DEV, Split.TEST)) {
-            splits.put(s, dataset.split(s));
+            splits.put(s, shards == null ? dataset.split(s)
+                    : withFeatures(dataset, options.dataset(), s, shards, options.features(), log));
         }
         Tokenizer tokenizer = Tokenizer.standard();
         TokenizedCaptions train = TokenizedCaptions.of(splits.get(Split.TRAIN), tokenizer);
@@ -574,24 +609,37 @@ public final class Flickr8kRecipe {
         EngineRandom.seed(options.seed());
         Map<Split, FeatureCache> caches = new EnumMap<>(Split.class);
         try (BlockEncoder encoder = openEncoder(options, featuresDir)) {
-            CacheKey key = CacheKey.of(encoder, weightsDigest(options, featuresDir),
-                    options.fp16() ? FeatureDType.FLOAT16 : FeatureDType.FLOAT32);
-            ImageLoader loader = ImageLoader.standard();
+            EncoderSpec spec = options.encoder().torchvisionArch().isPresent()
+                    ? EncoderSpec.torchvision(encoder, options.weights().toAbsolutePath().normalize())
+                    : EncoderSpec.smallCnn(encoder);
             int encoded = 0;
-            for (Map.Entry<Split, List<ImageCaptions>> e : splits.entrySet()) {
-                String split = e.getKey().name().toLowerCase(Locale.ROOT);
-                List<String> ids = e.getValue().stream().map(ImageCaptions::imageId).toList();
-                Path dir = featuresDir.resolve(cacheName(key)).resolve(split);
-                int encodedHere;
-                try (CountingBar bar = new CountingBar(log, "features " + split)) {
-                    caches.put(e.getKey(), openCache(dir, key, ids, id -> loader.load(dataset.imagePath(id)),
-                            encoder, options.encodeBatchSize(), bar));
-                    encodedHere = bar.encoded;
+            PipelineFeatures features;
+            if (shards != null) {
+                // feature shards record D, the channels of a row, as the key's feature size
+                CacheKey shardKey = new CacheKey(encoder.name(), encoder.vectorSize(),
+                        weightsDigest(options, featuresDir), encoder.preprocessing().toString());
+                features = PipelineFeatures.precomputed(encoder, spec, readShards(shards, options.features(),
+                        shardKey, encoder.featureShape(), splits, log), encoder.featureShape());
+            } else {
+                CacheKey key = CacheKey.of(encoder, weightsDigest(options, featuresDir),
+                        options.fp16() ? FeatureDType.FLOAT16 : FeatureDType.FLOAT32);
+                ImageLoader loader = ImageLoader.standard();
+                for (Map.Entry<Split, List<ImageCaptions>> e : splits.entrySet()) {
+                    String split = e.getKey().name().toLowerCase(Locale.ROOT);
+                    List<String> ids = e.getValue().stream().map(ImageCaptions::imageId).toList();
+                    Path dir = featuresDir.resolve(cacheName(key)).resolve(split);
+                    int encodedHere;
+                    try (CountingBar bar = new CountingBar(log, "features " + split)) {
+                        caches.put(e.getKey(), openCache(dir, key, ids, id -> loader.load(dataset.imagePath(id)),
+                                encoder, options.encodeBatchSize(), bar));
+                        encodedHere = bar.encoded;
+                    }
+                    log.printf(Locale.ROOT, "features %s: %d images of %s %s, %s%n", split, ids.size(),
+                            shapeText(key.featureShape()), key.dtype(), encodedHere == 0
+                                    ? "reused the cache in " + dir : "encoded " + encodedHere + " into " + dir);
+                    encoded += encodedHere;
                 }
-                log.printf(Locale.ROOT, "features %s: %d images of %s %s, %s%n", split, ids.size(),
-                        shapeText(key.featureShape()), key.dtype(), encodedHere == 0 ? "reused the cache in " + dir
-                                : "encoded " + encodedHere + " into " + dir);
-                encoded += encodedHere;
+                features = PipelineFeatures.memoryMapped(encoder, spec, caches);
             }
 
             TrainingConfig trainingConfig = TrainingConfig.builder().optEpochs(options.epochs())
@@ -600,9 +648,6 @@ public final class Flickr8kRecipe {
                     .build();
             DecodingOptions decoding = options.beam() > 1 ? DecodingOptions.beam(options.beam())
                     : DecodingOptions.defaults();
-            EncoderSpec spec = options.encoder().torchvisionArch().isPresent()
-                    ? EncoderSpec.torchvision(encoder, options.weights().toAbsolutePath().normalize())
-                    : EncoderSpec.smallCnn(encoder);
             TrainingPipeline.Result result = TrainingPipeline.builder()
                     .setSplits(train, dev, test)
                     .optVocabulary(Vocabulary.builder().optMinCount(options.minCount()))
@@ -632,7 +677,7 @@ public final class Flickr8kRecipe {
                         }
                     })
                     .build()
-                    .run(PipelineFeatures.memoryMapped(encoder, spec, caches));
+                    .run(features);
             return new Result(result.test().scores(), test.size(), result.training().trainSeconds(),
                     result.training().history().size(), result.training().bestEpoch(), encoded, result.model());
         } finally {
@@ -673,6 +718,52 @@ public final class Flickr8kRecipe {
     private static String shapeText(int[] shape) {
         return java.util.Arrays.stream(shape).mapToObj(Integer::toString)
                 .collect(java.util.stream.Collectors.joining("x"));
+    }
+
+    /** The images of a split that have a row in the feature shards; a split left empty is an error. */
+    private static List<ImageCaptions> withFeatures(CaptionDataset dataset, Path datasetDir, Split split,
+            FeatureShards shards, Path dir, PrintStream log) {
+        List<ImageCaptions> all = dataset.split(split);
+        List<ImageCaptions> kept = all.stream().filter(i -> shards.contains(i.imageId())).toList();
+        String name = split.name().toLowerCase(Locale.ROOT);
+        if (kept.isEmpty()) {
+            throw new CaptionerException(dir + ": no features for any of the " + all.size() + " " + name
+                    + " images of " + datasetDir + " (the shards hold " + shards.size()
+                    + " images, e.g. " + shards.ids().stream().limit(3).toList()
+                    + "); extract the dataset's image directory; the recipe needs train, dev and test images");
+        }
+        if (kept.size() < all.size()) {
+            List<String> missing = all.stream().map(ImageCaptions::imageId).filter(id -> !shards.contains(id))
+                    .limit(5).toList();
+            log.printf(Locale.ROOT, "features %s: skipped %d of %d images that have no features in %s (failed or"
+                    + " not extracted), e.g. %s%n", name, all.size() - kept.size(), all.size(), dir, missing);
+        }
+        return kept;
+    }
+
+    /**
+     * Checks that the shards fit the encoder and the decoder's feature shape, then copies each
+     * split's rows out.
+     */
+    private static Map<Split, float[][]> readShards(FeatureShards shards, Path dir, CacheKey key, int[] shape,
+            Map<Split, List<ImageCaptions>> splits, PrintStream log) {
+        shards.requireKey(key);
+        if (!Arrays.equals(shards.shape(), shape)) {
+            throw new CaptionerException(dir + ": features of shape " + Arrays.toString(shards.shape())
+                    + (shape.length == 1
+                            ? " are spatial maps, but the Show-and-Tell decoder trains on pooled vectors "
+                                    + Arrays.toString(shape) + "; extract them without --spatial"
+                            : " do not fit the attention decoder, which reads " + key.encoder() + "'s map "
+                                    + Arrays.toString(shape) + "; extract them with --spatial, without pooling"));
+        }
+        Map<Split, float[][]> features = new EnumMap<>(Split.class);
+        for (Map.Entry<Split, List<ImageCaptions>> e : splits.entrySet()) {
+            List<String> ids = e.getValue().stream().map(ImageCaptions::imageId).toList();
+            features.put(e.getKey(), shards.rows(ids));
+            log.printf(Locale.ROOT, "features %s: %d images, read from %s%n", e.getKey().name().toLowerCase(Locale.ROOT),
+                    ids.size(), dir);
+        }
+        return features;
     }
 
     /** Builds (or resumes, or reuses) one split's cache and opens it for reading. */

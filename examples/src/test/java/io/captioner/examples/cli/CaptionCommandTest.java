@@ -5,10 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.captioner.data.synthetic.SyntheticDataset;
+import io.captioner.visual.AttentionMapLayout;
+import io.captioner.visual.AttentionMapRenderer;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,12 +23,14 @@ class CaptionCommandTest {
 
     @TempDir static Path shared;
     static Path model;
+    static Path attentionModel;
     static Path data;
     static final SyntheticDataset SYNTH = SyntheticDataset.builder().optImages(20).optImageSize(64).build();
 
     @BeforeAll
     static void setUp() {
         model = TinyModel.save(shared.resolve("model"), SYNTH);
+        attentionModel = TinyModel.saveAttention(shared.resolve("attention-model"), SYNTH);
         data = shared.resolve("data");
         SYNTH.generate(data);
     }
@@ -129,5 +137,60 @@ class CaptionCommandTest {
         CliRun score = CliRun.of("score", "--results", results.toString(), "--dataset", data.toString(), "--split", "test");
         assertThat(score.exitCode()).as(score.err()).isEqualTo(0);
         assertThat(JsonParser.parseString(score.out())).isEqualTo(o);
+    }
+
+    @Test
+    void attentionMapsGiveOnePngPerImageOfThePictureTheModelSawAndAPanelPerWord() throws IOException {
+        // a 2:1 image: the model sees its 32 × 32 centre crop, so the panels must be square
+        BufferedImage wide = new BufferedImage(128, 64, BufferedImage.TYPE_INT_RGB);
+        wide.getGraphics().drawImage(ImageIO.read(image(4).toFile()), 32, 0, null);
+        Path wideFile = shared.resolve("wide.png");
+        ImageIO.write(wide, "png", wideFile.toFile());
+        Path maps = shared.resolve("maps-" + System.nanoTime());
+        CliRun run = CliRun.of("caption", "--model", attentionModel.toString(), "--attention-maps", maps.toString(),
+                "--json", image(0).toString(), wideFile.toString());
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(0);
+        List<String> lines = run.out().lines().toList();
+        assertThat(lines).hasSize(2);
+        for (String line : lines) {
+            JsonObject o = JsonParser.parseString(line).getAsJsonObject();
+            int words = o.getAsJsonArray("tokens").size();
+            Path png = Path.of(o.get("attention_map").getAsString());
+            BufferedImage figure = ImageIO.read(png.toFile());
+            AttentionMapLayout layout = AttentionMapRenderer.defaults().layout(32, 32, words);
+            assertThat(layout.panels()).isEqualTo(words + 1);
+            assertThat(figure.getWidth()).as(png.toString()).isEqualTo(layout.width());
+            assertThat(figure.getHeight()).as(png.toString()).isEqualTo(layout.height());
+        }
+        try (Stream<Path> files = Files.list(maps)) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder(SYNTH.imageName(0), "wide.png");
+        }
+    }
+
+    @Test
+    void imagesWithTheSameFileNameGetDistinctMaps() throws IOException {
+        Path a = Files.createDirectories(shared.resolve("same-a")).resolve("x.png");
+        Path b = Files.createDirectories(shared.resolve("same-b")).resolve("x.png");
+        Files.copy(image(5), a, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(image(6), b, StandardCopyOption.REPLACE_EXISTING);
+        Path maps = shared.resolve("maps-" + System.nanoTime());
+        CliRun run = CliRun.of("caption", "--model", attentionModel.toString(), "--attention-maps", maps.toString(),
+                a.toString(), b.toString());
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(0);
+        assertThat(maps.resolve("x.png")).isRegularFile();
+        assertThat(maps.resolve("x-2.png")).isRegularFile();
+    }
+
+    @Test
+    void attentionMapsFromAModelWithoutAttentionAreAUsageErrorNamingTheModelAndItsDecoder() {
+        Path maps = shared.resolve("maps-" + System.nanoTime());
+        CliRun run = CliRun.of("caption", "--model", model.toString(), "--attention-maps", maps.toString(),
+                image(0).toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--attention-maps needs a model with attention, but model " + model
+                + " has decoder show-and-tell-lstm (lstm), which has none");
+        assertThat(run.out()).isEmpty();
+        assertThat(maps).doesNotExist();
     }
 }

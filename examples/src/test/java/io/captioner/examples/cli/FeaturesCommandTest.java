@@ -2,23 +2,15 @@ package io.captioner.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
 import io.captioner.models.encoder.TorchvisionArch;
-import io.captioner.models.encoder.TorchvisionNetwork;
 import io.captioner.models.npy.Npy;
 import io.captioner.models.npy.NpyArray;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.Random;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -37,26 +29,7 @@ class FeaturesCommandTest {
     /** Writes ResNet-50 weights (small random values) using the network's own key table. */
     @BeforeAll
     static void setUp() throws IOException {
-        weights = dir.resolve("resnet50.npz");
-        Random random = new Random(1);
-        TorchvisionNetwork net = TorchvisionNetwork.create(TorchvisionArch.RESNET50);
-        try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
-                OutputStream fos = Files.newOutputStream(weights);
-                ZipOutputStream zip = new ZipOutputStream(fos)) {
-            net.initialize(manager);
-            zip.setLevel(1);
-            for (Map.Entry<String, Parameter> e : net.parameters().parameters().entrySet()) {
-                long[] shape = e.getValue().getArray().getShape().getShape();
-                float[] data = new float[(int) Arrays.stream(shape).reduce(1, (a, b) -> a * b)];
-                boolean variance = e.getKey().endsWith("running_var");
-                for (int i = 0; i < data.length; i++) {
-                    data[i] = variance ? 1f : (float) (random.nextGaussian() * 0.02);
-                }
-                zip.putNextEntry(new ZipEntry(e.getKey() + ".npy"));
-                Npy.writeFloat32(zip, shape, data);
-                zip.closeEntry();
-            }
-        }
+        weights = RandomWeights.write(TorchvisionArch.RESNET50, dir.resolve("resnet50.npz"), 1);
         red = image("red.png", 300, 200, (x, y) -> 0xD02020);
         Random r = new Random(2);
         noise = image("noise.png", 240, 320, (x, y) -> r.nextInt(0xFFFFFF));

@@ -124,7 +124,9 @@ class ServeCommandTest {
                 new String[] {"--timeout-ms", "0"}, new String[] {"--max-upload-bytes", "0"},
                 new String[] {"--request-deadline-ms", "0"}, new String[] {"--min-upload-rate", "-1"},
                 new String[] {"--idle-timeout-ms", "0"}, new String[] {"--max-connections", "0"},
-                new String[] {"--max-connections-per-address", "300"}, new String[] {"--max-header-bytes", "100"})) {
+                new String[] {"--max-connections-per-address", "300"}, new String[] {"--max-header-bytes", "100"},
+                new String[] {"--max-batch", "0"}, new String[] {"--max-batch", "257"},
+                new String[] {"--batch-window-ms", "-1"}, new String[] {"--batch-window-ms", "1001"})) {
             CliRun run = CliRun.of("serve", "--model", file.toString(), args[0], args[1]);
             assertThat(run.exitCode()).as(String.join(" ", args)).isEqualTo(CaptionerCli.EXIT_USAGE);
             assertThat(run.err()).contains(args[0]).contains(args[1]);
@@ -193,6 +195,27 @@ class ServeCommandTest {
         assertThat(limits).isEqualTo(new ClientLimits(Duration.ofMillis(5000), 0, Duration.ofMillis(7000), 64, 8,
                 4096));
         assertThat(run.get(20, TimeUnit.SECONDS).exitCode()).isZero();
+    }
+
+    @Test
+    void batchingFlagsReachTheServerAndHelpNamesTheirDefaults(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("tiny.captioner"), "x");
+        ServeCommand.loader = path -> new FixedCaptioner(new AtomicBoolean());
+        AtomicReference<CaptionServer> started = new AtomicReference<>();
+        ServeCommand.onStarted = started::set;
+
+        CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(() -> CliRun.of(
+                "serve", "--model", file.toString(), "--port", "0", "--max-batch", "1", "--batch-window-ms", "9"));
+        CaptionServer server = awaitStarted(started, run);
+        int maxBatch = server.config().maxBatch();
+        Duration window = server.config().batchWindow();
+        server.stop();
+
+        assertThat(maxBatch).isEqualTo(1);
+        assertThat(window).isEqualTo(Duration.ofMillis(9));
+        assertThat(run.get(20, TimeUnit.SECONDS).exitCode()).isZero();
+        assertThat(CliRun.of("serve", "--help").out()).contains("--max-batch", "--batch-window-ms", "default: 16",
+                "default: 2)");
     }
 
     private static CaptionServer awaitStarted(AtomicReference<CaptionServer> started, CompletableFuture<CliRun> run)

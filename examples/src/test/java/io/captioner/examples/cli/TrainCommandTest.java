@@ -7,18 +7,27 @@ import com.google.gson.JsonParser;
 import io.captioner.Caption;
 import io.captioner.Captioner;
 import io.captioner.data.Flickr8kReader;
+import io.captioner.data.ImageCaptions;
 import io.captioner.data.synthetic.SyntheticDataset;
+import io.captioner.io.Digests;
 import io.captioner.models.artifact.ModelArtifact;
 import io.captioner.models.decoder.AttentionDecoderConfig;
 import io.captioner.models.decoder.DecoderSpec;
 import io.captioner.models.train.TrainingLog;
+import io.captioner.models.cache.CacheKey;
+import io.captioner.models.cache.FeatureShardWriter;
+import io.captioner.models.cache.FeatureShards;
+import io.captioner.models.encoder.TorchvisionArch;
+import io.captioner.models.image.Preprocessing;
 import io.captioner.testing.Python;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -288,6 +297,139 @@ class TrainCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(CaptionerCli.EXIT_USAGE);
         assertThat(run.err()).contains("unknown encoder 'alexnet', expected one of small-cnn, vgg16, resnet50");
+    }
+
+    @Test
+    @Tag("slow")
+    void featureShardsTrainAModelWithoutReadingTheImages(@TempDir Path dir) throws IOException {
+        Path dataset = dir.resolve("flickr8k");
+        DATASET.generate(dataset);
+        Path weights = RandomWeights.write(TorchvisionArch.RESNET50, dir.resolve("resnet50.npz"), 1);
+        Path features = dir.resolve("features");
+        List<String> ids = imageIds(dataset);
+        writeShards(features, resnet50Key(weights), ids.subList(1, ids.size()));
+        Path image = Files.copy(dataset.resolve(SyntheticDataset.IMAGES_DIR).resolve(ids.get(1)),
+                dir.resolve(ids.get(1)));
+        deleteRecursively(dataset.resolve(SyntheticDataset.IMAGES_DIR));
+        Path out = dir.resolve("run");
+
+        CliRun run = train(args(dataset, out, "--encoder", "resnet50", "--weights", weights.toString(),
+                "--features", features.toString()));
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(CaptionerCli.EXIT_OK);
+        JsonObject json = lastJsonLine(run);
+        assertThat(json.get("encoded_images").getAsInt()).isZero();
+        assertThat(run.err()).contains("read from " + features, "skipped 1 of ");
+        assertThat(out.resolve("features")).doesNotExist();
+        assertThat(Files.readString(out.resolve("model").resolve("manifest.json")))
+                .contains(weights.toAbsolutePath().toString());
+        assertSavedModelCaptions(json, image);
+    }
+
+    @Test
+    @Tag("slow")
+    void featuresExtractedWithOtherWeightsAreRefusedAsStale(@TempDir Path dir) throws IOException {
+        Path dataset = dir.resolve("flickr8k");
+        DATASET.generate(dataset);
+        Path weights = RandomWeights.write(TorchvisionArch.RESNET50, dir.resolve("resnet50.npz"), 1);
+        Path features = dir.resolve("features");
+        CacheKey other = new CacheKey("resnet50", 2048, "0".repeat(64), Preprocessing.imagenet().toString());
+        writeShards(features, other, imageIds(dataset));
+        Path out = dir.resolve("run");
+
+        CliRun run = train(args(dataset, out, "--encoder", "resnet50", "--weights", weights.toString(),
+                "--features", features.toString()));
+
+        assertThat(run.exitCode()).isEqualTo(CaptionerCli.EXIT_RUNTIME);
+        assertThat(run.err()).contains(features + ": stale features: they were extracted with weights_sha256="
+                + "0".repeat(64) + ", but " + Digests.sha256(weights) + " is requested");
+        assertThat(out.resolve("model")).doesNotExist();
+    }
+
+    @Tag("slow")
+    @Test
+    void spatialFeatureShardsTrainTheAttentionDecoder(@TempDir Path dir) throws IOException {
+        Path dataset = dir.resolve("flickr8k");
+        DATASET.generate(dataset);
+        Path weights = RandomWeights.write(TorchvisionArch.RESNET50, dir.resolve("resnet50.npz"), 1);
+        Path features = dir.resolve("features");
+        writeShards(features, resnet50Key(weights), new int[] {7, 7, 2048}, imageIds(dataset));
+        Path out = dir.resolve("run");
+
+        CliRun run = train(args(dataset, out, "--encoder", "resnet50", "--weights", weights.toString(),
+                "--features", features.toString(), "--decoder", "attention", "--attention-dim", "16"));
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(CaptionerCli.EXIT_OK);
+        assertThat(ModelArtifact.readManifest(out.resolve("model")).decoderConfig())
+                .isInstanceOfSatisfying(AttentionDecoderConfig.class,
+                        a -> assertThat(a.featureShape()).containsExactly(7, 7, 2048));
+        assertThat(out.resolve("features")).doesNotExist();
+    }
+
+    @Tag("slow")
+    @Test
+    void pooledFeatureShardsAreRefusedForTheAttentionDecoderNamingBothShapes(@TempDir Path dir) throws IOException {
+        Path dataset = dir.resolve("flickr8k");
+        DATASET.generate(dataset);
+        Path weights = RandomWeights.write(TorchvisionArch.RESNET50, dir.resolve("resnet50.npz"), 1);
+        Path features = dir.resolve("features");
+        writeShards(features, resnet50Key(weights), imageIds(dataset));
+        Path out = dir.resolve("run");
+
+        CliRun run = train(args(dataset, out, "--encoder", "resnet50", "--weights", weights.toString(),
+                "--features", features.toString(), "--decoder", "attention"));
+
+        assertThat(run.exitCode()).isEqualTo(CaptionerCli.EXIT_RUNTIME);
+        assertThat(run.err()).contains(features + ": features of shape [2048] do not fit the attention decoder,"
+                + " which reads resnet50's map [7, 7, 2048]");
+        assertThat(out.resolve("model")).doesNotExist();
+    }
+
+    @Test
+    void featuresWithTheSmallCnnAreAUsageError(@TempDir Path dir) {
+        CliRun run = train(args(dir, dir.resolve("run"), "--encoder", "small-cnn", "--features", dir.toString()));
+
+        assertThat(run.exitCode()).isEqualTo(CaptionerCli.EXIT_USAGE);
+        assertThat(run.err()).contains("--features needs encoder vgg16 or resnet50");
+    }
+
+    private static CacheKey resnet50Key(Path weights) {
+        return new CacheKey(TorchvisionArch.RESNET50.id(), TorchvisionArch.RESNET50.featureSize(),
+                Digests.sha256(weights), Preprocessing.imagenet().toString());
+    }
+
+    /** Every image of the dataset (all splits), as the annotation files list them. */
+    private static List<String> imageIds(Path dataset) {
+        return Flickr8kReader.load(dataset).images().stream().map(ImageCaptions::imageId).toList();
+    }
+
+    /** Writes seeded random features of the images as two committed shards, as ExtractFeatures would. */
+    private static void writeShards(Path dir, CacheKey key, List<String> ids) throws IOException {
+        writeShards(dir, key, new int[] {key.featureSize()}, ids);
+    }
+
+    /** Writes seeded random rows of a shape (a pooled vector or a spatial map) as two committed shards. */
+    private static void writeShards(Path dir, CacheKey key, int[] shape, List<String> ids) throws IOException {
+        Files.createDirectories(dir);
+        Random random = new Random(4);
+        int half = ids.size() / 2;
+        int length = java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+        for (int s = 0; s < 2; s++) {
+            String name = "part-r-0000" + s;
+            try (FeatureShardWriter w = FeatureShardWriter.create(key, shape, dir);
+                    OutputStream data = Files.newOutputStream(dir.resolve(name + ".npy"));
+                    OutputStream index = Files.newOutputStream(dir.resolve(name + ".json"))) {
+                for (String id : s == 0 ? ids.subList(0, half) : ids.subList(half, ids.size())) {
+                    float[] row = new float[length];
+                    for (int i = 0; i < row.length; i++) {
+                        row[i] = random.nextFloat();
+                    }
+                    w.add(id, "file:/images/" + id, row);
+                }
+                w.finish(name + ".npy", data, index);
+            }
+        }
+        Files.write(dir.resolve(FeatureShards.SUCCESS), new byte[0]);
     }
 
     /** Writes seeded random ResNet-50 weights with the export script, or skips when torch is missing. */

@@ -20,6 +20,8 @@ class CaptionServerBuilderTest {
         assertThat(config.port()).isEqualTo(8080);
         assertThat(config.maxUploadBytes()).isEqualTo(10L * 1024 * 1024);
         assertThat(config.workers()).isEqualTo(1);
+        assertThat(config.maxBatch()).isEqualTo(16);
+        assertThat(config.batchWindow()).isEqualTo(Duration.ofMillis(2));
         assertThat(config.tokenRequired()).isFalse();
         assertThat(config.clientLimits()).isEqualTo(new ClientLimits(Duration.ofSeconds(30), 1024,
                 Duration.ofSeconds(30), 256, 32, 8192));
@@ -68,6 +70,14 @@ class CaptionServerBuilderTest {
         assertThatThrownBy(() -> valid().optTimeout(Duration.ZERO).build()).hasMessageContaining("timeout");
         assertThatThrownBy(() -> valid().optMaxUploadBytes(0).build()).hasMessageContaining("maxUploadBytes");
         assertThatThrownBy(() -> valid().optToken(" ").build()).hasMessageContaining("token");
+        assertThatThrownBy(() -> valid().optMaxBatch(0).build()).hasMessageContaining("maxBatch")
+                .hasMessageContaining("found 0");
+        assertThatThrownBy(() -> valid().optMaxBatch(257).build()).hasMessageContaining("maxBatch")
+                .hasMessageContaining("257");
+        assertThatThrownBy(() -> valid().optBatchWindow(Duration.ofMillis(-1)).build())
+                .hasMessageContaining("batchWindow");
+        assertThatThrownBy(() -> valid().optBatchWindow(Duration.ofSeconds(2)).build())
+                .hasMessageContaining("batchWindow").hasMessageContaining("PT2S");
     }
 
     @Test

@@ -300,18 +300,35 @@ class CaptionServerTest {
     }
 
     @Test
-    void captionerFailureIs500WithItsMessage() {
+    void captionerFailureIs500NamingTheRequestIdButNotTheException() {
         SizeCaptioner failing = new SizeCaptioner(Duration.ZERO) {
             @Override
             public List<Caption> captionAll(List<BufferedImage> images, DecodingOptions options) {
-                throw new CaptionerException("decoder weights are NaN");
+                throw new CaptionerException("decoder weights are NaN in /secret/model.params");
             }
         };
         CaptionServer server = start(failing, b -> { });
         HttpResponse<String> response = client(server).postImage("", "a.png", "image/png",
                 TestImages.encoded("png", 8, 8));
 
-        assertError(response, 500, "captioning failed", "decoder weights are NaN");
+        String id = response.headers().firstValue(CaptionServer.REQUEST_ID_HEADER).orElseThrow();
+        assertError(response, 500, "internal error", "request id " + id);
+        assertThat(response.body()).doesNotContain("NaN", "secret", "CaptionerException", "Exception");
+    }
+
+    @Test
+    void everyAnswerCarriesItsOwnRequestId() {
+        CaptionServer server = start(new SizeCaptioner(Duration.ZERO), b -> { });
+        TestClient client = client(server);
+
+        List<String> ids = new ArrayList<>();
+        for (HttpResponse<String> r : List.of(client.get("/health"), client.get("/nowhere"),
+                client.postImage("", "a.png", "image/png", TestImages.encoded("png", 4, 4)),
+                client.postImage("beam=0", "a.png", "image/png", TestImages.encoded("png", 4, 4)))) {
+            ids.add(r.headers().firstValue(CaptionServer.REQUEST_ID_HEADER).orElseThrow(
+                    () -> new AssertionError("no request id on " + r.uri() + " " + r.statusCode())));
+        }
+        assertThat(ids).doesNotHaveDuplicates().allSatisfy(id -> assertThat(id).matches("[0-9a-f]{16}"));
     }
 
     @Test
@@ -384,6 +401,27 @@ class CaptionServerTest {
         assertThat(json.get("queue_depth").getAsInt()).isZero();
         assertThat(json.get("queue_capacity").getAsInt()).isEqualTo(5);
         assertThat(json.get("workers").getAsInt()).isEqualTo(2);
+        assertThat(json.get("max_batch").getAsInt()).isEqualTo(16);
+        assertThat(json.get("batch_window_ms").getAsDouble()).isEqualTo(2.0);
+        assertThat(json.get("attention").getAsBoolean()).isFalse();
+    }
+
+    @Test
+    void maxLengthAloneKeepsTheModelsOwnBeamSearch() {
+        DecodingOptions saved = DecodingOptions.builder().optBeamSize(3).optNBest(2).optMaxLength(16).build();
+        SizeCaptioner captioner = new SizeCaptioner(Duration.ZERO) {
+            @Override
+            public DecodingOptions defaultOptions() {
+                return saved;
+            }
+        };
+        CaptionServer server = start(captioner, b -> { });
+        HttpResponse<String> response = client(server).postImage("max_length=30", "a.png", "image/png",
+                TestImages.encoded("png", 8, 8));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(captioner.lastOptions()).isEqualTo(saved.toBuilder().optMaxLength(30).build());
+        assertThat(TestClient.json(response).getAsJsonArray("alternatives")).as("the model's n-best of 2").hasSize(1);
     }
 
     @Test

@@ -46,6 +46,37 @@ class LoadTestTest {
     }
 
     @Test
+    void measuresSeveralServersInTurnAtEachLevelNamingTheirBatching() {
+        int[] exit = new int[1];
+        String[] io;
+        try (SizeCaptioner captioner = new SizeCaptioner(Duration.ZERO)) {
+            CaptionServer batched = CaptionServer.builder().setCaptioner(captioner).setModelName("m").optPort(0)
+                    .build().start();
+            CaptionServer single = CaptionServer.builder().setCaptioner(captioner).setModelName("m").optPort(0)
+                    .optMaxBatch(1).build().start();
+            try {
+                io = run(exit, "--url", batched.uri() + "," + single.uri(), "--concurrency", "1,2", "--requests", "6",
+                        "--warmup", "1");
+            } finally {
+                batched.stop();
+                single.stop();
+            }
+        }
+
+        assertThat(exit[0]).as(io[1]).isZero();
+        String[] lines = io[0].strip().split("\n");
+        assertThat(lines).hasSize(7);
+        assertThat(lines[0]).contains("max-batch 16, window 2 ms, 1 worker(s)");
+        assertThat(lines[1]).contains("max-batch 1, window 2 ms");
+        assertThat(lines[3].trim().split("\\s+")).startsWith("0", "1", "6", "6", "0");
+        assertThat(lines[3]).contains("max-batch 16");
+        assertThat(lines[4]).contains("max-batch 1,");
+        assertThat(lines[5].trim().split("\\s+")).startsWith("0", "2", "6", "6", "0");
+        assertThat(lines[5]).contains("max-batch 16");
+        assertThat(lines[6]).contains("max-batch 1,");
+    }
+
+    @Test
     void measuresAgainWhileSlowClientsHoldConnections() throws Exception {
         InetAddress attacker = InetAddress.getByName("127.0.0.2");
         assumeTrue(SlowClients.canBind(attacker), "cannot connect from 127.0.0.2 on this system: skipped");

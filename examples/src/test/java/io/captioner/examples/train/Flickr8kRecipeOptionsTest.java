@@ -40,6 +40,7 @@ class Flickr8kRecipeOptionsTest {
         assertThat(o.fp16()).isFalse();
         assertThat(o.dropout()).isEqualTo(0.5);
         assertThat(o.learningRate()).isEqualTo(1e-3);
+        assertThat(o.features()).isNull();
     }
 
     @Test
@@ -69,15 +70,16 @@ class Flickr8kRecipeOptionsTest {
         Flickr8kRecipe.Options o = Flickr8kRecipe.Options.builder().setDataset(DATASET).setEncoder(EncoderKind.RESNET50)
                 .optWeights(weights).setOutDir(OUT).optEpochs(7).optBatchSize(32).optMinCount(2).optBeam(5)
                 .optHiddenSize(256).optEmbeddingSize(128).optPatience(4).optSeed(9).optEncodeBatchSize(8)
-                .optImageMerge(true).optFp16(true).optAttentionSize(64).optDropout(0.25).optAttentionPenalty(0.5)
-                .optLearningRate(1e-4).build();
+                .optImageMerge(true).optAttentionSize(64).optDropout(0.25).optAttentionPenalty(0.5)
+                .optLearningRate(1e-4).optFeatures(Path.of("feats")).build();
         assertThat(o).isEqualTo(new Flickr8kRecipe.Options(DATASET, EncoderKind.RESNET50, weights, OUT, 7, 32, 2, 5,
-                256, 128, 4, 9, 8, true, DecoderType.SHOW_AND_TELL, 0, true, 64, 0.25, 0.5, 1e-4));
+                256, 128, 4, 9, 8, true, DecoderType.SHOW_AND_TELL, 0, false, 64, 0.25, 0.5, 1e-4, Path.of("feats")));
         Flickr8kRecipe.Options attention = Flickr8kRecipe.Options.builder().setDataset(DATASET)
                 .setEncoder(EncoderKind.RESNET50).optWeights(weights).setOutDir(OUT)
-                .optDecoder(DecoderType.SHOW_ATTEND_TELL).optSpatialSize(14).build();
+                .optDecoder(DecoderType.SHOW_ATTEND_TELL).optSpatialSize(14).optFp16(true).build();
         assertThat(attention.decoder()).isEqualTo(DecoderType.SHOW_ATTEND_TELL);
         assertThat(attention.spatialSize()).isEqualTo(14);
+        assertThat(attention.fp16()).isTrue();
     }
 
     @Test
@@ -106,6 +108,14 @@ class Flickr8kRecipeOptionsTest {
     }
 
     @Test
+    void fp16IsRefusedWithFeaturesExtractedElsewhere() {
+        assertThatThrownBy(() -> Flickr8kRecipe.Options.builder().setDataset(DATASET).setEncoder(EncoderKind.RESNET50)
+                .optWeights(Path.of("w.npz")).setOutDir(OUT).optFeatures(Path.of("feats")).optFp16(true).build())
+                .hasMessage("--fp16 sets how the local feature cache stores values, but with --features feats no"
+                        + " cache is written");
+    }
+
+    @Test
     void imageMergeIsRefusedForTheAttentionDecoder() {
         assertThatThrownBy(() -> smallCnn().optDecoder(DecoderType.SHOW_ATTEND_TELL).optImageMerge(true).build())
                 .hasMessage("--image-merge is an option of the lstm decoder, not of attention");
@@ -131,5 +141,12 @@ class Flickr8kRecipeOptionsTest {
         assertThatThrownBy(() -> smallCnn().optWeights(Path.of("x.npz")).build())
                 .hasMessageContaining("--weights is not used by encoder small-cnn")
                 .hasMessageContaining("x.npz");
+    }
+
+    @Test
+    void featuresAreRefusedForTheSmallCnn() {
+        assertThatThrownBy(() -> smallCnn().optFeatures(Path.of("feats")).build())
+                .hasMessage("--features needs encoder vgg16 or resnet50 (the encoders the feature extraction job"
+                        + " runs), found small-cnn");
     }
 }
