@@ -346,7 +346,8 @@ public final class ExtractFeatures implements Callable<Integer> {
         int taskCpus = spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
         BlockEncoder encoder = ExecutorModels.encoder(options.weights(), options.encoder(), sha256,
                 options.batchSize(), taskCpus, options.spatial());
-        CacheKey key = new CacheKey(encoder.name(), encoder.featureSize(), sha256, encoder.preprocessing().toString());
+        // a shard's key records D, the channels of a row (the last size of its shape), also for spatial maps
+        CacheKey key = new CacheKey(encoder.name(), encoder.vectorSize(), sha256, encoder.preprocessing().toString());
         int[] shape = options.shape();
         int rowLength = 1;
         for (int d : shape) {
