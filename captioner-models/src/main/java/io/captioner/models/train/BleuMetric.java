@@ -7,7 +7,6 @@ import io.captioner.eval.Bleu;
 import io.captioner.search.CaptionSearch;
 import io.captioner.search.SearchResult;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,7 @@ import java.util.function.IntFunction;
  * <p>Captions are compared as token strings: by default each id's decimal form, which gives the
  * same score as words for a fixed vocabulary (rare reference words all become {@code <unk>}'s id);
  * pass the vocabulary's {@code token} method to score actual words. Images are decoded in chunks
- * to bound memory. Immutable and thread-safe if the decoder is.
+ * (at most 256 images, and at most 64 MiB of features) to bound memory. Immutable and thread-safe if the decoder is.
  */
 public final class BleuMetric implements ValidationMetric {
 
@@ -68,14 +67,32 @@ public final class BleuMetric implements ValidationMetric {
 
     @Override
     public double evaluate(CaptionDecoder decoder, float[][] features, EncodedCaptions references) {
-        if (features.length != references.size()) {
-            throw new IllegalArgumentException("one reference list per image needed: " + features.length
+        return evaluate(decoder, FeatureRows.of(features, features.length == 0 ? 1 : features[0].length),
+                references);
+    }
+
+    /**
+     * Scores the captions of the validation images, reading their features one chunk at a time
+     * ({@link FeatureRows#chunkSize()} rows, at most 256).
+     *
+     * @param decoder the decoder in its current state
+     * @param features one row per validation image
+     * @param references per image, its reference captions as word ids
+     * @return corpus BLEU-n
+     * @throws IllegalArgumentException if the image counts differ
+     */
+    @Override
+    public double evaluate(CaptionDecoder decoder, FeatureRows features, EncodedCaptions references) {
+        int n = features.size();
+        if (n != references.size()) {
+            throw new IllegalArgumentException("one reference list per image needed: " + n
                     + " images, found " + references.size());
         }
         Map<String, List<String>> hypotheses = new LinkedHashMap<>();
         Map<String, List<List<String>>> refs = new LinkedHashMap<>();
-        for (int start = 0; start < features.length; start += CHUNK) {
-            float[][] chunk = Arrays.copyOfRange(features, start, Math.min(features.length, start + CHUNK));
+        int size = Math.min(CHUNK, features.chunkSize());
+        for (int start = 0; start < n; start += size) {
+            float[][] chunk = features.rows(start, Math.min(n, start + size));
             List<SearchResult> results = search.decode(decoder, chunk);
             for (int i = 0; i < results.size(); i++) {
                 String id = Integer.toString(start + i);

@@ -8,11 +8,13 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.captioner.models.cache.FeatureCache;
 
 /**
- * Where the image feature vectors of a training batch come from: a cache computed once by a frozen
- * encoder (Show and Tell's way), or an encoder block run on the images every step, whose
- * parameters then train together with the decoder (end to end).
+ * Where the image features of a training batch come from: rows computed once by a frozen encoder
+ * (Show and Tell's way), in memory ({@link #cached}) or memory-mapped from a feature cache ({@link
+ * #memoryMapped}), or an encoder block run on the images every step, whose parameters then train
+ * together with the decoder (end to end).
  */
 public interface FeatureSource {
 
@@ -130,6 +132,44 @@ public interface FeatureSource {
                     System.arraycopy(features[images[i]], 0, flat, i * d, d);
                 }
                 return manager.create(flat, new Shape(images.length).addAll(batchShape));
+            }
+
+            @Override
+            public PairList<String, Parameter> trainableParameters() {
+                return new PairList<>();
+            }
+        };
+    }
+
+    /**
+     * Serves the rows of a feature cache straight from its memory mapping: each batch's rows are
+     * gathered from the mapped file and turned into float32 in the engine (float16 caches are
+     * converted batch by batch), so training holds one batch of features at a time, never the
+     * split; nothing trains.
+     *
+     * @param cache an open cache, one row per image; the caller keeps it open while the source is
+     *     used and closes it afterwards
+     * @return the source, with the cache's {@link FeatureCache#featureShape()}
+     */
+    static FeatureSource memoryMapped(FeatureCache cache) {
+        java.util.Objects.requireNonNull(cache, "cache");
+        if (cache.size() == 0) {
+            throw new IllegalArgumentException(cache + " must hold at least one row");
+        }
+        return new FeatureSource() {
+            @Override
+            public int size() {
+                return cache.size();
+            }
+
+            @Override
+            public int[] featureShape() {
+                return cache.featureShape();
+            }
+
+            @Override
+            public NDArray features(ParameterStore ps, NDManager manager, int[] images, boolean training) {
+                return cache.rows(manager, images);
             }
 
             @Override

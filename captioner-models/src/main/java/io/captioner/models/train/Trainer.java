@@ -209,7 +209,7 @@ public final class Trainer {
                 double metricValue = Double.NaN;
                 if (metric != null) {
                     try (CaptionDecoder view = decoder.inferenceView()) {
-                        metricValue = metric.evaluate(view, devFeatures(), dev.captions());
+                        metricValue = metric.evaluate(view, devRows(), dev.captions());
                     }
                 }
                 double score = metric != null ? metricValue : -valLoss;
@@ -331,24 +331,41 @@ public final class Trainer {
                     : gathered.reshape(new Shape(images.length).addAll(shape.slice(1)));
         }
 
-        private float[][] devFeatures() {
-            int n = dev.features().size();
-            float[][] out = new float[n][];
-            int d = dev.features().featureLength();
-            for (int start = 0; start < n; start += config.batchSize()) {
-                int end = Math.min(n, start + config.batchSize());
-                int[] idx = new int[end - start];
-                for (int i = 0; i < idx.length; i++) {
-                    idx[i] = start + i;
+        /** The dev features for the metric, computed a range at a time when the metric asks. */
+        private FeatureRows devRows() {
+            FeatureSource source = dev.features();
+            int d = source.featureLength();
+            return new FeatureRows() {
+                @Override
+                public int size() {
+                    return source.size();
                 }
-                try (NDManager bm = work.newSubManager()) {
-                    float[] flat = dev.features().features(store, bm, idx, false).toFloatArray();
-                    for (int i = 0; i < idx.length; i++) {
-                        out[start + i] = Arrays.copyOfRange(flat, i * d, (i + 1) * d);
+
+                @Override
+                public int[] featureShape() {
+                    return source.featureShape();
+                }
+
+                @Override
+                public float[][] rows(int from, int to) {
+                    java.util.Objects.checkFromToIndex(from, to, source.size());
+                    float[][] out = new float[to - from][];
+                    for (int start = from; start < to; start += config.batchSize()) {
+                        int end = Math.min(to, start + config.batchSize());
+                        int[] idx = new int[end - start];
+                        for (int i = 0; i < idx.length; i++) {
+                            idx[i] = start + i;
+                        }
+                        try (NDManager bm = work.newSubManager()) {
+                            float[] flat = source.features(store, bm, idx, false).toFloatArray();
+                            for (int i = 0; i < idx.length; i++) {
+                                out[start - from + i] = Arrays.copyOfRange(flat, i * d, (i + 1) * d);
+                            }
+                        }
                     }
+                    return out;
                 }
-            }
-            return out;
+            };
         }
     }
 

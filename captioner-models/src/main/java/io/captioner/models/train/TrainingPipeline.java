@@ -241,19 +241,32 @@ public final class TrainingPipeline {
                 new CaptionData(features.source(Split.DEV), EncodedCaptions.encode(dev, vocab)));
         features.trained(trained);
 
-        float[][] testRows = features.rows(Split.TEST);
-        if (testRows.length != test.size()) {
+        FeatureRows testRows = features.featureRows(Split.TEST);
+        if (testRows.size() != test.size()) {
             throw new IllegalArgumentException("test features must have one row per test image: " + test.size()
-                    + " images, found " + testRows.length + " rows");
+                    + " images, found " + testRows.size() + " rows");
         }
         Map<String, List<String>> references = test.references();
-        List<TestRun> runs = new ArrayList<>();
+        List<Map<String, String>> hypotheses = new ArrayList<>();
+        for (int i = 0; i < decodings.size(); i++) {
+            hypotheses.add(new LinkedHashMap<>());
+        }
         try (CaptionDecoder best = spec.type().load(trained.bestDecoder(), spec, InferenceSettings.of(precision))) {
-            for (DecodingOptions options : decodings) {
-                Map<String, String> hypotheses = caption(CaptionSearch.of(options), best, vocab, test.imageIds(),
-                        testRows);
-                runs.add(new TestRun(options, hypotheses, CaptionEvaluator.evaluate(hypotheses, references)));
+            // one chunk of test features at a time, each read once for every decoding
+            int chunk = testRows.chunkSize();
+            for (int start = 0; start < test.size(); start += chunk) {
+                int end = Math.min(test.size(), start + chunk);
+                float[][] rows = testRows.rows(start, end);
+                List<String> names = test.imageIds().subList(start, end);
+                for (int i = 0; i < decodings.size(); i++) {
+                    hypotheses.get(i).putAll(caption(CaptionSearch.of(decodings.get(i)), best, vocab, names, rows));
+                }
             }
+        }
+        List<TestRun> runs = new ArrayList<>();
+        for (int i = 0; i < decodings.size(); i++) {
+            runs.add(new TestRun(decodings.get(i), hypotheses.get(i),
+                    CaptionEvaluator.evaluate(hypotheses.get(i), references)));
         }
 
         Map<String, Double> metrics = new LinkedHashMap<>();

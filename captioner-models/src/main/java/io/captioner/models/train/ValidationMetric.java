@@ -26,4 +26,20 @@ public interface ValidationMetric {
      * @return the score, higher is better
      */
     double evaluate(CaptionDecoder decoder, float[][] features, EncodedCaptions references);
+
+    /**
+     * Scores the decoder's captions for validation images whose features are read on demand; the
+     * trainer calls this one. The default reads every row and calls {@link #evaluate(CaptionDecoder,
+     * float[][], EncodedCaptions)}; a metric that can score chunk by chunk overrides it, so that a
+     * split's features never have to fit in memory.
+     *
+     * @param decoder the decoder in its current state; must not be closed by the metric, and its
+     *     parameters must not be changed
+     * @param features one row per validation image
+     * @param references per image, its reference captions as word ids
+     * @return the score, higher is better
+     */
+    default double evaluate(CaptionDecoder decoder, FeatureRows features, EncodedCaptions references) {
+        return evaluate(decoder, features.rows(0, features.size()), references);
+    }
 }

@@ -1,6 +1,7 @@
 package io.captioner.examples.cli;
 
 import io.captioner.examples.train.Flickr8kRecipe;
+import io.captioner.models.decoder.DecoderType;
 import io.captioner.models.encoder.EncoderKind;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -94,6 +95,41 @@ final class TrainCommand implements Callable<Integer> {
         "step (default: off, the published Show and Tell decoder)."})
     private boolean imageMerge;
 
+    @Option(names = "--decoder", defaultValue = "lstm", paramLabel = "D",
+            converter = CliArgs.DecoderTypeConverter.class,
+            description = {"lstm: Show and Tell, the LSTM fed the pooled vector; attention: Show, Attend and Tell,",
+                "soft attention over the encoder's last feature map (vgg16 conv5_3 14x14x512, resnet50 layer4",
+                "7x7x2048, small-cnn 8x8x128). Attention defaults, as the paper and its best-known reimplementation:",
+                "--attention-dim 512, --embedding 512, --hidden 512, --dropout 0.5, --attention-penalty 1,",
+                "Adam at --learning-rate 4e-4, gradients clipped to a global norm of 5 (default: ${DEFAULT-VALUE})."})
+    private DecoderType decoder;
+
+    @Option(names = "--spatial-size", defaultValue = "0", paramLabel = "S",
+            description = {"Attention only: adaptive-average-pool the feature map to SxS (14 for resnet50, as the",
+                "best-known reimplementation does); 0 keeps the network's own map (default: ${DEFAULT-VALUE})."})
+    private int spatialSize;
+
+    @Option(names = "--fp16", description = {"Store the feature cache as float16: half the disk and page cache",
+        "(Flickr8k at 14x14x2048: 6.5 GB instead of 13), relative error <= 2^-11 (default: float32)."})
+    private boolean fp16;
+
+    @Option(names = "--attention-dim", defaultValue = "512", paramLabel = "N",
+            description = "Attention only: width of the attention's scoring network (default: ${DEFAULT-VALUE}).")
+    private int attentionDim;
+
+    @Option(names = "--dropout", defaultValue = "0.5", paramLabel = "P",
+            description = "Decoder dropout while training, in [0, 1) (default: ${DEFAULT-VALUE}).")
+    private double dropout;
+
+    @Option(names = "--attention-penalty", defaultValue = "1", paramLabel = "L",
+            description = {"Attention only: lambda, the weight of the doubly stochastic attention regulariser",
+                "(default: ${DEFAULT-VALUE})."})
+    private double attentionPenalty;
+
+    @Option(names = "--learning-rate", paramLabel = "R",
+            description = "Adam's learning rate (default: 1e-3 for lstm, 4e-4 for attention).")
+    private Double learningRate;
+
     @Override
     public Integer call() {
         Flickr8kRecipe.Options options;
@@ -101,7 +137,10 @@ final class TrainCommand implements Callable<Integer> {
             options = Flickr8kRecipe.Options.builder().setDataset(dataset).setEncoder(encoder).optWeights(weights)
                     .setOutDir(out).optEpochs(epochs).optBatchSize(batchSize).optMinCount(minCount).optBeam(beam)
                     .optHiddenSize(hidden).optEmbeddingSize(embedding).optPatience(patience).optSeed(seed)
-                    .optEncodeBatchSize(encodeBatchSize).optImageMerge(imageMerge).optFeatures(features).build();
+                    .optEncodeBatchSize(encodeBatchSize).optImageMerge(imageMerge).optFeatures(features)
+                    .optDecoder(decoder).optSpatialSize(spatialSize).optFp16(fp16).optAttentionSize(attentionDim)
+                    .optDropout(dropout).optAttentionPenalty(attentionPenalty)
+                    .optLearningRate(learningRate == null ? Double.NaN : learningRate).build();
         } catch (IllegalArgumentException e) {
             CliArgs.require(spec, false, e.getMessage());
             return CaptionerCli.EXIT_USAGE; // not reached: require throws

@@ -14,11 +14,14 @@ import io.captioner.io.Digests;
 import io.captioner.models.artifact.EncoderSpec;
 import io.captioner.models.cache.CacheKey;
 import io.captioner.models.cache.FeatureCache;
+import io.captioner.models.cache.FeatureDType;
 import io.captioner.models.cache.FeatureShards;
 import io.captioner.models.cache.Progress;
 import io.captioner.models.cache.StaleFeatureCacheException;
+import io.captioner.models.decoder.AttentionDecoderConfig;
 import io.captioner.models.decoder.DecoderConfig;
 import io.captioner.models.decoder.DecoderSpec;
+import io.captioner.models.decoder.DecoderType;
 import io.captioner.models.encoder.BlockEncoder;
 import io.captioner.models.encoder.EncoderKind;
 import io.captioner.models.encoder.EncoderOptions;
@@ -45,16 +48,27 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The Show-and-Tell recipe on a dataset in Flickr8k layout: reads the annotations, keeps the images
+ * The Flickr8k recipe on a dataset in Flickr8k layout: reads the annotations, keeps the images
  * whose file exists, builds the vocabulary from the training captions, encodes every image once
- * with a frozen CNN into a {@link FeatureCache}, trains the LSTM decoder on the cached features with
- * early stopping on dev BLEU-4, captions the test split and scores it, and saves the model.
+ * with a frozen CNN into a {@link FeatureCache}, trains a decoder on the cached features with
+ * early stopping on dev BLEU-4, captions the test split and scores it, and saves the model. The
+ * decoder is Show and Tell's LSTM on the pooled vector ({@link DecoderType#SHOW_AND_TELL}, the
+ * default) or Show, Attend and Tell's attention decoder on the CNN's last feature map ({@link
+ * DecoderType#SHOW_ATTEND_TELL}: VGG-16 conv5_3 14 × 14 × 512, ResNet-50 layer4 7 × 7 × 2048 or,
+ * with {@link Options#spatialSize()} 14, pooled to 14 × 14 × 2048).
  *
- * <p>Files under the output directory: {@code features/<encoder>-<weights sha256 prefix>/<split>/}
- * (the feature caches, reused by a later run with the same encoder, weights and images; a run whose
- * usable images differ from a cache's is refused, naming the directory to delete), {@code training/} (checkpoint, best
- * parameters, JSON-lines log) and {@code model/} ({@link #MODEL_DIR}, written by
- * the library's {@link TrainingPipeline} through a temporary directory, so a failed run leaves no model). For
+ * <p>Memory: the caches are memory-mapped and training reads them a batch at a time ({@link
+ * PipelineFeatures#memoryMapped}); the dev and test splits are captioned in chunks. The features
+ * of a split never have to fit in memory, so Flickr8k's maps at 14 × 14 × 2048 (6.5 GB as float16,
+ * {@link Options#fp16()}) train on a machine with less RAM than that.
+ *
+ * <p>Files under the output directory:
+ * {@code features/<encoder>-<weights sha256 prefix>[-<H>x<W>x<D>[-pooled]][-fp16]/<split>/} (the
+ * feature caches, reused by a later run with the same encoder, weights, output shape, storage type
+ * and images; a run whose usable images differ from a cache's is refused, naming the directory to
+ * delete), {@code training/} (checkpoint, best parameters, JSON-lines log) and {@code model/}
+ * ({@link #MODEL_DIR}, written by the library's {@link TrainingPipeline} through a temporary
+ * directory, so a failed run leaves no model). For
  * {@code vgg16}/{@code resnet50} the artifact references the {@code .npz} weights by absolute path
  * and SHA-256; for {@code small-cnn} the random, frozen encoder is embedded. Not thread-safe: run
  * one at a time per output directory.
@@ -62,7 +76,9 @@ import java.util.Optional;
  * <p>With {@link Options#features()} the images are not read at all: the features come from
  * {@link FeatureShards} extracted beforehand (on a Spark cluster, for example), which must carry
  * the key of this encoder, weights and preprocessing (other features are refused as a stale cache
- * is); annotated images without a row (failed or not extracted) are skipped and counted.
+ * is) and the shape the decoder reads (pooled vectors for the LSTM, the encoder's map for
+ * attention); annotated images without a row (failed or not extracted) are skipped and counted.
+ * Shards are read into memory, not memory-mapped.
  */
 public final class Flickr8kRecipe {
 
@@ -76,6 +92,14 @@ public final class Flickr8kRecipe {
     private static final int SMALL_CNN_INPUT = 64;
     private static final int SMALL_CNN_FEATURES = 128;
     private static final int SMALL_CNN_CHANNELS = 16;
+
+    /** Adam's default learning rate for the LSTM decoder. */
+    public static final double LSTM_LEARNING_RATE = 1e-3;
+    /**
+     * Adam's default learning rate for the attention decoder, as Show, Attend and Tell's best-known
+     * reimplementation sets it.
+     */
+    public static final double ATTENTION_LEARNING_RATE = 4e-4;
 
     private Flickr8kRecipe() {}
 
@@ -97,14 +121,28 @@ public final class Flickr8kRecipe {
      * @param seed seed of initialisation and shuffling
      * @param encodeBatchSize images per encoder forward pass while caching features
      * @param imageMerge whether the decoder also adds the projected image to its LSTM output at
-     *     every step ({@link DecoderConfig#imageMerge()}); false runs Show and Tell as published
+     *     every step ({@link DecoderConfig#imageMerge()}); false runs Show and Tell as published;
+     *     LSTM decoder only
+     * @param decoder {@link DecoderType#SHOW_AND_TELL} (the LSTM on the pooled vector) or {@link
+     *     DecoderType#SHOW_ATTEND_TELL} (attention over the encoder's last feature map)
+     * @param spatialSize for the attention decoder, the side the feature map is adaptive-average-
+     *     pooled to (14 for ResNet-50, as the best-known reimplementation of Show, Attend and Tell
+     *     does), or 0 for the network's own map; must be 0 for the LSTM decoder
+     * @param fp16 whether the feature cache stores float16 instead of float32 (half the disk and
+     *     page cache; rows are served as float32)
+     * @param attentionSize A, the width of the attention's scoring network (attention decoder only)
+     * @param dropout the decoder's training dropout, in [0, 1)
+     * @param attentionPenalty λ, the weight of the doubly stochastic attention regulariser
+     *     (attention decoder only), at least 0
+     * @param learningRate Adam's learning rate, above 0
      * @param features a directory of {@link FeatureShards} extracted beforehand (by the Spark job
      *     {@code ExtractFeatures}) to train from instead of encoding the images, or null; they must
      *     have been made with this encoder, weights and preprocessing (vgg16/resnet50 only)
      */
     public record Options(Path dataset, EncoderKind encoder, Path weights, Path outDir, int epochs, int batchSize,
             int minCount, int beam, int hiddenSize, int embeddingSize, int patience, long seed, int encodeBatchSize,
-            boolean imageMerge, Path features) {
+            boolean imageMerge, DecoderType decoder, int spatialSize, boolean fp16, int attentionSize, double dropout,
+            double attentionPenalty, double learningRate, Path features) {
 
         /**
          * Validates the options.
@@ -123,6 +161,13 @@ public final class Flickr8kRecipe {
          * @param seed see the record description
          * @param encodeBatchSize see the record description
          * @param imageMerge see the record description
+         * @param decoder see the record description
+         * @param spatialSize see the record description
+         * @param fp16 see the record description
+         * @param attentionSize see the record description
+         * @param dropout see the record description
+         * @param attentionPenalty see the record description
+         * @param learningRate see the record description
          * @param features see the record description
          * @throws IllegalArgumentException naming the first invalid option and its value
          */
@@ -150,6 +195,38 @@ public final class Flickr8kRecipe {
             positive("embedding", embeddingSize);
             positive("patience", patience);
             positive("encode-batch-size", encodeBatchSize);
+            if (decoder == null) {
+                throw new IllegalArgumentException("decoder is required: lstm or attention");
+            }
+            boolean attention = decoder == DecoderType.SHOW_ATTEND_TELL;
+            if (spatialSize < 0) {
+                throw new IllegalArgumentException("spatial-size must be 0 (the network's own map) or positive, found "
+                        + spatialSize);
+            }
+            if (spatialSize > 0 && !attention) {
+                throw new IllegalArgumentException("--spatial-size needs --decoder attention (the " + decoder
+                        + " decoder reads the pooled vector), found " + spatialSize);
+            }
+            if (imageMerge && attention) {
+                throw new IllegalArgumentException("--image-merge is an option of the lstm decoder, not of "
+                        + decoder);
+            }
+            positive("attention-dim", attentionSize);
+            if (!(dropout >= 0 && dropout < 1)) {
+                throw new IllegalArgumentException("dropout must be in [0, 1), found " + dropout);
+            }
+            if (!(attentionPenalty >= 0 && Double.isFinite(attentionPenalty))) {
+                throw new IllegalArgumentException("attention-penalty must be a finite number of at least 0, found "
+                        + attentionPenalty);
+            }
+            if (!(learningRate > 0 && Double.isFinite(learningRate))) {
+                throw new IllegalArgumentException("learning-rate must be a finite number above 0, found "
+                        + learningRate);
+            }
+            if (fp16 && features != null) {
+                throw new IllegalArgumentException("--fp16 sets how the local feature cache stores values, but with"
+                        + " --features " + features + " no cache is written");
+            }
         }
 
         private static void positive(String name, int value) {
@@ -161,7 +238,11 @@ public final class Flickr8kRecipe {
         /**
          * Creates a builder holding the defaults of {@code captioner train}: 20 epochs, batches of 64,
          * minimum count 5, beam 3, 512 hidden units, embeddings of 512, patience 3, seed 42, 16 images
-         * per encoder pass, no image merge.
+         * per encoder pass, no image merge, the LSTM decoder, the network's own feature map, float32
+         * storage, attention width 512, dropout 0.5, λ = 1, and Adam's learning rate by decoder:
+         * {@value Flickr8kRecipe#LSTM_LEARNING_RATE} for the LSTM, {@value
+         * Flickr8kRecipe#ATTENTION_LEARNING_RATE} for attention.
+         * Gradients are clipped to a global norm of 5 ({@link TrainingConfig}'s default).
          *
          * @return a new builder
          */
@@ -185,6 +266,14 @@ public final class Flickr8kRecipe {
             private long seed = 42;
             private int encodeBatchSize = 16;
             private boolean imageMerge;
+            private DecoderType decoder = DecoderType.SHOW_AND_TELL;
+            private int spatialSize;
+            private boolean fp16;
+            private int attentionSize = 512;
+            private double dropout = 0.5;
+            private double attentionPenalty = 1.0;
+            /** NaN until set: then the decoder's default. */
+            private double learningRate = Double.NaN;
             private Path features;
 
             private Builder() {}
@@ -345,6 +434,87 @@ public final class Flickr8kRecipe {
             }
 
             /**
+             * Sets the decoder (default {@link DecoderType#SHOW_AND_TELL}, the LSTM).
+             *
+             * @param value see {@link Options#decoder()}
+             * @return this builder
+             */
+            public Builder optDecoder(DecoderType value) {
+                decoder = value;
+                return this;
+            }
+
+            /**
+             * Sets the side the attention decoder's feature map is pooled to (default 0: the
+             * network's own map).
+             *
+             * @param value see {@link Options#spatialSize()}
+             * @return this builder
+             */
+            public Builder optSpatialSize(int value) {
+                spatialSize = value;
+                return this;
+            }
+
+            /**
+             * Sets whether the feature cache stores float16 (default false: float32).
+             *
+             * @param value see {@link Options#fp16()}
+             * @return this builder
+             */
+            public Builder optFp16(boolean value) {
+                fp16 = value;
+                return this;
+            }
+
+            /**
+             * Sets the attention's width A (default 512).
+             *
+             * @param value see {@link Options#attentionSize()}
+             * @return this builder
+             */
+            public Builder optAttentionSize(int value) {
+                attentionSize = value;
+                return this;
+            }
+
+            /**
+             * Sets the decoder's training dropout (default 0.5).
+             *
+             * @param value see {@link Options#dropout()}
+             * @return this builder
+             */
+            public Builder optDropout(double value) {
+                dropout = value;
+                return this;
+            }
+
+            /**
+             * Sets λ, the weight of the doubly stochastic attention regulariser (default 1).
+             *
+             * @param value see {@link Options#attentionPenalty()}
+             * @return this builder
+             */
+            public Builder optAttentionPenalty(double value) {
+                attentionPenalty = value;
+                return this;
+            }
+
+            /**
+             * Sets Adam's learning rate (default by decoder: {@value Flickr8kRecipe#LSTM_LEARNING_RATE}
+             * for the LSTM, {@value Flickr8kRecipe#ATTENTION_LEARNING_RATE} for attention, whichever
+             * order the setters are called in).
+             *
+             * @param value see {@link Options#learningRate()}; {@code Double.NaN} restores the
+             *     decoder's default
+             * @return this builder
+             */
+            public Builder optLearningRate(double value) {
+                learningRate = value;
+                return this;
+            }
+
+            /**
              * Sets a directory of features extracted beforehand to train from instead of encoding
              * the images (default: none, the images are encoded into the feature cache).
              *
@@ -363,8 +533,11 @@ public final class Flickr8kRecipe {
              * @throws IllegalArgumentException naming the first invalid option and its value
              */
             public Options build() {
+                double rate = !Double.isNaN(learningRate) ? learningRate
+                        : decoder == DecoderType.SHOW_ATTEND_TELL ? ATTENTION_LEARNING_RATE : LSTM_LEARNING_RATE;
                 return new Options(dataset, encoder, weights, outDir, epochs, batchSize, minCount, beam, hiddenSize,
-                        embeddingSize, patience, seed, encodeBatchSize, imageMerge, features);
+                        embeddingSize, patience, seed, encodeBatchSize, imageMerge, decoder, spatialSize, fp16,
+                        attentionSize, dropout, attentionPenalty, rate, features);
             }
         }
     }
@@ -434,48 +607,51 @@ public final class Flickr8kRecipe {
 
         Path featuresDir = out.resolve(FEATURES_DIR);
         EngineRandom.seed(options.seed());
+        Map<Split, FeatureCache> caches = new EnumMap<>(Split.class);
         try (BlockEncoder encoder = openEncoder(options, featuresDir)) {
-            CacheKey key = new CacheKey(encoder.name(), encoder.featureSize(), weightsDigest(options, featuresDir),
-                    encoder.preprocessing().toString());
-            Map<Split, float[][]> features = new EnumMap<>(Split.class);
+            EncoderSpec spec = options.encoder().torchvisionArch().isPresent()
+                    ? EncoderSpec.torchvision(encoder, options.weights().toAbsolutePath().normalize())
+                    : EncoderSpec.smallCnn(encoder);
             int encoded = 0;
+            PipelineFeatures features;
             if (shards != null) {
-                readShards(shards, options.features(), key, splits, features, log);
+                // feature shards record D, the channels of a row, as the key's feature size
+                CacheKey shardKey = new CacheKey(encoder.name(), encoder.vectorSize(),
+                        weightsDigest(options, featuresDir), encoder.preprocessing().toString());
+                features = PipelineFeatures.precomputed(encoder, spec, readShards(shards, options.features(),
+                        shardKey, encoder.featureShape(), splits, log), encoder.featureShape());
             } else {
+                CacheKey key = CacheKey.of(encoder, weightsDigest(options, featuresDir),
+                        options.fp16() ? FeatureDType.FLOAT16 : FeatureDType.FLOAT32);
                 ImageLoader loader = ImageLoader.standard();
                 for (Map.Entry<Split, List<ImageCaptions>> e : splits.entrySet()) {
+                    String split = e.getKey().name().toLowerCase(Locale.ROOT);
                     List<String> ids = e.getValue().stream().map(ImageCaptions::imageId).toList();
-                    Path dir = featuresDir.resolve(key.encoder() + "-" + key.weightsSha256().substring(0, 12))
-                            .resolve(e.getKey().name().toLowerCase(Locale.ROOT));
+                    Path dir = featuresDir.resolve(cacheName(key)).resolve(split);
                     int encodedHere;
-                    try (CountingBar bar = new CountingBar(log,
-                            "features " + e.getKey().name().toLowerCase(Locale.ROOT))) {
-                        features.put(e.getKey(), cachedFeatures(dir, key, ids,
-                                id -> loader.load(dataset.imagePath(id)), encoder, options.encodeBatchSize(), bar));
+                    try (CountingBar bar = new CountingBar(log, "features " + split)) {
+                        caches.put(e.getKey(), openCache(dir, key, ids, id -> loader.load(dataset.imagePath(id)),
+                                encoder, options.encodeBatchSize(), bar));
                         encodedHere = bar.encoded;
                     }
-                    log.printf(Locale.ROOT, "features %s: %d images, %s%n",
-                            e.getKey().name().toLowerCase(Locale.ROOT), ids.size(), encodedHere == 0
+                    log.printf(Locale.ROOT, "features %s: %d images of %s %s, %s%n", split, ids.size(),
+                            shapeText(key.featureShape()), key.dtype(), encodedHere == 0
                                     ? "reused the cache in " + dir : "encoded " + encodedHere + " into " + dir);
                     encoded += encodedHere;
                 }
+                features = PipelineFeatures.memoryMapped(encoder, spec, caches);
             }
 
             TrainingConfig trainingConfig = TrainingConfig.builder().optEpochs(options.epochs())
                     .optBatchSize(options.batchSize()).optPatience(options.patience()).optSeed(options.seed())
+                    .optLearningRate(options.learningRate())
                     .build();
             DecodingOptions decoding = options.beam() > 1 ? DecodingOptions.beam(options.beam())
                     : DecodingOptions.defaults();
-            EncoderSpec spec = options.encoder().torchvisionArch()
-                    .map(arch -> EncoderSpec.torchvision(arch, options.weights().toAbsolutePath().normalize()))
-                    .orElseGet(() -> EncoderSpec.smallCnn(encoder));
             TrainingPipeline.Result result = TrainingPipeline.builder()
                     .setSplits(train, dev, test)
                     .optVocabulary(Vocabulary.builder().optMinCount(options.minCount()))
-                    .setDecoder((vocabularySize, featureShape) -> DecoderConfig.builder()
-                            .setVocabularySize(vocabularySize).setFeatureSize(encoder.featureSize())
-                            .optEmbeddingSize(options.embeddingSize()).optHiddenSize(options.hiddenSize())
-                            .optImageMerge(options.imageMerge()).build())
+                    .setDecoder((vocabularySize, featureShape) -> decoder(options, vocabularySize, featureShape))
                     .setTrainingConfig(trainingConfig)
                     .optMetric(BleuMetric.greedyBleu4(trainingConfig.maxCaptionLength()))
                     .setDecodings(decoding)
@@ -501,10 +677,47 @@ public final class Flickr8kRecipe {
                         }
                     })
                     .build()
-                    .run(PipelineFeatures.precomputed(encoder, spec, features, encoder.featureSize()));
+                    .run(features);
             return new Result(result.test().scores(), test.size(), result.training().trainSeconds(),
                     result.training().history().size(), result.training().bestEpoch(), encoded, result.model());
+        } finally {
+            caches.values().forEach(FeatureCache::close);
         }
+    }
+
+    /** The decoder the options ask for, reading features of the encoder's shape. */
+    private static DecoderSpec decoder(Options options, int vocabularySize, int[] featureShape) {
+        if (options.decoder() == DecoderType.SHOW_ATTEND_TELL) {
+            return AttentionDecoderConfig.builder().setVocabularySize(vocabularySize)
+                    .setFeatureShape(featureShape[0], featureShape[1], featureShape[2])
+                    .optAttentionSize(options.attentionSize()).optEmbeddingSize(options.embeddingSize())
+                    .optHiddenSize(options.hiddenSize()).optDropout(options.dropout())
+                    .optAttentionPenalty(options.attentionPenalty()).build();
+        }
+        return DecoderConfig.builder().setVocabularySize(vocabularySize).setFeatureSize(featureShape[0])
+                .optEmbeddingSize(options.embeddingSize()).optHiddenSize(options.hiddenSize())
+                .optDropout(options.dropout()).optImageMerge(options.imageMerge()).build();
+    }
+
+    /**
+     * The cache directory of a key under {@link #FEATURES_DIR}: the encoder and a weights digest
+     * prefix, then the map's shape (and {@code -pooled}) for spatial rows and {@code -fp16} for
+     * float16 storage, so that runs with other settings keep their own caches.
+     */
+    static String cacheName(CacheKey key) {
+        StringBuilder name = new StringBuilder(key.encoder()).append('-').append(key.weightsSha256(), 0, 12);
+        if (key.spatial()) {
+            name.append('-').append(shapeText(key.featureShape())).append(key.spatialSize() > 0 ? "-pooled" : "");
+        }
+        if (key.dtype() == FeatureDType.FLOAT16) {
+            name.append("-fp16");
+        }
+        return name.toString();
+    }
+
+    private static String shapeText(int[] shape) {
+        return java.util.Arrays.stream(shape).mapToObj(Integer::toString)
+                .collect(java.util.stream.Collectors.joining("x"));
     }
 
     /** The images of a split that have a row in the feature shards; a split left empty is an error. */
@@ -528,40 +741,40 @@ public final class Flickr8kRecipe {
         return kept;
     }
 
-    /** Checks that the shards fit the encoder and the decoder, then copies each split's rows out. */
-    private static void readShards(FeatureShards shards, Path dir, CacheKey key, Map<Split, List<ImageCaptions>> splits,
-            Map<Split, float[][]> features, PrintStream log) {
+    /**
+     * Checks that the shards fit the encoder and the decoder's feature shape, then copies each
+     * split's rows out.
+     */
+    private static Map<Split, float[][]> readShards(FeatureShards shards, Path dir, CacheKey key, int[] shape,
+            Map<Split, List<ImageCaptions>> splits, PrintStream log) {
         shards.requireKey(key);
-        if (!Arrays.equals(shards.shape(), new int[] {key.featureSize()})) {
+        if (!Arrays.equals(shards.shape(), shape)) {
             throw new CaptionerException(dir + ": features of shape " + Arrays.toString(shards.shape())
-                    + " are spatial maps, but the Show-and-Tell decoder trains on pooled vectors [" + key.featureSize()
-                    + "]; extract them without --spatial");
+                    + (shape.length == 1
+                            ? " are spatial maps, but the Show-and-Tell decoder trains on pooled vectors "
+                                    + Arrays.toString(shape) + "; extract them without --spatial"
+                            : " do not fit the attention decoder, which reads " + key.encoder() + "'s map "
+                                    + Arrays.toString(shape) + "; extract them with --spatial, without pooling"));
         }
+        Map<Split, float[][]> features = new EnumMap<>(Split.class);
         for (Map.Entry<Split, List<ImageCaptions>> e : splits.entrySet()) {
             List<String> ids = e.getValue().stream().map(ImageCaptions::imageId).toList();
             features.put(e.getKey(), shards.rows(ids));
             log.printf(Locale.ROOT, "features %s: %d images, read from %s%n", e.getKey().name().toLowerCase(Locale.ROOT),
                     ids.size(), dir);
         }
+        return features;
     }
 
-    /** Builds (or resumes, or reuses) one split's cache and copies its rows out. */
-    private static float[][] cachedFeatures(Path dir, CacheKey key, List<String> ids,
+    /** Builds (or resumes, or reuses) one split's cache and opens it for reading. */
+    private static FeatureCache openCache(Path dir, CacheKey key, List<String> ids,
             java.util.function.Function<String, java.awt.image.BufferedImage> loader, BlockEncoder encoder,
             int batchSize, Progress progress) {
-        FeatureCache cache;
         try {
-            cache = FeatureCache.build(dir, key, ids, loader, encoder, batchSize, progress);
+            return FeatureCache.build(dir, key, ids, loader, encoder, batchSize, progress);
         } catch (StaleFeatureCacheException e) {
             throw new StaleFeatureCacheException(e.directory(), e.getMessage()
                     + "; the usable images changed since it was built: delete " + dir + " to encode them again", e);
-        }
-        try (cache) {
-            float[][] rows = new float[cache.size()][];
-            for (int i = 0; i < rows.length; i++) {
-                rows[i] = cache.get(i);
-            }
-            return rows;
         }
     }
 
@@ -583,15 +796,24 @@ public final class Flickr8kRecipe {
         return usable;
     }
 
+    /** The encoder's options: vectors for the LSTM, the last feature map (pooled if asked) for attention. */
+    private static EncoderOptions encoderOptions(Options options) {
+        EncoderOptions vectors = EncoderOptions.defaults().withBatchSize(options.encodeBatchSize());
+        if (options.decoder() != DecoderType.SHOW_ATTEND_TELL) {
+            return vectors;
+        }
+        return options.spatialSize() > 0 ? vectors.withSpatialOutput(options.spatialSize())
+                : vectors.withSpatialOutput();
+    }
+
     private static BlockEncoder openEncoder(Options options, Path featuresDir) {
         Optional<TorchvisionArch> arch = options.encoder().torchvisionArch();
         if (arch.isPresent()) {
-            return Encoders.torchvision(arch.get(), options.weights(),
-                    EncoderOptions.defaults().withBatchSize(options.encodeBatchSize()));
+            return Encoders.torchvision(arch.get(), options.weights(), encoderOptions(options));
         }
         BlockEncoder encoder = Encoders.smallCnn().optInputSize(SMALL_CNN_INPUT).optFeatureSize(SMALL_CNN_FEATURES)
                 .optBaseChannels(SMALL_CNN_CHANNELS)
-                .optEncoderOptions(EncoderOptions.defaults().withBatchSize(options.encodeBatchSize())).build();
+                .optEncoderOptions(encoderOptions(options)).build();
         try {
             // The cached features are only valid for these exact random weights: keep them beside the cache.
             Path params = featuresDir.resolve(SMALL_CNN_PARAMS);

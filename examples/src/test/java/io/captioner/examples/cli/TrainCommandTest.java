@@ -11,6 +11,9 @@ import io.captioner.data.ImageCaptions;
 import io.captioner.data.synthetic.SyntheticDataset;
 import io.captioner.io.Digests;
 import io.captioner.models.artifact.ModelArtifact;
+import io.captioner.models.decoder.AttentionDecoderConfig;
+import io.captioner.models.decoder.DecoderSpec;
+import io.captioner.models.train.TrainingLog;
 import io.captioner.models.cache.CacheKey;
 import io.captioner.models.cache.FeatureShardWriter;
 import io.captioner.models.cache.FeatureShards;
@@ -26,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
@@ -153,6 +157,89 @@ class TrainCommandTest {
     }
 
     @Test
+    void attentionDecoderTrainsOnTheSmallCnnsFeatureMapAndSavesAnAttentionModel(@TempDir Path dir)
+            throws IOException {
+        Path dataset = dir.resolve("flickr8k");
+        DATASET.generate(dataset);
+        Path out = dir.resolve("run");
+
+        CliRun run = train(args(dataset, out, "--encoder", "small-cnn", "--decoder", "attention",
+                "--attention-dim", "16"));
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(CaptionerCli.EXIT_OK);
+        assertThat(run.err()).contains("features train: " + DATASET.trainImages() + " images of 8x8x128 float32");
+        DecoderSpec decoder = ModelArtifact.readManifest(out.resolve("model")).decoderConfig();
+        assertThat(decoder).isInstanceOfSatisfying(AttentionDecoderConfig.class, a -> {
+            assertThat(a.featureShape()).containsExactly(8, 8, 128);
+            assertThat(a.attentionSize()).isEqualTo(16);
+            assertThat(a.dropout()).isEqualTo(0.5);
+            assertThat(a.attentionPenalty()).isEqualTo(1.0);
+        });
+        assertThat(Files.size(featureFile(out, "small-cnn-", "-8x8x128", "test", "features.f32")))
+                .isEqualTo((long) DATASET.testImages() * 8 * 8 * 128 * 4);
+        assertThat(Files.readString(out.resolve("training").resolve(TrainingLog.FILE_NAME)))
+                .contains("\"lr\":4.0E-4");
+        assertSavedModelCaptions(lastJsonLine(run), someTestImage(dataset));
+    }
+
+    @Test
+    void float16AttentionCacheHoldsTwoBytesPerValueAndIsReusedByTheNextRun(@TempDir Path dir) throws IOException {
+        Path dataset = dir.resolve("flickr8k");
+        DATASET.generate(dataset);
+        Path out = dir.resolve("run");
+        List<String> attention = args(dataset, out, "--encoder", "small-cnn", "--decoder", "attention",
+                "--attention-dim", "16", "--fp16");
+        CliRun first = train(attention);
+        assertThat(first.exitCode()).as(first.err()).isEqualTo(CaptionerCli.EXIT_OK);
+
+        CliRun second = train(attention);
+
+        assertThat(second.exitCode()).as(second.err()).isEqualTo(CaptionerCli.EXIT_OK);
+        assertThat(Files.size(featureFile(out, "small-cnn-", "-8x8x128-fp16", "train", "features.f16")))
+                .isEqualTo((long) DATASET.trainImages() * 8 * 8 * 128 * 2);
+        assertThat(lastJsonLine(first).get("encoded_images").getAsInt()).isEqualTo(DATASET.images());
+        assertThat(lastJsonLine(second).get("encoded_images").getAsInt()).isZero();
+        assertThat(second.err()).contains("images of 8x8x128 float16, reused the cache");
+        assertSavedModelCaptions(lastJsonLine(second), someTestImage(dataset));
+    }
+
+    @Test
+    void lstmAndAttentionRunsKeepTheirOwnCachesInOneOutputDirectory(@TempDir Path dir) throws IOException {
+        Path dataset = dir.resolve("flickr8k");
+        DATASET.generate(dataset);
+        Path out = dir.resolve("run");
+        CliRun lstm = train(args(dataset, out, "--encoder", "small-cnn"));
+        assertThat(lstm.exitCode()).as(lstm.err()).isEqualTo(CaptionerCli.EXIT_OK);
+
+        CliRun attention = train(args(dataset, out, "--encoder", "small-cnn", "--decoder", "attention",
+                "--attention-dim", "16"));
+
+        assertThat(attention.exitCode()).as(attention.err()).isEqualTo(CaptionerCli.EXIT_OK);
+        assertThat(lastJsonLine(attention).get("encoded_images").getAsInt()).isEqualTo(DATASET.images());
+        assertThat(featureFile(out, "small-cnn-", "", "train", "features.f32")).isRegularFile();
+        assertThat(featureFile(out, "small-cnn-", "-8x8x128", "train", "features.f32")).isRegularFile();
+    }
+
+    @Test
+    void spatialSizeWithTheLstmDecoderIsAUsageError(@TempDir Path dir) {
+        CliRun run = train(args(dir, dir.resolve("run"), "--encoder", "small-cnn", "--spatial-size", "14"));
+
+        assertThat(run.exitCode()).isEqualTo(CaptionerCli.EXIT_USAGE);
+        assertThat(run.err()).contains("--spatial-size needs --decoder attention", "found 14");
+    }
+
+    @Test
+    void helpStatesTheAttentionDecodersDefaults() {
+        CliRun run = CliRun.of("train", "--help");
+
+        assertThat(run.exitCode()).isEqualTo(CaptionerCli.EXIT_OK);
+        String help = run.out().replaceAll("\\s+", " ");
+        assertThat(help).contains("--decoder=D", "--attention-dim 512, --embedding 512, --hidden 512, --dropout 0.5,"
+                + " --attention-penalty 1, Adam at --learning-rate 4e-4, gradients clipped to a global norm of 5",
+                "--spatial-size=S", "14 for resnet50", "--fp16", "default: 1e-3 for lstm, 4e-4 for attention");
+    }
+
+    @Test
     void datasetWithAnnotationsButNoImagesFailsWithoutAnArtifact(@TempDir Path dir) throws IOException {
         Path dataset = dir.resolve("flickr8k");
         DATASET.generate(dataset);
@@ -259,6 +346,45 @@ class TrainCommandTest {
         assertThat(out.resolve("model")).doesNotExist();
     }
 
+    @Tag("slow")
+    @Test
+    void spatialFeatureShardsTrainTheAttentionDecoder(@TempDir Path dir) throws IOException {
+        Path dataset = dir.resolve("flickr8k");
+        DATASET.generate(dataset);
+        Path weights = RandomWeights.write(TorchvisionArch.RESNET50, dir.resolve("resnet50.npz"), 1);
+        Path features = dir.resolve("features");
+        writeShards(features, resnet50Key(weights), new int[] {7, 7, 2048}, imageIds(dataset));
+        Path out = dir.resolve("run");
+
+        CliRun run = train(args(dataset, out, "--encoder", "resnet50", "--weights", weights.toString(),
+                "--features", features.toString(), "--decoder", "attention", "--attention-dim", "16"));
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(CaptionerCli.EXIT_OK);
+        assertThat(ModelArtifact.readManifest(out.resolve("model")).decoderConfig())
+                .isInstanceOfSatisfying(AttentionDecoderConfig.class,
+                        a -> assertThat(a.featureShape()).containsExactly(7, 7, 2048));
+        assertThat(out.resolve("features")).doesNotExist();
+    }
+
+    @Tag("slow")
+    @Test
+    void pooledFeatureShardsAreRefusedForTheAttentionDecoderNamingBothShapes(@TempDir Path dir) throws IOException {
+        Path dataset = dir.resolve("flickr8k");
+        DATASET.generate(dataset);
+        Path weights = RandomWeights.write(TorchvisionArch.RESNET50, dir.resolve("resnet50.npz"), 1);
+        Path features = dir.resolve("features");
+        writeShards(features, resnet50Key(weights), imageIds(dataset));
+        Path out = dir.resolve("run");
+
+        CliRun run = train(args(dataset, out, "--encoder", "resnet50", "--weights", weights.toString(),
+                "--features", features.toString(), "--decoder", "attention"));
+
+        assertThat(run.exitCode()).isEqualTo(CaptionerCli.EXIT_RUNTIME);
+        assertThat(run.err()).contains(features + ": features of shape [2048] do not fit the attention decoder,"
+                + " which reads resnet50's map [7, 7, 2048]");
+        assertThat(out.resolve("model")).doesNotExist();
+    }
+
     @Test
     void featuresWithTheSmallCnnAreAUsageError(@TempDir Path dir) {
         CliRun run = train(args(dir, dir.resolve("run"), "--encoder", "small-cnn", "--features", dir.toString()));
@@ -279,16 +405,22 @@ class TrainCommandTest {
 
     /** Writes seeded random features of the images as two committed shards, as ExtractFeatures would. */
     private static void writeShards(Path dir, CacheKey key, List<String> ids) throws IOException {
+        writeShards(dir, key, new int[] {key.featureSize()}, ids);
+    }
+
+    /** Writes seeded random rows of a shape (a pooled vector or a spatial map) as two committed shards. */
+    private static void writeShards(Path dir, CacheKey key, int[] shape, List<String> ids) throws IOException {
         Files.createDirectories(dir);
         Random random = new Random(4);
         int half = ids.size() / 2;
+        int length = java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b);
         for (int s = 0; s < 2; s++) {
             String name = "part-r-0000" + s;
-            try (FeatureShardWriter w = FeatureShardWriter.create(key, new int[] {key.featureSize()}, dir);
+            try (FeatureShardWriter w = FeatureShardWriter.create(key, shape, dir);
                     OutputStream data = Files.newOutputStream(dir.resolve(name + ".npy"));
                     OutputStream index = Files.newOutputStream(dir.resolve(name + ".json"))) {
                 for (String id : s == 0 ? ids.subList(0, half) : ids.subList(half, ids.size())) {
-                    float[] row = new float[key.featureSize()];
+                    float[] row = new float[length];
                     for (int i = 0; i < row.length; i++) {
                         row[i] = random.nextFloat();
                     }
@@ -312,6 +444,21 @@ class TrainCommandTest {
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("export timed out").isTrue();
         assertThat(p.exitValue()).as(output).isZero();
+    }
+
+    /**
+     * Finds the one feature cache file of a split whose cache directory is named
+     * {@code PREFIX<12 hex digits>SUFFIX}, e.g. {@code small-cnn-0123456789ab-8x8x128-fp16}.
+     */
+    private static Path featureFile(Path out, String prefix, String suffix, String split, String file)
+            throws IOException {
+        try (Stream<Path> keys = Files.list(out.resolve("features"))) {
+            String name = Pattern.quote(prefix) + "[0-9a-f]{12}" + Pattern.quote(suffix);
+            List<Path> files = keys.filter(k -> k.getFileName().toString().matches(name))
+                    .map(k -> k.resolve(split).resolve(file)).filter(Files::isRegularFile).toList();
+            assertThat(files).hasSize(1);
+            return files.get(0);
+        }
     }
 
     /** Finds the one feature cache file of a split under OUT/features/ENCODER-DIGEST/SPLIT. */
