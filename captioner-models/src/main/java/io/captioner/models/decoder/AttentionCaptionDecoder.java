@@ -159,7 +159,8 @@ public final class AttentionCaptionDecoder implements SavableDecoder {
 
     /**
      * Loads a decoder saved by {@link #save(Path)} and checks that it has the expected architecture
-     * (dropout and the attention penalty, which do not shape the parameters, are not compared).
+     * (dropout, word dropout and the attention penalty, which do not shape the parameters, are not
+     * compared).
      *
      * @param file the parameter file
      * @param expected the architecture the caller needs
@@ -191,7 +192,8 @@ public final class AttentionCaptionDecoder implements SavableDecoder {
             Map<String, String> e = configToMetadata(expected);
             Map<String, String> f = configToMetadata(found);
             for (Map.Entry<String, String> entry : e.entrySet()) {
-                boolean trainingOnly = entry.getKey().equals("dropout") || entry.getKey().equals("attentionPenalty");
+                boolean trainingOnly = entry.getKey().equals("dropout") || entry.getKey().equals("attentionPenalty")
+                        || entry.getKey().equals("wordDropout");
                 if (!trainingOnly && !entry.getValue().equals(f.get(entry.getKey()))) {
                     throw new CaptionerException(file + ": attention decoder " + entry.getKey() + " is "
                             + f.get(entry.getKey()) + " but the model needs " + entry.getValue());
@@ -269,6 +271,8 @@ public final class AttentionCaptionDecoder implements SavableDecoder {
         m.put("dropout", Double.toString(config.dropout()));
         m.put("activation", config.activation().name());
         m.put("attentionPenalty", Double.toString(config.attentionPenalty()));
+        m.put("deepOutput", Boolean.toString(config.deepOutput()));
+        m.put("wordDropout", Double.toString(config.wordDropout()));
         return m;
     }
 
@@ -289,6 +293,11 @@ public final class AttentionCaptionDecoder implements SavableDecoder {
             throw new CaptionerException(file + ": attention decoder field activation must be one of "
                     + Arrays.toString(AttentionActivation.values()) + ", found " + activation, e);
         }
+        String deepOutput = m.getOrDefault("deepOutput", "false");
+        if (!deepOutput.equals("true") && !deepOutput.equals("false")) {
+            throw new CaptionerException(file + ": attention decoder field deepOutput must be true or false, found "
+                    + deepOutput);
+        }
         try {
             return AttentionDecoderConfig.builder()
                     .setVocabularySize(Integer.parseInt(field(m, "vocabularySize", file)))
@@ -301,6 +310,9 @@ public final class AttentionCaptionDecoder implements SavableDecoder {
                     .optDropout(Double.parseDouble(field(m, "dropout", file)))
                     .optActivation(act)
                     .optAttentionPenalty(Double.parseDouble(m.getOrDefault("attentionPenalty", "1.0")))
+                    // files written before the deep output layer existed score words from h alone
+                    .optDeepOutput(deepOutput.equals("true"))
+                    .optWordDropout(Double.parseDouble(m.getOrDefault("wordDropout", "0.0")))
                     .build();
         } catch (IllegalArgumentException e) {
             throw new CaptionerException(file + ": invalid attention decoder configuration: " + e.getMessage(), e);

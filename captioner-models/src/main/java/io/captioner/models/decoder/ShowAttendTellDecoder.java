@@ -34,8 +34,16 @@ import java.util.List;
  *   <li>an LSTM cell (PyTorch's gate order i, f, g, o) over {@code [E y; z̃]}: its input weights
  *       are kept as a word part (with the cell's bias) and a context part, which equals one matrix
  *       over the concatenation and lets teacher forcing project all words at once;
- *   <li>{@code logits = W_o dropout(h_t) + b_o}, dropout only while training.
+ *   <li>with the paper's deep output layer ({@link AttentionDecoderConfig#deepOutput()}, eq. 7):
+ *       {@code logits = L_o dropout(tanh(E y + L_h h_t + L_z z̃)) + b_o}, so the attended context
+ *       reaches the word directly and not only through the LSTM state (the tanh is the authors'
+ *       code's; the paper writes the sum without it); without it {@code logits = W_o dropout(h_t) +
+ *       b_o}. Dropout only while training.
  * </ol>
+ *
+ * <p>While training, {@link AttentionDecoderConfig#wordDropout()} drops the whole embedding of a
+ * previous word (the LSTM's input and the deep output's {@code E y} alike) with that probability,
+ * scaling the kept ones, so the model cannot predict the next word from the previous one alone.
  *
  * <p>The initial state is {@code h_0 = tanh(W_h0 ā + b)}, {@code c_0 = tanh(W_c0 ā + b)} with
  * {@code ā} the mean feature over locations: the paper's "average of the annotation vectors fed
@@ -81,6 +89,8 @@ public final class ShowAttendTellDecoder extends AbstractBlock {
     private final Linear contextGates;
     private final Linear hiddenGates;
     private final Linear output;
+    private final Linear outputHidden;
+    private final Linear outputContext;
 
     /**
      * Creates an uninitialised decoder block.
@@ -113,6 +123,16 @@ public final class ShowAttendTellDecoder extends AbstractBlock {
         contextGates = addChildBlock("contextGates", Linear.builder().setUnits(4 * hidden).optBias(false).build());
         hiddenGates = addChildBlock("hiddenGates", Linear.builder().setUnits(4 * hidden).optBias(false).build());
         output = addChildBlock("output", Linear.builder().setUnits(config.vocabularySize()).build());
+        if (config.deepOutput()) {
+            // no biases: the output layer's bias already shifts every logit
+            outputHidden = addChildBlock("outputHidden",
+                    Linear.builder().setUnits(config.embeddingSize()).optBias(false).build());
+            outputContext = addChildBlock("outputContext",
+                    Linear.builder().setUnits(config.embeddingSize()).optBias(false).build());
+        } else {
+            outputHidden = null;
+            outputContext = null;
+        }
     }
 
     /**
@@ -151,7 +171,13 @@ public final class ShowAttendTellDecoder extends AbstractBlock {
         wordGates.initialize(manager, dataType, new Shape(1, config.embeddingSize()));
         contextGates.initialize(manager, dataType, vector);
         hiddenGates.initialize(manager, dataType, state);
-        output.initialize(manager, dataType, state);
+        if (config.deepOutput()) {
+            outputHidden.initialize(manager, dataType, state);
+            outputContext.initialize(manager, dataType, vector);
+            output.initialize(manager, dataType, new Shape(1, config.embeddingSize()));
+        } else {
+            output.initialize(manager, dataType, state);
+        }
     }
 
     @Override
@@ -193,11 +219,12 @@ public final class ShowAttendTellDecoder extends AbstractBlock {
         NDArray h = start.get(0);
         NDArray c = start.get(1);
         NDArray projected = start.get(2);
+        NDArray embedded = embed(parameterStore, tokens, training);
         // the word part of every step's LSTM input in one product
-        NDArray words = wordGates.forward(parameterStore, new NDList(embed(parameterStore, tokens, training)),
-                training).singletonOrThrow();
+        NDArray words = wordGates.forward(parameterStore, new NDList(embedded), training).singletonOrThrow();
         int steps = (int) tokens.getShape().get(1);
         List<NDArray> hidden = new ArrayList<>(steps);
+        List<NDArray> contexts = new ArrayList<>(steps);
         List<NDArray> alphas = new ArrayList<>(steps);
         for (int t = 0; t < steps; t++) {
             NDArray[] cell = cell(parameterStore, words.get(":, " + t + ", :"), h, c, features, projected, training);
@@ -205,10 +232,10 @@ public final class ShowAttendTellDecoder extends AbstractBlock {
             h = cell[1];
             c = cell[2];
             hidden.add(h);
+            contexts.add(cell[3]);
         }
-        NDArray stacked = NDArrays.stack(new NDList(hidden), 1);
-        NDArray logits = output.forward(parameterStore, new NDList(dropout(stacked, training)), training)
-                .singletonOrThrow();
+        NDArray logits = logits(parameterStore, embedded, NDArrays.stack(new NDList(hidden), 1),
+                config.deepOutput() ? NDArrays.stack(new NDList(contexts), 1) : null, training);
         return new NDList(logits, NDArrays.stack(new NDList(alphas), 1));
     }
 
@@ -260,19 +287,36 @@ public final class ShowAttendTellDecoder extends AbstractBlock {
                     + h.getShape() + ", c " + c.getShape() + ", features " + features.getShape()
                     + ", projection " + projected.getShape());
         }
-        NDArray word = wordGates.forward(parameterStore, new NDList(embed(parameterStore, tokens, training)),
-                training).singletonOrThrow();
+        NDArray embedded = embed(parameterStore, tokens, training);
+        NDArray word = wordGates.forward(parameterStore, new NDList(embedded), training).singletonOrThrow();
         NDArray[] cell = cell(parameterStore, word, h, c, features, projected, training);
-        NDArray logits = output.forward(parameterStore, new NDList(dropout(cell[1], training)), training)
-                .singletonOrThrow();
+        NDArray logits = logits(parameterStore, embedded, cell[1], cell[3], training);
         return new NDList(logits, cell[0], cell[1], cell[2]);
+    }
+
+    /**
+     * The output layer over one step ({@code [B, X]} inputs) or all steps ({@code [B, T, X]}).
+     *
+     * @param embedded the previous words' embeddings, as the LSTM read them
+     * @param hidden the new hidden states
+     * @param context the gated contexts the LSTM read, or null without the deep output layer
+     */
+    private NDArray logits(ParameterStore ps, NDArray embedded, NDArray hidden, NDArray context, boolean training) {
+        NDArray in = hidden;
+        if (config.deepOutput()) {
+            in = embedded
+                    .add(outputHidden.forward(ps, new NDList(hidden), training).singletonOrThrow())
+                    .add(outputContext.forward(ps, new NDList(context), training).singletonOrThrow())
+                    .tanh();
+        }
+        return output.forward(ps, new NDList(dropout(in, training)), training).singletonOrThrow();
     }
 
     /**
      * Attention, gate and LSTM cell of one step.
      *
      * @param word the word part of the LSTM input {@code [B, 4N]} (bias included)
-     * @return {@code {alpha [B, L], h [B, N], c [B, N]}}
+     * @return {@code {alpha [B, L], h [B, N], c [B, N], gated context [B, D]}}
      */
     private NDArray[] cell(ParameterStore ps, NDArray word, NDArray h, NDArray c, NDArray features,
             NDArray projected, boolean training) {
@@ -294,7 +338,7 @@ public final class ShowAttendTellDecoder extends AbstractBlock {
         NDArray out = Activation.sigmoid(parts.get(3));
         NDArray cNext = forget.mul(c).add(in.mul(candidate));
         NDArray hNext = out.mul(cNext.tanh());
-        return new NDArray[] {alpha, hNext, cNext};
+        return new NDArray[] {alpha, hNext, cNext, gated};
     }
 
     /**
@@ -329,10 +373,18 @@ public final class ShowAttendTellDecoder extends AbstractBlock {
         }
     }
 
+    /** Embeddings {@code [..., E]} of token ids {@code [...]}, whole words dropped while training. */
     private NDArray embed(ParameterStore ps, NDArray tokens, boolean training) {
         NDArray weight = ps.getValue(embedding, tokens.getDevice(), training);
         NDArray ids = tokens.getDataType() == DataType.INT64 ? tokens : tokens.toType(DataType.INT64, false);
-        return ids.getNDArrayInternal().embedding(ids, weight, SparseFormat.DENSE).singletonOrThrow();
+        NDArray embedded = ids.getNDArrayInternal().embedding(ids, weight, SparseFormat.DENSE).singletonOrThrow();
+        if (!training || config.wordDropout() == 0) {
+            return embedded;
+        }
+        // one keep-or-drop draw per token, shared by all E components, kept ones scaled by 1/(1-p)
+        NDArray keep = Dropout.dropout(tokens.getManager().ones(ids.getShape().add(1)),
+                (float) config.wordDropout(), true).singletonOrThrow();
+        return embedded.mul(keep);
     }
 
     private NDArray dropout(NDArray x, boolean training) {
