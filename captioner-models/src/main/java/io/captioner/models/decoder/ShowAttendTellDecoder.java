@@ -57,9 +57,11 @@ import java.util.List;
  * <ul>
  *   <li>{@link #forward(ParameterStore, NDList, boolean)} (teacher forcing, for training): inputs
  *       {@code features [B, L, D]} and {@code tokens [B, T] int64} ({@code <start> w1 .. wn} padded
- *       with {@code <pad>}); outputs {@code logits [B, T, V]}, where position t scores the token
- *       that follows {@code tokens[:, t]}, and {@code alphas [B, T, L]}, the attention weights of
- *       each step (rows sum to 1).
+ *       with {@code <pad>}), or {@code features [I, L, D]} of I distinct images, the tokens and
+ *       {@code rowImages [B] int64} (row i reads image {@code rowImages[i]}), which computes the
+ *       image-only part once per image; outputs {@code logits [B, T, V]}, where position t scores
+ *       the token that follows {@code tokens[:, t]}, and {@code alphas [B, T, L]}, the attention
+ *       weights of each step (rows sum to 1).
  *   <li>{@link #initialState(ParameterStore, NDArray, boolean)}: {@code features [B, L, D]} → {@code
  *       h [B, N]}, {@code c [B, N]} and the encoder projection {@code [B, L, A]}.
  *   <li>{@link #step(ParameterStore, NDArray, NDArray, NDArray, NDArray, NDArray, boolean)}: {@code
@@ -193,32 +195,44 @@ public final class ShowAttendTellDecoder extends AbstractBlock {
      * Teacher-forced forward pass over whole captions.
      *
      * @param parameterStore where parameter values come from
-     * @param inputs {@code features [B, L, D] float32}, {@code tokens [B, T] int64}
+     * @param inputs {@code features [B, L, D] float32}, {@code tokens [B, T] int64}; or {@code
+     *     features [I, L, D]}, the tokens and {@code rowImages [B] int64} with values in {@code [0, I)}
      * @param training whether dropout is active
      * @param params unused
      * @return {@code logits [B, T, V]} and {@code alphas [B, T, L]}, in the manager of {@code
      *     features}
-     * @throws IllegalArgumentException if the inputs are not two arrays of these shapes
+     * @throws IllegalArgumentException if the inputs are not two or three arrays of these shapes
      */
     @Override
     protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
             PairList<String, Object> params) {
-        if (inputs.size() != 2) {
-            throw new IllegalArgumentException("inputs must be (features [B, L, D], tokens [B, T]), found "
-                    + inputs.size() + " arrays");
+        if (inputs.size() != 2 && inputs.size() != 3) {
+            throw new IllegalArgumentException("inputs must be (features [B, L, D], tokens [B, T]) or (features"
+                    + " [I, L, D], tokens [B, T], row images [B]), found " + inputs.size() + " arrays");
         }
         NDArray features = inputs.get(0);
         NDArray tokens = inputs.get(1);
+        NDArray rowImages = inputs.size() == 3 ? inputs.get(2) : null;
         checkFeatures(features);
-        long batch = features.getShape().get(0);
+        long batch = rowImages == null ? features.getShape().get(0) : rowImages.getShape().get(0);
+        if (rowImages != null && rowImages.getShape().dimension() != 1) {
+            throw new IllegalArgumentException("row images must have shape [B], found " + rowImages.getShape());
+        }
         if (tokens.getShape().dimension() != 2 || tokens.getShape().get(0) != batch) {
             throw new IllegalArgumentException("tokens must have shape [B, T] with B = " + batch + ", found "
                     + tokens.getShape());
         }
+        // image-only work (mean feature, initial state, encoder projection) once per image
         NDList start = initialState(parameterStore, features, training);
         NDArray h = start.get(0);
         NDArray c = start.get(1);
         NDArray projected = start.get(2);
+        if (rowImages != null) {
+            h = RowGather.rows(h, rowImages);
+            c = RowGather.rows(c, rowImages);
+            projected = RowGather.rows(projected, rowImages);
+            features = RowGather.rows(features, rowImages);
+        }
         NDArray embedded = embed(parameterStore, tokens, training);
         // the word part of every step's LSTM input in one product
         NDArray words = wordGates.forward(parameterStore, new NDList(embedded), training).singletonOrThrow();

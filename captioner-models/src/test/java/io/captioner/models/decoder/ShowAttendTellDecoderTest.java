@@ -172,6 +172,35 @@ class ShowAttendTellDecoderTest {
     }
 
     @Test
+    void rowsSharingImagesGiveTheLogitsAndWeightsOfCopiedRows() {
+        int t = 5;
+        long[] rowImages = {1, 0, 1, 1};
+        try (AttentionCaptionDecoder decoder = AttentionFixtures.perturbedDecoder(
+                        AttentionFixtures.config(AttentionActivation.TANH, 0), 24);
+                NDManager m = NDManager.newBaseManager()) {
+            ParameterStore ps = new ParameterStore(m, false);
+            float[][] images = AttentionFixtures.features(2, 25);
+            float[][] copied = new float[rowImages.length][];
+            for (int i = 0; i < rowImages.length; i++) {
+                copied[i] = images[(int) rowImages[i]];
+            }
+            NDArray tokens = m.create(AttentionFixtures.captions(rowImages.length, t, 26));
+            NDList shared = decoder.block().forward(ps, new NDList(m.create(images).reshape(2, L, D), tokens,
+                    m.create(rowImages)), false);
+            NDList perRow = decoder.block().forward(ps, new NDList(
+                    m.create(copied).reshape(rowImages.length, L, D), tokens), false);
+            for (int k = 0; k < 2; k++) {
+                assertThat(shared.get(k).getShape()).isEqualTo(perRow.get(k).getShape());
+                float[] expected = perRow.get(k).toFloatArray();
+                float[] actual = shared.get(k).toFloatArray();
+                for (int j = 0; j < expected.length; j++) {
+                    assertThat(actual[j]).as("output %d value %d", k, j).isCloseTo(expected[j], within(1e-6f));
+                }
+            }
+        }
+    }
+
+    @Test
     void attentionWeightsAreADistributionOverLocationsThatDependsOnTheHistory() {
         try (AttentionCaptionDecoder decoder = AttentionFixtures.perturbedDecoder(
                         AttentionFixtures.config(AttentionActivation.TANH, 0), 5);
