@@ -51,7 +51,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * call per step); states move between the two forms when a step's row count crosses the limit.
  * The default ({@link StepKernel#AUTO} resolves to {@link StepKernel#TORCH} at float32) steps on
  * the block itself; a decoder made by {@link #view} always does, since it follows parameters that
- * change. Both give the same log-probabilities and attention weights to 1e-5.
+ * change, and so does one with the deep output layer ({@link AttentionDecoderConfig#deepOutput()}),
+ * which the Java kernels do not implement. Both give the same log-probabilities and attention weights to 1e-5.
  *
  * <p>Thread-safety: {@code start}, {@code step} and {@code select} may be called from several
  * threads at once on different states, as long as nobody updates the parameters meanwhile; a single
@@ -79,8 +80,9 @@ public final class AttentionCaptionDecoder implements SavableDecoder {
         this.manager = ownedParameters != null ? ownedParameters.newSubManager() : NDManager.newBaseManager();
         this.parameterStore = new ParameterStore(manager, false);
         StepKernel kernel = settings.resolvedKernel();
-        this.java = ownedParameters != null && kernel != StepKernel.TORCH ? new JavaAttentionWeights(block, kernel)
-                : null;
+        // the Java kernels compute the plain output layer only; a deep-output model steps on the block
+        this.java = ownedParameters != null && kernel != StepKernel.TORCH && !block.config().deepOutput()
+                ? new JavaAttentionWeights(block, kernel) : null;
     }
 
     private static InferenceSettings requireFp32(InferenceSettings settings) {
