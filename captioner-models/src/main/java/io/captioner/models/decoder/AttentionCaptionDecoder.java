@@ -49,9 +49,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * InferenceSettings#fewRowMax()} rows run on {@link JavaAttentionWeights}, a copy of the parameters
  * taken when the decoder is made, with the state and each image's map in Java arrays (no native
  * call per step); states move between the two forms when a step's row count crosses the limit.
- * The default ({@link StepKernel#AUTO} resolves to {@link StepKernel#TORCH} at float32) steps on
- * the block itself; a decoder made by {@link #view} always does, since it follows parameters that
- * change, and so does one with the deep output layer ({@link AttentionDecoderConfig#deepOutput()}),
+ * The default ({@link StepKernel#AUTO}, which for this decoder resolves to {@link
+ * StepKernel#TORCH}) steps on the block itself; a decoder made by {@link #view} always does, since
+ * it follows parameters that change, and so does one with the deep output layer ({@link AttentionDecoderConfig#deepOutput()}),
  * which the Java kernels do not implement. Both give the same log-probabilities and attention weights to 1e-5.
  *
  * <p>Thread-safety: {@code start}, {@code step} and {@code select} may be called from several
@@ -79,7 +79,8 @@ public final class AttentionCaptionDecoder implements SavableDecoder {
         this.settings = requireFp32(settings);
         this.manager = ownedParameters != null ? ownedParameters.newSubManager() : NDManager.newBaseManager();
         this.parameterStore = new ParameterStore(manager, false);
-        StepKernel kernel = settings.resolvedKernel();
+        // AUTO steps on the block here: the Java attention kernel measured slower than PyTorch's step
+        StepKernel kernel = settings.kernel().resolve(settings.precision(), StepKernel.TORCH);
         // the Java kernels compute the plain output layer only; a deep-output model steps on the block
         this.java = ownedParameters != null && kernel != StepKernel.TORCH && !block.config().deepOutput()
                 ? new JavaAttentionWeights(block, kernel) : null;
