@@ -282,6 +282,15 @@ final class Report {
         }
     }
 
+    /** The kernel that ran for an attention row: the attention decoder's {@code auto} is PyTorch's step. */
+    static String resolvedAttentionKernel(String kernel) {
+        try {
+            return StepKernel.parse(kernel).resolve(Precision.FP32, StepKernel.TORCH).id();
+        } catch (IllegalArgumentException e) {
+            return kernel;
+        }
+    }
+
     private void judge() {
         DecodingRow greedy = row("flickr8k", "greedy", 1);
         if (greedy.projectMs() != null) {
@@ -497,7 +506,7 @@ final class Report {
             o.addProperty("rows", r.rows());
             o.addProperty("precision", DEFAULT_PRECISION);
             o.addProperty("kernel", r.kernel());
-            o.addProperty("kernelResolved", resolvedKernel(r.kernel(), DEFAULT_PRECISION));
+            o.addProperty("kernelResolved", resolvedAttentionKernel(r.kernel()));
             if (r.projectMs() != null) {
                 o.addProperty("projectMsPerDecode", r.projectMs());
                 o.addProperty("projectMsError", r.projectError());
@@ -652,7 +661,7 @@ final class Report {
             for (AttentionRow r : attention) {
                 md.append(fmt("| %s %dx%dx%d | %s | %d | %d | %s → %s | %s | %.1f | %.1f | %.1f | %s |%n",
                         r.shape().name(), r.shape().mapHeight(), r.shape().mapWidth(), r.shape().channels(), r.search(),
-                        r.batch(), r.rows(), r.kernel(), resolvedKernel(r.kernel(), DEFAULT_PRECISION),
+                        r.batch(), r.rows(), r.kernel(), resolvedAttentionKernel(r.kernel()),
                         opt("%.1f", r.projectStepUs()), r.rooflineUs(), r.bandwidthBoundUs(), r.gemmBoundUs(),
                         r.projectMs() == null ? "–" : fmt("%.2f", r.projectStepUs() / r.rooflineUs())));
             }

@@ -164,7 +164,9 @@ class BatchCaptionTest {
 
         BatchCaption.run(spark, options(out).optFormat(BatchCaption.Format.JSON).build());
 
-        assertThat(table(out, "json")).isEqualTo(first).hasSize(DATA.images() + TestData.BAD_FILES.size());
+        Map<String, Row> second = table(out, "json");
+        assertThat(second).hasSize(DATA.images() + TestData.BAD_FILES.size());
+        TestData.assertSameRows(second, first);
         assertThat(Files.readString(out.resolve(BatchCaption.RESULTS_FILE))).isEqualTo(firstResults);
     }
 

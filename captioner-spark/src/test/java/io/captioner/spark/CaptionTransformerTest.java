@@ -77,8 +77,10 @@ class CaptionTransformerTest {
         assertThat(t.getOrDefault(t.beamSize())).isEqualTo(3);
         assertThat(t.getOrDefault(t.inputCol())).isEqualTo("image");
         Map<String, Row> after = captions(loaded.transform(files), "described");
-        assertThat(after).isEqualTo(before).hasSize(DATA.images() + 1);
+        assertThat(after).hasSize(DATA.images() + 1);
+        TestData.assertSameRows(after, before);
     }
+
 
     @Test
     void transformerAloneSavesAndLoadsWithItsParams() throws IOException {

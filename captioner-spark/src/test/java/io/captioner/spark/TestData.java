@@ -1,5 +1,7 @@
 package io.captioner.spark;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
@@ -31,6 +33,8 @@ import java.util.Random;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import javax.imageio.ImageIO;
+import org.apache.spark.sql.Row;
+import scala.collection.Seq;
 
 /** Models, weights and image folders for the Spark tests. */
 final class TestData {
@@ -138,5 +142,42 @@ final class TestData {
             }
         }
         return file;
+    }
+
+    /**
+     * Asserts two tables of caption rows by image id are the same: every field equal, except fields
+     * named {@code score}, which agree to 1e-6 relative (a decoder step may order a row's float32
+     * sums differently when another thread is decoding: see {@code LstmCaptionDecoder}'s helper
+     * threads), and arrays of structs (the alternatives), compared element by element the same way.
+     *
+     * @param found the rows of a second run, by image id
+     * @param expected the rows of the first run, by image id
+     */
+    static void assertSameRows(Map<String, Row> found,
+            Map<String, Row> expected) {
+        assertThat(found.keySet()).isEqualTo(expected.keySet());
+        expected.forEach((id, row) -> assertSameRow(found.get(id), row, id));
+    }
+
+    private static void assertSameRow(Row a, Row b, String what) {
+        assertThat(a.schema()).as(what).isEqualTo(b.schema());
+        for (String field : b.schema().fieldNames()) {
+            Object x = a.getAs(field);
+            Object y = b.getAs(field);
+            String where = what + " " + field;
+            if (field.equals("score") && x instanceof Double dx && y instanceof Double dy) {
+                assertThat(Math.abs(dx - dy)).as("%s: %s vs %s", where, dx, dy)
+                        .isLessThanOrEqualTo(1e-6 * Math.abs(dy));
+            } else if (x instanceof Seq<?> sx && y instanceof Seq<?> sy
+                    && sy.nonEmpty() && sy.head() instanceof Row) {
+                assertThat(sx.size()).as(where).isEqualTo(sy.size());
+                for (int i = 0; i < sy.size(); i++) {
+                    assertSameRow((Row) sx.apply(i), (Row) sy.apply(i),
+                            where + "[" + i + "]");
+                }
+            } else {
+                assertThat(x).as(where).isEqualTo(y);
+            }
+        }
     }
 }

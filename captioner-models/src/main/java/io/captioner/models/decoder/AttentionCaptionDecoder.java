@@ -49,9 +49,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * InferenceSettings#fewRowMax()} rows run on {@link JavaAttentionWeights}, a copy of the parameters
  * taken when the decoder is made, with the state and each image's map in Java arrays (no native
  * call per step); states move between the two forms when a step's row count crosses the limit.
- * The default ({@link StepKernel#AUTO} resolves to {@link StepKernel#TORCH} at float32) steps on
- * the block itself; a decoder made by {@link #view} always does, since it follows parameters that
- * change. Both give the same log-probabilities and attention weights to 1e-5.
+ * The default ({@link StepKernel#AUTO}, which for this decoder resolves to {@link
+ * StepKernel#TORCH}) steps on the block itself; a decoder made by {@link #view} always does, since
+ * it follows parameters that change, and so does one with the deep output layer ({@link AttentionDecoderConfig#deepOutput()}),
+ * which the Java kernels do not implement. Both give the same log-probabilities and attention weights to 1e-5.
  *
  * <p>Thread-safety: {@code start}, {@code step} and {@code select} may be called from several
  * threads at once on different states, as long as nobody updates the parameters meanwhile; a single
@@ -78,9 +79,11 @@ public final class AttentionCaptionDecoder implements SavableDecoder {
         this.settings = requireFp32(settings);
         this.manager = ownedParameters != null ? ownedParameters.newSubManager() : NDManager.newBaseManager();
         this.parameterStore = new ParameterStore(manager, false);
-        StepKernel kernel = settings.resolvedKernel();
-        this.java = ownedParameters != null && kernel != StepKernel.TORCH ? new JavaAttentionWeights(block, kernel)
-                : null;
+        // AUTO steps on the block here: the Java attention kernel measured slower than PyTorch's step
+        StepKernel kernel = settings.kernel().resolve(settings.precision(), StepKernel.TORCH);
+        // the Java kernels compute the plain output layer only; a deep-output model steps on the block
+        this.java = ownedParameters != null && kernel != StepKernel.TORCH && !block.config().deepOutput()
+                ? new JavaAttentionWeights(block, kernel) : null;
     }
 
     private static InferenceSettings requireFp32(InferenceSettings settings) {
@@ -159,7 +162,8 @@ public final class AttentionCaptionDecoder implements SavableDecoder {
 
     /**
      * Loads a decoder saved by {@link #save(Path)} and checks that it has the expected architecture
-     * (dropout and the attention penalty, which do not shape the parameters, are not compared).
+     * (dropout, word dropout and the attention penalty, which do not shape the parameters, are not
+     * compared).
      *
      * @param file the parameter file
      * @param expected the architecture the caller needs
@@ -191,7 +195,8 @@ public final class AttentionCaptionDecoder implements SavableDecoder {
             Map<String, String> e = configToMetadata(expected);
             Map<String, String> f = configToMetadata(found);
             for (Map.Entry<String, String> entry : e.entrySet()) {
-                boolean trainingOnly = entry.getKey().equals("dropout") || entry.getKey().equals("attentionPenalty");
+                boolean trainingOnly = entry.getKey().equals("dropout") || entry.getKey().equals("attentionPenalty")
+                        || entry.getKey().equals("wordDropout");
                 if (!trainingOnly && !entry.getValue().equals(f.get(entry.getKey()))) {
                     throw new CaptionerException(file + ": attention decoder " + entry.getKey() + " is "
                             + f.get(entry.getKey()) + " but the model needs " + entry.getValue());
@@ -269,6 +274,8 @@ public final class AttentionCaptionDecoder implements SavableDecoder {
         m.put("dropout", Double.toString(config.dropout()));
         m.put("activation", config.activation().name());
         m.put("attentionPenalty", Double.toString(config.attentionPenalty()));
+        m.put("deepOutput", Boolean.toString(config.deepOutput()));
+        m.put("wordDropout", Double.toString(config.wordDropout()));
         return m;
     }
 
@@ -289,6 +296,11 @@ public final class AttentionCaptionDecoder implements SavableDecoder {
             throw new CaptionerException(file + ": attention decoder field activation must be one of "
                     + Arrays.toString(AttentionActivation.values()) + ", found " + activation, e);
         }
+        String deepOutput = m.getOrDefault("deepOutput", "false");
+        if (!deepOutput.equals("true") && !deepOutput.equals("false")) {
+            throw new CaptionerException(file + ": attention decoder field deepOutput must be true or false, found "
+                    + deepOutput);
+        }
         try {
             return AttentionDecoderConfig.builder()
                     .setVocabularySize(Integer.parseInt(field(m, "vocabularySize", file)))
@@ -301,6 +313,9 @@ public final class AttentionCaptionDecoder implements SavableDecoder {
                     .optDropout(Double.parseDouble(field(m, "dropout", file)))
                     .optActivation(act)
                     .optAttentionPenalty(Double.parseDouble(m.getOrDefault("attentionPenalty", "1.0")))
+                    // files written before the deep output layer existed score words from h alone
+                    .optDeepOutput(deepOutput.equals("true"))
+                    .optWordDropout(Double.parseDouble(m.getOrDefault("wordDropout", "0.0")))
                     .build();
         } catch (IllegalArgumentException e) {
             throw new CaptionerException(file + ": invalid attention decoder configuration: " + e.getMessage(), e);

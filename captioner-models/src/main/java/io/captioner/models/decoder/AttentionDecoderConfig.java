@@ -24,6 +24,11 @@ import java.util.Locale;
  * @param activation the non-linearity of the attention's scoring network
  * @param attentionPenalty λ, the weight of the doubly stochastic attention regulariser in the
  *     training loss ({@link DoublyStochasticPenalty}), at least 0; training only, like dropout
+ * @param deepOutput whether words are scored by the paper's deep output layer over the previous
+ *     word, the hidden state and the attended context (eq. 7) rather than from the hidden state
+ *     alone; decoders saved before the option existed have none
+ * @param wordDropout the probability of dropping a previous word's whole embedding while
+ *     training, in [0, 1); training only, like dropout
  */
 public record AttentionDecoderConfig(
         int vocabularySize,
@@ -35,7 +40,9 @@ public record AttentionDecoderConfig(
         int hiddenSize,
         double dropout,
         AttentionActivation activation,
-        double attentionPenalty) implements DecoderSpec {
+        double attentionPenalty,
+        boolean deepOutput,
+        double wordDropout) implements DecoderSpec {
 
     /**
      * Validates every field.
@@ -50,6 +57,8 @@ public record AttentionDecoderConfig(
      * @param dropout see the record description
      * @param activation see the record description
      * @param attentionPenalty see the record description
+     * @param deepOutput see the record description
+     * @param wordDropout see the record description
      * @throws IllegalArgumentException naming the field, the rule and the value found
      */
     public AttentionDecoderConfig {
@@ -70,6 +79,7 @@ public record AttentionDecoderConfig(
         }
         require(attentionPenalty >= 0 && Double.isFinite(attentionPenalty),
                 "attentionPenalty must be a finite number of at least 0, found " + attentionPenalty);
+        require(wordDropout >= 0 && wordDropout < 1, "wordDropout must be in [0, 1), found " + wordDropout);
     }
 
     /**
@@ -158,6 +168,8 @@ public record AttentionDecoderConfig(
         b.dropout = dropout;
         b.activation = activation;
         b.attentionPenalty = attentionPenalty;
+        b.deepOutput = deepOutput;
+        b.wordDropout = wordDropout;
         return b;
     }
 
@@ -165,9 +177,10 @@ public record AttentionDecoderConfig(
     public String toString() {
         return String.format(Locale.ROOT,
                 "AttentionDecoderConfig{vocabularySize=%d, featureShape=%dx%dx%d, attentionSize=%d,"
-                        + " embeddingSize=%d, hiddenSize=%d, dropout=%s, activation=%s, attentionPenalty=%s}",
+                        + " embeddingSize=%d, hiddenSize=%d, dropout=%s, activation=%s, attentionPenalty=%s,"
+                        + " deepOutput=%s, wordDropout=%s}",
                 vocabularySize, mapHeight, mapWidth, featureChannels, attentionSize, embeddingSize,
-                hiddenSize, dropout, activation, attentionPenalty);
+                hiddenSize, dropout, activation, attentionPenalty, deepOutput, wordDropout);
     }
 
     /** Collects the fields of an {@link AttentionDecoderConfig}; setters may be called in any order. */
@@ -182,6 +195,8 @@ public record AttentionDecoderConfig(
         private double dropout = 0.5;
         private AttentionActivation activation = AttentionActivation.TANH;
         private double attentionPenalty = 1.0;
+        private boolean deepOutput = true;
+        private double wordDropout = 0;
 
         private Builder() {}
 
@@ -267,12 +282,6 @@ public record AttentionDecoderConfig(
         }
 
         /**
-         * Validates and builds the configuration.
-         *
-         * @return the configuration
-         * @throws IllegalArgumentException if a required field is missing or a value is invalid
-         */
-        /**
          * Sets λ, the weight of the doubly stochastic attention regulariser (default 1, as in the
          * paper).
          *
@@ -284,6 +293,35 @@ public record AttentionDecoderConfig(
             return this;
         }
 
+        /**
+         * Sets whether words are scored by the paper's deep output layer (default true, as
+         * published).
+         *
+         * @param deepOutput false to score words from the hidden state alone
+         * @return this builder
+         */
+        public Builder optDeepOutput(boolean deepOutput) {
+            this.deepOutput = deepOutput;
+            return this;
+        }
+
+        /**
+         * Sets the training-time probability of dropping a previous word's embedding (default 0).
+         *
+         * @param wordDropout a probability in [0, 1)
+         * @return this builder
+         */
+        public Builder optWordDropout(double wordDropout) {
+            this.wordDropout = wordDropout;
+            return this;
+        }
+
+        /**
+         * Validates and builds the configuration.
+         *
+         * @return the configuration
+         * @throws IllegalArgumentException if a required field is missing or a value is invalid
+         */
         public AttentionDecoderConfig build() {
             if (vocabularySize == -1) {
                 throw new IllegalArgumentException("vocabularySize is required: call setVocabularySize");
@@ -292,7 +330,8 @@ public record AttentionDecoderConfig(
                 throw new IllegalArgumentException("the feature shape is required: call setFeatureShape");
             }
             return new AttentionDecoderConfig(vocabularySize, mapHeight, mapWidth, featureChannels,
-                    attentionSize, embeddingSize, hiddenSize, dropout, activation, attentionPenalty);
+                    attentionSize, embeddingSize, hiddenSize, dropout, activation, attentionPenalty, deepOutput,
+                    wordDropout);
         }
     }
 }

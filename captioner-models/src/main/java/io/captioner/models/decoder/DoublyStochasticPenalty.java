@@ -10,9 +10,18 @@ import io.captioner.search.TokenIds;
  * 1, so the model looks at every part of the image over the caption instead of at one place
  * throughout.
  *
- * <p>{@code penalty = λ · mean_b Σ_l (1 − Σ_t m[b, t] · α[b, t, l])²}, where {@code m[b, t]} is 1
- * for the real steps (those whose target token is not {@code <pad>}) and 0 for padding, so padded
+ * <p>{@code penalty = λ · mean_b mean_l (1 − Σ_t m[b, t] · α[b, t, l])²}, where {@code m[b, t]} is
+ * 1 for the real steps (those whose target token is not {@code <pad>}) and 0 for padding, so padded
  * steps add no attention. Add it to the masked cross-entropy of the same batch. Stateless.
+ *
+ * <p><b>A mean over locations, not the paper's sum.</b> The paper adds {@code λ Σ_l} to a
+ * cross-entropy summed over a caption's T words; this library's cross-entropy is a mean per word.
+ * Divided by T to match it, the paper's term is {@code (λ L / T) · mean_l}, so this class's λ is the
+ * paper's λ·L/T, and λ = 1 here (the best-known public reimplementation's choice, which also
+ * averages) is the paper's λ = T/L, a weaker pull. The sum with λ = 1 beside a per-word mean would
+ * swamp the cross-entropy: a caption of T words cannot give each of L > T locations a total of 1,
+ * so the sum never falls below {@code Σ_l (1 − T/L)²}, about 45 at T = 10, L = 64, against a
+ * cross-entropy of about one nat.
  */
 public final class DoublyStochasticPenalty {
 
@@ -41,7 +50,7 @@ public final class DoublyStochasticPenalty {
         }
         NDArray mask = targets.neq(TokenIds.PAD).toType(DataType.FLOAT32, false).expandDims(2);
         NDArray coverage = alphas.mul(mask).sum(new int[] {1});
-        NDArray perImage = coverage.neg().add(1f).square().sum(new int[] {1});
+        NDArray perImage = coverage.neg().add(1f).square().mean(new int[] {1});
         return perImage.mean().mul((float) lambda);
     }
 }

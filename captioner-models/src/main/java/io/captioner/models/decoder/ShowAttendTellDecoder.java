@@ -34,8 +34,16 @@ import java.util.List;
  *   <li>an LSTM cell (PyTorch's gate order i, f, g, o) over {@code [E y; z̃]}: its input weights
  *       are kept as a word part (with the cell's bias) and a context part, which equals one matrix
  *       over the concatenation and lets teacher forcing project all words at once;
- *   <li>{@code logits = W_o dropout(h_t) + b_o}, dropout only while training.
+ *   <li>with the paper's deep output layer ({@link AttentionDecoderConfig#deepOutput()}, eq. 7):
+ *       {@code logits = L_o dropout(tanh(E y + L_h h_t + L_z z̃)) + b_o}, so the attended context
+ *       reaches the word directly and not only through the LSTM state (the tanh is the authors'
+ *       code's; the paper writes the sum without it); without it {@code logits = W_o dropout(h_t) +
+ *       b_o}. Dropout only while training.
  * </ol>
+ *
+ * <p>While training, {@link AttentionDecoderConfig#wordDropout()} drops the whole embedding of a
+ * previous word (the LSTM's input and the deep output's {@code E y} alike) with that probability,
+ * scaling the kept ones, so the model cannot predict the next word from the previous one alone.
  *
  * <p>The initial state is {@code h_0 = tanh(W_h0 ā + b)}, {@code c_0 = tanh(W_c0 ā + b)} with
  * {@code ā} the mean feature over locations: the paper's "average of the annotation vectors fed
@@ -49,9 +57,11 @@ import java.util.List;
  * <ul>
  *   <li>{@link #forward(ParameterStore, NDList, boolean)} (teacher forcing, for training): inputs
  *       {@code features [B, L, D]} and {@code tokens [B, T] int64} ({@code <start> w1 .. wn} padded
- *       with {@code <pad>}); outputs {@code logits [B, T, V]}, where position t scores the token
- *       that follows {@code tokens[:, t]}, and {@code alphas [B, T, L]}, the attention weights of
- *       each step (rows sum to 1).
+ *       with {@code <pad>}), or {@code features [I, L, D]} of I distinct images, the tokens and
+ *       {@code rowImages [B] int64} (row i reads image {@code rowImages[i]}), which computes the
+ *       image-only part once per image; outputs {@code logits [B, T, V]}, where position t scores
+ *       the token that follows {@code tokens[:, t]}, and {@code alphas [B, T, L]}, the attention
+ *       weights of each step (rows sum to 1).
  *   <li>{@link #initialState(ParameterStore, NDArray, boolean)}: {@code features [B, L, D]} → {@code
  *       h [B, N]}, {@code c [B, N]} and the encoder projection {@code [B, L, A]}.
  *   <li>{@link #step(ParameterStore, NDArray, NDArray, NDArray, NDArray, NDArray, boolean)}: {@code
@@ -81,6 +91,8 @@ public final class ShowAttendTellDecoder extends AbstractBlock {
     private final Linear contextGates;
     private final Linear hiddenGates;
     private final Linear output;
+    private final Linear outputHidden;
+    private final Linear outputContext;
 
     /**
      * Creates an uninitialised decoder block.
@@ -113,6 +125,16 @@ public final class ShowAttendTellDecoder extends AbstractBlock {
         contextGates = addChildBlock("contextGates", Linear.builder().setUnits(4 * hidden).optBias(false).build());
         hiddenGates = addChildBlock("hiddenGates", Linear.builder().setUnits(4 * hidden).optBias(false).build());
         output = addChildBlock("output", Linear.builder().setUnits(config.vocabularySize()).build());
+        if (config.deepOutput()) {
+            // no biases: the output layer's bias already shifts every logit
+            outputHidden = addChildBlock("outputHidden",
+                    Linear.builder().setUnits(config.embeddingSize()).optBias(false).build());
+            outputContext = addChildBlock("outputContext",
+                    Linear.builder().setUnits(config.embeddingSize()).optBias(false).build());
+        } else {
+            outputHidden = null;
+            outputContext = null;
+        }
     }
 
     /**
@@ -151,7 +173,13 @@ public final class ShowAttendTellDecoder extends AbstractBlock {
         wordGates.initialize(manager, dataType, new Shape(1, config.embeddingSize()));
         contextGates.initialize(manager, dataType, vector);
         hiddenGates.initialize(manager, dataType, state);
-        output.initialize(manager, dataType, state);
+        if (config.deepOutput()) {
+            outputHidden.initialize(manager, dataType, state);
+            outputContext.initialize(manager, dataType, vector);
+            output.initialize(manager, dataType, new Shape(1, config.embeddingSize()));
+        } else {
+            output.initialize(manager, dataType, state);
+        }
     }
 
     @Override
@@ -167,37 +195,50 @@ public final class ShowAttendTellDecoder extends AbstractBlock {
      * Teacher-forced forward pass over whole captions.
      *
      * @param parameterStore where parameter values come from
-     * @param inputs {@code features [B, L, D] float32}, {@code tokens [B, T] int64}
+     * @param inputs {@code features [B, L, D] float32}, {@code tokens [B, T] int64}; or {@code
+     *     features [I, L, D]}, the tokens and {@code rowImages [B] int64} with values in {@code [0, I)}
      * @param training whether dropout is active
      * @param params unused
      * @return {@code logits [B, T, V]} and {@code alphas [B, T, L]}, in the manager of {@code
      *     features}
-     * @throws IllegalArgumentException if the inputs are not two arrays of these shapes
+     * @throws IllegalArgumentException if the inputs are not two or three arrays of these shapes
      */
     @Override
     protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
             PairList<String, Object> params) {
-        if (inputs.size() != 2) {
-            throw new IllegalArgumentException("inputs must be (features [B, L, D], tokens [B, T]), found "
-                    + inputs.size() + " arrays");
+        if (inputs.size() != 2 && inputs.size() != 3) {
+            throw new IllegalArgumentException("inputs must be (features [B, L, D], tokens [B, T]) or (features"
+                    + " [I, L, D], tokens [B, T], row images [B]), found " + inputs.size() + " arrays");
         }
         NDArray features = inputs.get(0);
         NDArray tokens = inputs.get(1);
+        NDArray rowImages = inputs.size() == 3 ? inputs.get(2) : null;
         checkFeatures(features);
-        long batch = features.getShape().get(0);
+        long batch = rowImages == null ? features.getShape().get(0) : rowImages.getShape().get(0);
+        if (rowImages != null && rowImages.getShape().dimension() != 1) {
+            throw new IllegalArgumentException("row images must have shape [B], found " + rowImages.getShape());
+        }
         if (tokens.getShape().dimension() != 2 || tokens.getShape().get(0) != batch) {
             throw new IllegalArgumentException("tokens must have shape [B, T] with B = " + batch + ", found "
                     + tokens.getShape());
         }
+        // image-only work (mean feature, initial state, encoder projection) once per image
         NDList start = initialState(parameterStore, features, training);
         NDArray h = start.get(0);
         NDArray c = start.get(1);
         NDArray projected = start.get(2);
+        if (rowImages != null) {
+            h = RowGather.rows(h, rowImages);
+            c = RowGather.rows(c, rowImages);
+            projected = RowGather.rows(projected, rowImages);
+            features = RowGather.rows(features, rowImages);
+        }
+        NDArray embedded = embed(parameterStore, tokens, training);
         // the word part of every step's LSTM input in one product
-        NDArray words = wordGates.forward(parameterStore, new NDList(embed(parameterStore, tokens, training)),
-                training).singletonOrThrow();
+        NDArray words = wordGates.forward(parameterStore, new NDList(embedded), training).singletonOrThrow();
         int steps = (int) tokens.getShape().get(1);
         List<NDArray> hidden = new ArrayList<>(steps);
+        List<NDArray> contexts = new ArrayList<>(steps);
         List<NDArray> alphas = new ArrayList<>(steps);
         for (int t = 0; t < steps; t++) {
             NDArray[] cell = cell(parameterStore, words.get(":, " + t + ", :"), h, c, features, projected, training);
@@ -205,10 +246,10 @@ public final class ShowAttendTellDecoder extends AbstractBlock {
             h = cell[1];
             c = cell[2];
             hidden.add(h);
+            contexts.add(cell[3]);
         }
-        NDArray stacked = NDArrays.stack(new NDList(hidden), 1);
-        NDArray logits = output.forward(parameterStore, new NDList(dropout(stacked, training)), training)
-                .singletonOrThrow();
+        NDArray logits = logits(parameterStore, embedded, NDArrays.stack(new NDList(hidden), 1),
+                config.deepOutput() ? NDArrays.stack(new NDList(contexts), 1) : null, training);
         return new NDList(logits, NDArrays.stack(new NDList(alphas), 1));
     }
 
@@ -260,19 +301,36 @@ public final class ShowAttendTellDecoder extends AbstractBlock {
                     + h.getShape() + ", c " + c.getShape() + ", features " + features.getShape()
                     + ", projection " + projected.getShape());
         }
-        NDArray word = wordGates.forward(parameterStore, new NDList(embed(parameterStore, tokens, training)),
-                training).singletonOrThrow();
+        NDArray embedded = embed(parameterStore, tokens, training);
+        NDArray word = wordGates.forward(parameterStore, new NDList(embedded), training).singletonOrThrow();
         NDArray[] cell = cell(parameterStore, word, h, c, features, projected, training);
-        NDArray logits = output.forward(parameterStore, new NDList(dropout(cell[1], training)), training)
-                .singletonOrThrow();
+        NDArray logits = logits(parameterStore, embedded, cell[1], cell[3], training);
         return new NDList(logits, cell[0], cell[1], cell[2]);
+    }
+
+    /**
+     * The output layer over one step ({@code [B, X]} inputs) or all steps ({@code [B, T, X]}).
+     *
+     * @param embedded the previous words' embeddings, as the LSTM read them
+     * @param hidden the new hidden states
+     * @param context the gated contexts the LSTM read, or null without the deep output layer
+     */
+    private NDArray logits(ParameterStore ps, NDArray embedded, NDArray hidden, NDArray context, boolean training) {
+        NDArray in = hidden;
+        if (config.deepOutput()) {
+            in = embedded
+                    .add(outputHidden.forward(ps, new NDList(hidden), training).singletonOrThrow())
+                    .add(outputContext.forward(ps, new NDList(context), training).singletonOrThrow())
+                    .tanh();
+        }
+        return output.forward(ps, new NDList(dropout(in, training)), training).singletonOrThrow();
     }
 
     /**
      * Attention, gate and LSTM cell of one step.
      *
      * @param word the word part of the LSTM input {@code [B, 4N]} (bias included)
-     * @return {@code {alpha [B, L], h [B, N], c [B, N]}}
+     * @return {@code {alpha [B, L], h [B, N], c [B, N], gated context [B, D]}}
      */
     private NDArray[] cell(ParameterStore ps, NDArray word, NDArray h, NDArray c, NDArray features,
             NDArray projected, boolean training) {
@@ -294,7 +352,7 @@ public final class ShowAttendTellDecoder extends AbstractBlock {
         NDArray out = Activation.sigmoid(parts.get(3));
         NDArray cNext = forget.mul(c).add(in.mul(candidate));
         NDArray hNext = out.mul(cNext.tanh());
-        return new NDArray[] {alpha, hNext, cNext};
+        return new NDArray[] {alpha, hNext, cNext, gated};
     }
 
     /**
@@ -329,10 +387,18 @@ public final class ShowAttendTellDecoder extends AbstractBlock {
         }
     }
 
+    /** Embeddings {@code [..., E]} of token ids {@code [...]}, whole words dropped while training. */
     private NDArray embed(ParameterStore ps, NDArray tokens, boolean training) {
         NDArray weight = ps.getValue(embedding, tokens.getDevice(), training);
         NDArray ids = tokens.getDataType() == DataType.INT64 ? tokens : tokens.toType(DataType.INT64, false);
-        return ids.getNDArrayInternal().embedding(ids, weight, SparseFormat.DENSE).singletonOrThrow();
+        NDArray embedded = ids.getNDArrayInternal().embedding(ids, weight, SparseFormat.DENSE).singletonOrThrow();
+        if (!training || config.wordDropout() == 0) {
+            return embedded;
+        }
+        // one keep-or-drop draw per token, shared by all E components, kept ones scaled by 1/(1-p)
+        NDArray keep = Dropout.dropout(tokens.getManager().ones(ids.getShape().add(1)),
+                (float) config.wordDropout(), true).singletonOrThrow();
+        return embedded.mul(keep);
     }
 
     private NDArray dropout(NDArray x, boolean training) {

@@ -33,10 +33,19 @@ final class ShowAttendTellTrainable implements TrainableDecoder {
 
     @Override
     public Output forward(ParameterStore parameterStore, NDArray features, NDArray inputs, boolean training) {
+        return forward(parameterStore, features, null, inputs, training);
+    }
+
+    /** Computes the encoder projection and the initial state once per image, not once per row. */
+    @Override
+    public Output forward(ParameterStore parameterStore, NDArray imageFeatures, NDArray rowImages, NDArray inputs,
+            boolean training) {
         AttentionDecoderConfig config = block.config();
-        NDArray flat = features.getShape().dimension() == 3 ? features
-                : features.reshape(features.getShape().get(0), config.locations(), config.featureChannels());
-        NDList out = block.forward(parameterStore, new NDList(flat, inputs), training);
+        NDArray flat = imageFeatures.getShape().dimension() == 3 ? imageFeatures
+                : imageFeatures.reshape(imageFeatures.getShape().get(0), config.locations(),
+                        config.featureChannels());
+        NDList in = rowImages == null ? new NDList(flat, inputs) : new NDList(flat, inputs, rowImages);
+        NDList out = block.forward(parameterStore, in, training);
         NDArray penalty = config.attentionPenalty() == 0 ? null
                 : DoublyStochasticPenalty.compute(out.get(1), inputs, config.attentionPenalty());
         return new Output(out.get(0), penalty);

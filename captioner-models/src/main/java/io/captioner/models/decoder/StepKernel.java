@@ -16,8 +16,12 @@ import java.util.Locale;
 public enum StepKernel {
 
     /**
-     * The default: {@link #TORCH} for {@link Precision#FP32}; for {@link Precision#BF16} and {@link
-     * Precision#INT8}, {@link #VECTOR} when the Vector API is available, else {@link #SCALAR}.
+     * The default: {@link #VECTOR} when the Vector API is available, else {@link #TORCH}, at every
+     * precision. Measured on a 2-core AMD EPYC (captioner-benchmarks README, "Issue 20"), the
+     * vector kernel's batch-1 LSTM step took 0.77 (greedy) and 0.55 (beam 5) of PyTorch's at fp32,
+     * while the scalar loops took 3–10 times PyTorch's, so they run only when asked for. The
+     * attention decoder resolves {@code AUTO} to {@link #TORCH}: its Java kernel measured slower
+     * than its PyTorch step.
      * The system property {@value #PROPERTY} (one of {@code auto}, {@code torch}, {@code vector},
      * {@code scalar}) replaces this choice for every decoder whose settings say {@code AUTO}.
      */
@@ -67,13 +71,25 @@ public enum StepKernel {
      * @throws IllegalArgumentException if the system property holds an unknown name
      */
     public StepKernel resolve(Precision precision) {
+        return resolve(precision, vectorAvailable() ? VECTOR : TORCH);
+    }
+
+    /**
+     * Resolves as {@link #resolve(Precision)} does, with another default for {@link #AUTO} when the
+     * system property does not set one (the attention decoder passes {@link #TORCH}).
+     *
+     * @param precision the weights' precision
+     * @param whenAuto what {@link #AUTO} stands for without the system property
+     * @return {@link #TORCH}, {@link #VECTOR} or {@link #SCALAR}
+     */
+    public StepKernel resolve(Precision precision, StepKernel whenAuto) {
         StepKernel k = this;
         if (k == AUTO) {
             String property = System.getProperty(PROPERTY);
             k = property == null || property.isBlank() ? AUTO : parse(property);
         }
         if (k == AUTO) {
-            k = precision == Precision.FP32 ? TORCH : VECTOR;
+            k = whenAuto;
         }
         if (k == VECTOR && !vectorAvailable()) {
             k = SCALAR;

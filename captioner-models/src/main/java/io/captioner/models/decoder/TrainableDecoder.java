@@ -48,6 +48,28 @@ public interface TrainableDecoder {
     Output forward(ParameterStore parameterStore, NDArray features, NDArray inputs, boolean training);
 
     /**
+     * Teacher-forced forward pass over captions whose rows share images (several captions of one
+     * image in a batch): row i reads the features of image {@code rowImages[i]}. The trainer calls
+     * this form with each distinct image's features once. By default it copies every row's features
+     * and calls {@link #forward(ParameterStore, NDArray, NDArray, boolean)}; a decoder with work that
+     * depends only on the image (attention's encoder projection) overrides it to do that work once
+     * per image.
+     *
+     * @param parameterStore where parameter values come from
+     * @param imageFeatures {@code [I, F...] float32}, one row per distinct image
+     * @param rowImages {@code [B] int64}, each caption row's image index in {@code [0, I)}, or null
+     *     when row i reads image i (then B = I)
+     * @param inputs {@code [B, T] int64}: {@code <start> w1 .. wn}, padded with {@code <pad>}
+     * @param training whether dropout is active
+     * @return the same as the per-row form given the copied rows
+     */
+    default Output forward(ParameterStore parameterStore, NDArray imageFeatures, NDArray rowImages, NDArray inputs,
+            boolean training) {
+        NDArray features = rowImages == null ? imageFeatures : RowGather.rows(imageFeatures, rowImages);
+        return forward(parameterStore, features, inputs, training);
+    }
+
+    /**
      * Wraps the live parameters as a step-wise decoder for validation during training: it follows
      * the current values, and closing it frees only its own states.
      *

@@ -260,7 +260,7 @@ public final class Trainer {
                     long t3;
                     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                         t1 = System.nanoTime();
-                        NDArray features = featuresFor(train.features(), data.images, bm, true);
+                        RowFeatures features = featuresFor(train.features(), data.images, bm, true);
                         t2 = System.nanoTime();
                         NDArray lossArray = loss(features, data, true);
                         t3 = System.nanoTime();
@@ -285,8 +285,9 @@ public final class Trainer {
             return lossSum / tokenSum;
         }
 
-        private NDArray loss(NDArray features, Batch data, boolean training) {
-            TrainableDecoder.Output out = decoder.forward(store, features, data.inputs, training);
+        private NDArray loss(RowFeatures features, Batch data, boolean training) {
+            TrainableDecoder.Output out = decoder.forward(store, features.images(), features.rows(), data.inputs,
+                    training);
             NDArray loss = MaskedCrossEntropy.loss(out.logits(), data.targets);
             return out.regularizer() == null ? loss : loss.add(out.regularizer());
         }
@@ -298,7 +299,7 @@ public final class Trainer {
                 List<Sample> batch = samples.subList(start, Math.min(samples.size(), start + config.batchSize()));
                 try (NDManager bm = work.newSubManager()) {
                     Batch data = batch(dev, batch, bm);
-                    NDArray features = featuresFor(dev.features(), data.images, bm, false);
+                    RowFeatures features = featuresFor(dev.features(), data.images, bm, false);
                     lossSum += loss(features, data, false).getFloat() * data.tokens;
                     tokenSum += data.tokens;
                 }
@@ -306,8 +307,11 @@ public final class Trainer {
             return lossSum / tokenSum;
         }
 
-        /** Computes each distinct image's features once and repeats rows for its other captions. */
-        private NDArray featuresFor(FeatureSource source, int[] images, NDManager bm, boolean training) {
+        /**
+         * Computes each distinct image's features once, with the image of each row (null when every
+         * row has its own image, in order); the decoder repeats them for an image's other captions.
+         */
+        private RowFeatures featuresFor(FeatureSource source, int[] images, NDManager bm, boolean training) {
             Map<Integer, Integer> position = new LinkedHashMap<>();
             long[] rows = new long[images.length];
             for (int i = 0; i < images.length; i++) {
@@ -320,15 +324,7 @@ public final class Trainer {
             }
             int[] unique = position.keySet().stream().mapToInt(Integer::intValue).toArray();
             NDArray features = source.features(store, bm, unique, training);
-            if (unique.length == images.length) {
-                return features;
-            }
-            Shape shape = features.getShape();
-            long rowSize = shape.size() / shape.get(0);
-            NDArray index = bm.create(rows).reshape(images.length, 1).broadcast(new Shape(images.length, rowSize));
-            NDArray gathered = features.reshape(shape.get(0), rowSize).gather(index, 0);
-            return shape.dimension() == 2 ? gathered
-                    : gathered.reshape(new Shape(images.length).addAll(shape.slice(1)));
+            return new RowFeatures(features, unique.length == images.length ? null : bm.create(rows));
         }
 
         /** The dev features for the metric, computed a range at a time when the metric asks. */
@@ -368,6 +364,9 @@ public final class Trainer {
             };
         }
     }
+
+    /** Features {@code [I, F...]} of a batch's distinct images and each row's image {@code [B]}, or null. */
+    private record RowFeatures(NDArray images, NDArray rows) {}
 
     /** One (image, caption) pair of a split. */
     private record Sample(int image, int caption) {}

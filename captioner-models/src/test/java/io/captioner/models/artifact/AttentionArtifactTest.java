@@ -34,7 +34,7 @@ class AttentionArtifactTest {
 
     @TempDir Path dir;
 
-    private static DjlCaptioner create(int seed) {
+    static DjlCaptioner create(int seed) {
         Vocabulary vocabulary = TinyCaptioner.vocabulary();
         Engine.getInstance().setRandomSeed(seed);
         BlockEncoder encoder = Encoders.smallCnn().optInputSize(32).optFeatureSize(16).optBaseChannels(4)
@@ -47,7 +47,7 @@ class AttentionArtifactTest {
                 .build();
     }
 
-    private static Path save(DjlCaptioner captioner, Path target) {
+    static Path save(DjlCaptioner captioner, Path target) {
         BlockEncoder encoder = (BlockEncoder) captioner.encoder();
         ArtifactWriter.builder().setEncoder(encoder, EncoderSpec.smallCnn(encoder))
                 .setDecoder((AttentionCaptionDecoder) captioner.decoder()).setVocabulary(captioner.vocabulary())

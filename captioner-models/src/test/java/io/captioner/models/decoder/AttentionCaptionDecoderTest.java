@@ -13,13 +13,16 @@ import ai.djl.training.ParameterStore;
 import io.captioner.CaptionDecoder;
 import io.captioner.CaptionerException;
 import io.captioner.DecoderState;
+import io.captioner.models.internal.ParameterFile;
 import io.captioner.search.TokenIds;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The attention decoder as a {@link CaptionDecoder}: the step path, states, memory, files. */
 class AttentionCaptionDecoderTest {
@@ -32,14 +35,15 @@ class AttentionCaptionDecoderTest {
      * image context is gathered), give the same log-probabilities and attention weights to 1e-5.
      */
     @ParameterizedTest
-    @EnumSource(AttentionActivation.class)
-    void teacherForcingAndTheStepPathGiveTheSameLogProbsAndAttention(AttentionActivation activation) {
+    @MethodSource("io.captioner.models.decoder.AttentionFixtures#architectures")
+    void teacherForcingAndTheStepPathGiveTheSameLogProbsAndAttention(AttentionActivation activation,
+            boolean deepOutput) {
         int b = 3;
         int t = 7;
         float[][] features = AttentionFixtures.features(b, 11);
         long[][] captions = AttentionFixtures.captions(b, t, 12);
         try (AttentionCaptionDecoder decoder = AttentionFixtures.perturbedDecoder(
-                        AttentionFixtures.config(activation, 0.5), 13);
+                        AttentionFixtures.config(activation, 0.5, deepOutput), 13);
                 NDManager m = NDManager.newBaseManager()) {
             NDList teacher = decoder.block().forward(new ParameterStore(m, false),
                     new NDList(m.create(features).reshape(b, L, D), m.create(captions)), false);
@@ -208,7 +212,8 @@ class AttentionCaptionDecoderTest {
     @Test
     void savedDecoderLoadsWithItsConfigurationAndGivesTheSameSteps() {
         Path file = dir.resolve("attention.params");
-        AttentionDecoderConfig config = AttentionFixtures.config(AttentionActivation.RELU, 0.25);
+        AttentionDecoderConfig config = AttentionFixtures.config(AttentionActivation.RELU, 0.25).toBuilder()
+                .optWordDropout(0.3).build();
         float[][] features = AttentionFixtures.features(2, 7);
         float[][] expected;
         float[][] expectedAttention;
@@ -229,6 +234,44 @@ class AttentionCaptionDecoderTest {
             assertThat(step.logProbs()).isDeepEqualTo(expected);
             assertThat(step.attention()).isDeepEqualTo(expectedAttention);
         }
+    }
+
+    /** Files written before the deep output layer existed lack its fields and have no such layer. */
+    @Test
+    void aFileWithoutTheDeepOutputFieldsLoadsAsTheDecoderWithoutThatLayer() {
+        Path file = dir.resolve("old.params");
+        AttentionDecoderConfig old = AttentionFixtures.config(AttentionActivation.TANH, 0.5, false);
+        float[][] features = AttentionFixtures.features(2, 8);
+        float[][] expected;
+        try (AttentionCaptionDecoder decoder = AttentionFixtures.perturbedDecoder(old, 10)) {
+            ParameterFile current = AttentionCaptionDecoder.toParameterFile(decoder.block());
+            Map<String, String> metadata = new LinkedHashMap<>(current.metadata());
+            metadata.remove("deepOutput");
+            metadata.remove("wordDropout");
+            new ParameterFile(current.kind(), metadata, current.arrays()).write(file);
+            try (DecoderState s = decoder.start(features)) {
+                CaptionDecoder.Step step = decoder.step(s, new int[] {1, 1});
+                step.state().close();
+                expected = step.logProbs();
+            }
+        }
+        try (AttentionCaptionDecoder loaded = AttentionCaptionDecoder.load(file);
+                DecoderState s = loaded.start(features)) {
+            assertThat(loaded.config()).isEqualTo(old);
+            CaptionDecoder.Step step = loaded.step(s, new int[] {1, 1});
+            step.state().close();
+            assertThat(step.logProbs()).isDeepEqualTo(expected);
+        }
+    }
+
+    @Test
+    void aDeepOutputFieldThatIsNotABooleanIsRefusedNamingFileAndValue() {
+        Map<String, String> metadata = new LinkedHashMap<>(AttentionCaptionDecoder.configToMetadata(
+                AttentionFixtures.config(AttentionActivation.TANH, 0.5)));
+        metadata.put("deepOutput", "yes");
+        assertThatThrownBy(() -> AttentionCaptionDecoder.configFromMetadata(metadata, Path.of("d.params")))
+                .isInstanceOf(CaptionerException.class)
+                .hasMessage("d.params: attention decoder field deepOutput must be true or false, found yes");
     }
 
     @Test

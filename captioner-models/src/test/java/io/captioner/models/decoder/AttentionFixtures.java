@@ -6,6 +6,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import io.captioner.search.TokenIds;
 import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 
 /** Small attention decoders and inputs shared by the attention decoder tests. */
 final class AttentionFixtures {
@@ -23,11 +25,30 @@ final class AttentionFixtures {
 
     private AttentionFixtures() {}
 
-    /** V {@value #V}, a {@value #H}x{@value #W}x{@value #D} map, A 7, E 8, hidden 9. */
+    /**
+     * V {@value #V}, a {@value #H}x{@value #W}x{@value #D} map, A 7, E 8, hidden 9, with the deep
+     * output layer (the default).
+     */
     static AttentionDecoderConfig config(AttentionActivation activation, double dropout) {
+        return config(activation, dropout, true);
+    }
+
+    /** As {@link #config(AttentionActivation, double)}, with or without the deep output layer. */
+    static AttentionDecoderConfig config(AttentionActivation activation, double dropout, boolean deepOutput) {
         return AttentionDecoderConfig.builder().setVocabularySize(V).setFeatureShape(H, W, D)
                 .optAttentionSize(7).optEmbeddingSize(8).optHiddenSize(9).optDropout(dropout)
-                .optActivation(activation).build();
+                .optActivation(activation).optDeepOutput(deepOutput).build();
+    }
+
+    /**
+     * The architectures every path-equality test covers: both activations with the deep output
+     * layer, and the plain output layer of decoders saved before it existed.
+     */
+    static Stream<Arguments> architectures() {
+        return Stream.of(
+                Arguments.of(AttentionActivation.TANH, true),
+                Arguments.of(AttentionActivation.RELU, true),
+                Arguments.of(AttentionActivation.TANH, false));
     }
 
     /**

@@ -155,4 +155,23 @@ class AttentionKernelTest {
                 1, InferenceSettings.of(Precision.BF16)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fp32 only, found bf16");
     }
+
+    @Test
+    void aDeepOutputModelAskedForAJavaKernelStepsOnTheBlockAndGivesItsResults() {
+        Path file = dir.resolve("attention-deep.params");
+        try (AttentionCaptionDecoder made = AttentionFixtures.perturbedDecoder(
+                AttentionFixtures.config(AttentionActivation.TANH, 0.3, true), 19)) {
+            made.save(file);
+        }
+        try (AttentionCaptionDecoder torch = AttentionCaptionDecoder.load(file, null,
+                        new InferenceSettings(Precision.FP32, StepKernel.TORCH, 16));
+                AttentionCaptionDecoder java = AttentionCaptionDecoder.load(file, null,
+                        new InferenceSettings(Precision.FP32, StepKernel.SCALAR, 16))) {
+            float[][] f = AttentionFixtures.features(2, 4);
+            try (DecoderState a = torch.start(f, true); DecoderState b = java.start(f, true)) {
+                int[] previous = {1, 1};
+                assertSameStep(java.step(b, previous), torch.step(a, previous), "deep output");
+            }
+        }
+    }
 }

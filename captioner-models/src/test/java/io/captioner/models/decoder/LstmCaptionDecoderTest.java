@@ -164,9 +164,11 @@ class LstmCaptionDecoderTest {
             CaptionDecoder.Step sub = decoder.step(picked, new int[] {1, 1, 1});
             full.state().close();
             sub.state().close();
-            assertThat(sub.logProbs()[0]).containsExactly(full.logProbs()[2], within(1e-6f));
-            assertThat(sub.logProbs()[1]).containsExactly(full.logProbs()[2], within(1e-6f));
-            assertThat(sub.logProbs()[2]).containsExactly(full.logProbs()[0], within(1e-6f));
+            // 1e-5, the kernels' documented agreement: the Java kernels block rows in registers, so a
+            // row's sums may be ordered differently in a step of other rows
+            assertThat(sub.logProbs()[0]).containsExactly(full.logProbs()[2], within(1e-5f));
+            assertThat(sub.logProbs()[1]).containsExactly(full.logProbs()[2], within(1e-5f));
+            assertThat(sub.logProbs()[2]).containsExactly(full.logProbs()[0], within(1e-5f));
         }
     }
 

@@ -20,18 +20,18 @@ import io.captioner.search.TokenIds;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The attention block: shapes, the teacher-forcing path against the step path, the regulariser, learning. */
 class ShowAttendTellDecoderTest {
 
     @ParameterizedTest
-    @EnumSource(AttentionActivation.class)
-    void teacherForcedLogitsAndWeightsEqualTheBlocksStepByStep(AttentionActivation activation) {
+    @MethodSource("io.captioner.models.decoder.AttentionFixtures#architectures")
+    void teacherForcedLogitsAndWeightsEqualTheBlocksStepByStep(AttentionActivation activation, boolean deepOutput) {
         int b = 3;
         int t = 6;
         try (AttentionCaptionDecoder decoder = AttentionFixtures.perturbedDecoder(
-                        AttentionFixtures.config(activation, 0.5), 4);
+                        AttentionFixtures.config(activation, 0.5, deepOutput), 4);
                 NDManager m = NDManager.newBaseManager()) {
             ShowAttendTellDecoder block = decoder.block();
             ParameterStore ps = new ParameterStore(m, false);
@@ -66,6 +66,136 @@ class ShowAttendTellDecoderTest {
                 }
                 h = out.get(2);
                 c = out.get(3);
+            }
+        }
+    }
+
+    /**
+     * The deep output layer computed by hand from the block's parameters and the step's own
+     * attention weights: {@code logits = L_o tanh(E y + L_h h_t + L_z β Σ_l α_l a_l) + b_o}.
+     */
+    @Test
+    void deepOutputScoresWordsFromThePreviousWordTheNewStateAndTheGatedContext() {
+        int b = 2;
+        try (AttentionCaptionDecoder decoder = AttentionFixtures.perturbedDecoder(
+                        AttentionFixtures.config(AttentionActivation.TANH, 0.5), 21);
+                NDManager m = NDManager.newBaseManager()) {
+            ShowAttendTellDecoder block = decoder.block();
+            ParameterStore ps = new ParameterStore(m, false);
+            float[][] f = AttentionFixtures.features(b, 22);
+            NDArray features = m.create(f).reshape(b, L, D);
+            long[] previous = {TokenIds.FIRST_WORD + 3, TokenIds.FIRST_WORD + 9};
+            NDList state = block.initialState(ps, features, false);
+            NDList out = block.step(ps, m.create(previous), state.get(0), state.get(1), features, state.get(2), false);
+            float[] h0 = state.get(0).toFloatArray();
+            float[] alpha = out.get(1).toFloatArray();
+            float[] h1 = out.get(2).toFloatArray();
+            float[] logits = out.get(0).toFloatArray();
+            int e = block.config().embeddingSize();
+            int n = block.config().hiddenSize();
+            float[] embedding = parameter(block, "embedding");
+            float[] gateW = parameter(block, "gate_weight");
+            float gateB = parameter(block, "gate_bias")[0];
+            float[] lh = parameter(block, "outputHidden_weight");
+            float[] lz = parameter(block, "outputContext_weight");
+            float[] lo = parameter(block, "output_weight");
+            float[] bo = parameter(block, "output_bias");
+            for (int i = 0; i < b; i++) {
+                double beta = 0;
+                for (int k = 0; k < n; k++) {
+                    beta += gateW[k] * h0[i * n + k];
+                }
+                beta = 1 / (1 + Math.exp(-(beta + gateB)));
+                double[] z = new double[D];
+                for (int l = 0; l < L; l++) {
+                    for (int d = 0; d < D; d++) {
+                        z[d] += beta * alpha[i * L + l] * f[i][l * D + d];
+                    }
+                }
+                double[] deep = new double[e];
+                for (int j = 0; j < e; j++) {
+                    double sum = embedding[(int) previous[i] * e + j];
+                    for (int k = 0; k < n; k++) {
+                        sum += lh[j * n + k] * h1[i * n + k];
+                    }
+                    for (int d = 0; d < D; d++) {
+                        sum += lz[j * D + d] * z[d];
+                    }
+                    deep[j] = Math.tanh(sum);
+                }
+                for (int v = 0; v < V; v++) {
+                    double expected = bo[v];
+                    for (int j = 0; j < e; j++) {
+                        expected += lo[v * e + j] * deep[j];
+                    }
+                    assertThat((double) logits[i * V + v]).as("row %d token %d", i, v).isCloseTo(expected, within(1e-5));
+                }
+            }
+        }
+    }
+
+    /** A parameter's values by its name without DJL's child-block number ("06gate_weight" is "gate_weight"). */
+    private static float[] parameter(ShowAttendTellDecoder block, String name) {
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            if (p.getKey().replaceFirst("^\\d+", "").equals(name)) {
+                return p.getValue().getArray().toFloatArray();
+            }
+        }
+        throw new AssertionError("no parameter " + name + " in " + block.getParameters().keys());
+    }
+
+    @Test
+    void wordDropoutIsTrainingOnlyAndTheOnlyRandomnessWhenOutputDropoutIsOff() {
+        AttentionDecoderConfig plain = AttentionFixtures.config(AttentionActivation.TANH, 0);
+        try (AttentionCaptionDecoder without = AttentionFixtures.perturbedDecoder(plain, 23);
+                AttentionCaptionDecoder with = AttentionFixtures.perturbedDecoder(
+                        plain.toBuilder().optWordDropout(0.5).build(), 23);
+                NDManager m = NDManager.newBaseManager()) {
+            ParameterStore ps = new ParameterStore(m, false);
+            NDList inputs = new NDList(m.create(AttentionFixtures.features(2, 3)).reshape(2, L, D),
+                    m.create(AttentionFixtures.captions(2, 6, 4)));
+            float[] eval = with.block().forward(ps, inputs, false).get(0).toFloatArray();
+            assertThat(without.block().forward(ps, inputs, false).get(0).toFloatArray())
+                    .as("same parameters, no training: word dropout has no effect").containsExactly(eval);
+            assertThat(without.block().forward(ps, inputs, true).get(0).toFloatArray())
+                    .as("no dropout of any kind: training computes the evaluation logits").containsExactly(eval);
+            assertThat(with.block().forward(ps, inputs, true).get(0).toFloatArray()).isNotEqualTo(eval);
+        }
+    }
+
+    @Test
+    void wordDropoutOutsideZeroToOneIsRejectedNamingTheValue() {
+        assertThatThrownBy(() -> AttentionFixtures.config(AttentionActivation.TANH, 0).toBuilder()
+                .optWordDropout(1).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("wordDropout must be in [0, 1), found 1.0");
+    }
+
+    @Test
+    void rowsSharingImagesGiveTheLogitsAndWeightsOfCopiedRows() {
+        int t = 5;
+        long[] rowImages = {1, 0, 1, 1};
+        try (AttentionCaptionDecoder decoder = AttentionFixtures.perturbedDecoder(
+                        AttentionFixtures.config(AttentionActivation.TANH, 0), 24);
+                NDManager m = NDManager.newBaseManager()) {
+            ParameterStore ps = new ParameterStore(m, false);
+            float[][] images = AttentionFixtures.features(2, 25);
+            float[][] copied = new float[rowImages.length][];
+            for (int i = 0; i < rowImages.length; i++) {
+                copied[i] = images[(int) rowImages[i]];
+            }
+            NDArray tokens = m.create(AttentionFixtures.captions(rowImages.length, t, 26));
+            NDList shared = decoder.block().forward(ps, new NDList(m.create(images).reshape(2, L, D), tokens,
+                    m.create(rowImages)), false);
+            NDList perRow = decoder.block().forward(ps, new NDList(
+                    m.create(copied).reshape(rowImages.length, L, D), tokens), false);
+            for (int k = 0; k < 2; k++) {
+                assertThat(shared.get(k).getShape()).isEqualTo(perRow.get(k).getShape());
+                float[] expected = perRow.get(k).toFloatArray();
+                float[] actual = shared.get(k).toFloatArray();
+                for (int j = 0; j < expected.length; j++) {
+                    assertThat(actual[j]).as("output %d value %d", k, j).isCloseTo(expected[j], within(1e-6f));
+                }
             }
         }
     }
@@ -125,7 +255,7 @@ class ShowAttendTellDecoderTest {
     }
 
     @Test
-    void doublyStochasticPenaltyEqualsTheHandComputationOverRealSteps() {
+    void doublyStochasticPenaltyEqualsTheHandComputationAveragedOverLocationsAndImages() {
         // B = 2, T = 3, L = 2; the second caption's last step is padding
         float[][][] alpha = {
             {{0.7f, 0.3f}, {0.4f, 0.6f}, {0.1f, 0.9f}},
@@ -133,9 +263,9 @@ class ShowAttendTellDecoderTest {
         };
         long[][] targets = {{7, 8, TokenIds.END}, {9, TokenIds.END, TokenIds.PAD}};
         double lambda = 1.5;
-        // image 0: sums over t = (1.2, 1.8) -> (1-1.2)^2 + (1-1.8)^2 = 0.04 + 0.64 = 0.68
-        // image 1: real steps 0, 1 -> (0.7, 1.3) -> 0.09 + 0.09 = 0.18
-        double expected = lambda * (0.68 + 0.18) / 2;
+        // image 0: sums over t = (1.2, 1.8) -> mean of (1-1.2)^2, (1-1.8)^2 = (0.04 + 0.64) / 2 = 0.34
+        // image 1: real steps 0, 1 -> (0.7, 1.3) -> (0.09 + 0.09) / 2 = 0.09
+        double expected = lambda * (0.34 + 0.09) / 2;
         try (NDManager m = NDManager.newBaseManager()) {
             float[] flat = new float[12];
             for (int b = 0; b < 2; b++) {

@@ -219,4 +219,16 @@ class StepKernelTest {
             }
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void autoIsTheVectorKernelWhenTheModuleIsPresentAndTorchForTheAttentionDecoder() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(StepKernel.vectorAvailable(),
+                "jdk.incubator.vector is not in this JVM (the build's tests add it)");
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty(StepKernel.PROPERTY) == null,
+                StepKernel.PROPERTY + " is set, which replaces AUTO's choice");
+        for (Precision p : Precision.values()) {
+            assertThat(StepKernel.AUTO.resolve(p)).as("%s", p).isEqualTo(StepKernel.VECTOR);
+            assertThat(StepKernel.AUTO.resolve(p, StepKernel.TORCH)).as("%s", p).isEqualTo(StepKernel.TORCH);
+        }
+    }
 }

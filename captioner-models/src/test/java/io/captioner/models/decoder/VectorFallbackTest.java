@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Without {@code --add-modules jdk.incubator.vector} the library still loads and computes: a JVM
  * started without it reports the Vector API missing, resolves {@link StepKernel#VECTOR} to {@link
- * StepKernel#SCALAR} and multiplies a packed matrix correctly (the check runs in a child JVM,
- * since this one has the module).
+ * StepKernel#SCALAR} and multiplies a packed matrix correctly, and resolves {@link StepKernel#AUTO}
+ * at bf16 and int8 to {@link StepKernel#TORCH} (the check runs in a child JVM, since this one has
+ * the module).
  */
 class VectorFallbackTest {
 
@@ -31,7 +32,9 @@ class VectorFallbackTest {
         float[] out = new float[m.paddedColumns()];
         m.multiply(new float[] {1, 10}, 2, 1, out, m.paddedColumns(), false);
         System.out.println("available=" + StepKernel.vectorAvailable() + " resolved="
-                + StepKernel.VECTOR.resolve(Precision.FP32) + " product=" + out[0] + "," + out[1] + "," + out[2]);
+                + StepKernel.VECTOR.resolve(Precision.FP32) + " product=" + out[0] + "," + out[1] + "," + out[2]
+                + " auto-int8=" + StepKernel.AUTO.resolve(Precision.INT8) + " auto-bf16="
+                + StepKernel.AUTO.resolve(Precision.BF16));
     }
 
     @Test
@@ -44,7 +47,9 @@ class VectorFallbackTest {
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("child JVM finished").isTrue();
         assertThat(p.exitValue()).as("exit code; output: " + output).isZero();
-        assertThat(output).contains("available=false resolved=scalar product=41.0,52.0,63.0")
+        // asked for, the scalar kernel runs; by default, reduced precisions step on PyTorch instead
+        assertThat(output).contains("available=false resolved=scalar product=41.0,52.0,63.0 auto-int8=torch"
+                + " auto-bf16=torch")
                 .doesNotContain("incubator");
     }
 }

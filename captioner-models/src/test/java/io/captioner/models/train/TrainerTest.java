@@ -18,6 +18,7 @@ import io.captioner.CaptionDecoder;
 import io.captioner.CaptionerException;
 import io.captioner.data.EncodedCaptions;
 import io.captioner.models.encoder.BlockEncoder;
+import io.captioner.models.decoder.AttentionDecoderConfig;
 import io.captioner.models.decoder.DecoderConfig;
 import io.captioner.models.decoder.ImageInjection;
 import io.captioner.models.decoder.LstmCaptionDecoder;
@@ -61,6 +62,27 @@ class TrainerTest {
                 .fit(TinyProblem.data(48, 1), TinyProblem.data(16, 2));
         List<EpochResult> h = r.history();
         assertThat(h).hasSize(6);
+        assertThat(h.get(5).trainLoss()).isLessThan(h.get(0).trainLoss() * 0.6);
+        assertThat(h.get(5).valLoss()).isLessThan(h.get(0).valLoss());
+    }
+
+    /**
+     * Grouped batches hand the attention decoder each image once with the image of every row; the
+     * tiny problem's eight values are read as a 2x2 map of two channels.
+     */
+    @Test
+    void attentionDecoderLearnsFromBatchesWhoseRowsShareImages(@TempDir Path dir) {
+        AttentionDecoderConfig spec = AttentionDecoderConfig.builder().setVocabularySize(TinyProblem.V)
+                .setFeatureShape(2, 2, 2).optAttentionSize(8).optEmbeddingSize(16).optHiddenSize(32)
+                .optDropout(0.1).optAttentionPenalty(0.1).build();
+        float[][] train = TinyProblem.features(48, 1);
+        float[][] dev = TinyProblem.features(16, 2);
+        TrainingConfig tc = quick().optGroupByImage(true).build();
+        TrainingResult r = Trainer.builder().setDecoder(spec).setTrainingConfig(tc)
+                .addListeners(TrainingListeners.standard(dir, tc)).build()
+                .fit(new CaptionData(FeatureSource.cached(train, 2, 2, 2), TinyProblem.captions(train)),
+                        new CaptionData(FeatureSource.cached(dev, 2, 2, 2), TinyProblem.captions(dev)));
+        List<EpochResult> h = r.history();
         assertThat(h.get(5).trainLoss()).isLessThan(h.get(0).trainLoss() * 0.6);
         assertThat(h.get(5).valLoss()).isLessThan(h.get(0).valLoss());
     }

@@ -269,7 +269,10 @@ public final class Quickstart {
                     .setFeatureShape(featureShape[0], featureShape[1], featureShape[2])
                     .optAttentionSize(options.attentionSize()).optEmbeddingSize(options.embeddingSize())
                     .optHiddenSize(options.hiddenSize()).optDropout(options.dropout())
-                    .optAttentionPenalty(options.attentionPenalty()).build();
+                    .optAttentionPenalty(options.attentionPenalty())
+                    // the paper's deep output layer: on the synthetic scenes it named more true
+                    // colour-shape pairs than the plain output layer (see the README)
+                    .optDeepOutput(true).build();
         }
         return DecoderConfig.builder().setVocabularySize(vocabularySize)
                 .setFeatureSize(options.featureSize()).optEmbeddingSize(options.embeddingSize())
