@@ -104,6 +104,7 @@ public final class CocoResults {
                         if (id.isBlank()) {
                             throw new CaptionerException(where + ": field '" + IMAGE_ID + "' is empty");
                         }
+                        requireWellFormed(id, where, IMAGE_ID);
                     } else if (CAPTION.equals(name)) {
                         JsonToken t = json.peek();
                         if (t != JsonToken.STRING) {
@@ -111,6 +112,7 @@ public final class CocoResults {
                                     + "' must be a string, found " + describe(t));
                         }
                         caption = json.nextString();
+                        requireWellFormed(caption, where, CAPTION);
                     } else {
                         json.skipValue();
                     }
@@ -180,5 +182,23 @@ public final class CocoResults {
             case END_DOCUMENT -> "the end of the file";
             default -> t.toString();
         };
+    }
+
+    /**
+     * Refuses text with an unpaired UTF-16 surrogate, which a JSON escape of a single surrogate can
+     * produce but no Unicode text holds: it could not be written back as UTF-8, nor scored as words.
+     */
+    private static void requireWellFormed(String value, String where, String field) {
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
+            if (Character.isHighSurrogate(ch) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(ch)) {
+                throw new CaptionerException(String.format(java.util.Locale.ROOT,
+                        "%s: field '%s' holds an unpaired UTF-16 surrogate \\u%04X at character %d; text must be"
+                                + " valid Unicode (check its \\u escapes)", where, field, (int) ch, i));
+            }
+        }
     }
 }

@@ -38,6 +38,20 @@ class CocoResultsTest {
     }
 
     @Test
+    void anUnpairedSurrogateEscapeIsRefusedNamingFieldAndPositionButAPairIsRead() throws IOException {
+        // found by fuzzing: a lone low surrogate could not be written back as UTF-8
+        Path lone = file("[{\"image_id\": \"a.jpg\", \"caption\": \"a st\\uDEE5ir\"}]");
+        assertThatThrownBy(() -> CocoResults.read(lone)).isInstanceOf(CaptionerException.class)
+                .hasMessageContaining("entry 0").hasMessageContaining("'caption'")
+                .hasMessageContaining("unpaired UTF-16 surrogate \\uDEE5 at character 4");
+        Path loneId = file("[{\"image_id\": \"\\uD83D.jpg\", \"caption\": \"a dog\"}]");
+        assertThatThrownBy(() -> CocoResults.read(loneId)).isInstanceOf(CaptionerException.class)
+                .hasMessageContaining("'image_id'").hasMessageContaining("\\uD83D at character 0");
+        Path pair = file("[{\"image_id\": \"a.jpg\", \"caption\": \"a dog \\uD83D\\uDC36\"}]");
+        assertThat(CocoResults.read(pair)).containsEntry("a.jpg", "a dog \uD83D\uDC36");
+    }
+
+    @Test
     void malformedJsonNamesTheFile() throws IOException {
         Path f = file("[{\"image_id\": \"a.jpg\", \"caption\": \"x\"},");
         assertThatThrownBy(() -> CocoResults.read(f))
