@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import io.captioner.models.decoder.AttentionCaptionDecoder;
+import io.captioner.models.decoder.InferenceSettings;
 import io.captioner.models.decoder.Precision;
 import io.captioner.models.decoder.StepKernel;
 
@@ -282,10 +284,11 @@ final class Report {
         }
     }
 
-    /** The kernel that ran for an attention row: the attention decoder's {@code auto} is PyTorch's step. */
+    /** The kernel that ran for an attention row, as the attention decoder resolves it. */
     static String resolvedAttentionKernel(String kernel) {
         try {
-            return StepKernel.parse(kernel).resolve(Precision.FP32, StepKernel.TORCH).id();
+            return AttentionCaptionDecoder.kernelFor(
+                    new InferenceSettings(Precision.FP32, StepKernel.parse(kernel), 1)).id();
         } catch (IllegalArgumentException e) {
             return kernel;
         }

@@ -79,11 +79,23 @@ public final class AttentionCaptionDecoder implements SavableDecoder {
         this.settings = requireFp32(settings);
         this.manager = ownedParameters != null ? ownedParameters.newSubManager() : NDManager.newBaseManager();
         this.parameterStore = new ParameterStore(manager, false);
-        // AUTO steps on the block here: the Java attention kernel measured slower than PyTorch's step
-        StepKernel kernel = settings.kernel().resolve(settings.precision(), StepKernel.TORCH);
+        StepKernel kernel = kernelFor(settings);
         // the Java kernels compute the plain output layer only; a deep-output model steps on the block
         this.java = ownedParameters != null && kernel != StepKernel.TORCH && !block.config().deepOutput()
                 ? new JavaAttentionWeights(block, kernel) : null;
+    }
+
+    /**
+     * Returns the kernel this decoder's few-row steps resolve to for the given settings: as {@link
+     * StepKernel#resolve(Precision)}, except that {@link StepKernel#AUTO} (without the system
+     * property) is {@link StepKernel#TORCH}, since the Java attention kernel measured slower than
+     * PyTorch's step. A deep-output model or a {@link #view} steps on the block whatever this says.
+     *
+     * @param settings the precision and kernel asked for
+     * @return {@link StepKernel#TORCH}, {@link StepKernel#VECTOR} or {@link StepKernel#SCALAR}
+     */
+    public static StepKernel kernelFor(InferenceSettings settings) {
+        return settings.kernel().resolve(settings.precision(), StepKernel.TORCH);
     }
 
     private static InferenceSettings requireFp32(InferenceSettings settings) {
